@@ -1,0 +1,77 @@
+# arcops.azcmagent: developer entry points.
+#   make demo   bring up a simulated fleet, onboard it, print the summary, tear it down
+#   make test   everything CI runs: sanity, lint, unit, integration, galaxy-importer
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+BUILD := $(CURDIR)/build
+COLLECTIONS := $(BUILD)/collections
+INSTALLED := $(COLLECTIONS)/ansible_collections/arcops/azcmagent
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL := $(BUILD)/arcops-azcmagent-$(VERSION).tar.gz
+DEB_PACKAGES := tinyproxy squid sudo dpkg-dev apt-utils gnupg openssl
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+
+.PHONY: test demo venv debs build install sanity lint unit integration importer bench clean
+
+test: venv debs build install sanity lint unit integration importer
+	@echo "make test: all checks passed"
+
+demo: venv debs install
+	$(BIN)/python tests/demo.py
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade 'pip==24.2'
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+	@mkdir -p ~/.ansible/test/cache
+	@pip_version=$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("pip"))'); \
+	  for v in 24_2 $${pip_version//./_}; do cp tools/get_pip_standin.py ~/.ansible/test/cache/get_pip_$$v.py; done
+
+debs:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi
+
+build: venv
+	@mkdir -p $(BUILD)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
+
+# Unit and integration tests import the working tree through a link; sanity and the
+# importer see exactly what the tarball holds.
+install: build
+	rm -rf $(COLLECTIONS)
+	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(TARBALL) >/dev/null
+	mkdir -p $(BUILD)/dev/ansible_collections/arcops
+	ln -sfn $(CURDIR) $(BUILD)/dev/ansible_collections/arcops/azcmagent
+
+sanity: install
+	cd $(INSTALLED) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+lint: venv
+	$(BIN)/ansible-lint --profile production --offline
+
+unit: venv
+	$(BIN)/python -m pytest -q tests/unit
+
+integration: venv debs install
+	$(BIN)/python -m pytest -q tests/integration
+
+importer: build
+	GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg $(BIN)/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
+	@! grep -E '^(ERROR|CRITICAL)' $(BUILD)/importer.log
+
+bench: venv
+	$(BIN)/python bench/parse.py
+
+clean:
+	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
