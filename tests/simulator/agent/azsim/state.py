@@ -1,0 +1,175 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A simulated host: its sim.json knobs and the agent's files under ``root/``.
+
+Shared by the simulator and hostlib (the fleet's entry point), so both write the same shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+AGENT_DIR = os.path.join("var", "opt", "azcmagent")
+DEFAULT_VERSION = "1.58.03228.700"
+LEGACY_VERSION = "1.7.21162.003"
+
+# agentconfig.json: every key the simulator reads or writes, with its empty value.
+AGENT_CONFIG_KEYS = (
+    "resourceId", "resourceName", "resourceGroup", "subscriptionId", "tenantId", "location", "cloud",
+    "vmId", "vmUuid", "correlationId", "status", "lastHeartbeat", "connectPending",
+    "errorCode", "errorDetails", "errorTimestamp", "privateLinkScope", "tags",
+)
+
+# localconfig.json settings in `config list` order, with their defaults.
+LOCAL_DEFAULTS = (
+    ("incomingconnections.enabled", True),
+    ("incomingconnections.ports", []),
+    ("connection.type", "default"),
+    ("proxy.url", ""),
+    ("proxy.bypass", []),
+    ("extensions.allowlist", []),
+    ("extensions.blocklist", []),
+    ("guestconfiguration.enabled", True),
+    ("extensions.enabled", True),
+    ("config.mode", "full"),
+    ("guestconfiguration.agent.cpulimit", 5),
+    ("extensions.agent.cpulimit", 5),
+)
+
+
+def empty_agent_config():
+    """agentconfig.json of an installed, never connected agent."""
+    config = {key: "" for key in AGENT_CONFIG_KEYS}
+    config["connectPending"] = False
+    config["tags"] = {}
+    return config
+
+
+def read_json(path, default=None):
+    """JSON file content, or ``default`` when missing or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return default
+
+
+def write_json(path, data, mode=0o644):
+    """Write atomically (temp file + rename)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=False)
+        handle.write("\n")
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+class Host:
+    """Paths and files of one simulated host directory."""
+
+    def __init__(self, host_dir):
+        self.dir = os.path.abspath(host_dir)
+        self.sim_path = os.path.join(self.dir, "sim.json")
+        self.sim = read_json(self.sim_path, {}) or {}
+        self.root = os.path.join(self.dir, "root")
+        self.agent_dir = os.path.join(self.root, AGENT_DIR)
+        self.agentconfig_path = os.path.join(self.agent_dir, "agentconfig.json")
+        self.localconfig_path = os.path.join(self.agent_dir, "localconfig.json")
+        self.log_dir = os.path.join(self.agent_dir, "log")
+        self.log_path = os.path.join(self.log_dir, "azcmagent.log")
+        self.himds_log_path = os.path.join(self.log_dir, "himds.log")
+        self.pid_path = os.path.join(self.agent_dir, "run", "himds.pid")
+        self.sock_path = os.path.join(self.agent_dir, "socks", "himds.sock")
+        self.sim_state_path = os.path.join(self.dir, "sim-state.json")
+
+    # -- sim.json knobs ----------------------------------------------------------------------
+    @property
+    def name(self):
+        return self.sim.get("name") or os.path.basename(self.dir)
+
+    @property
+    def hostname(self):
+        return self.sim.get("hostname") or self.name
+
+    @property
+    def legacy(self):
+        return bool(self.sim.get("legacy"))
+
+    @property
+    def version(self):
+        return self.sim.get("agent_version") or (LEGACY_VERSION if self.legacy else DEFAULT_VERSION)
+
+    @property
+    def endpoints(self):
+        return self.sim.get("endpoints") or {}
+
+    @property
+    def ca_file(self):
+        return self.sim.get("ca_file") or None
+
+    @property
+    def himds_service(self):
+        return (self.sim.get("services") or {}).get("himds") or "himdsd"
+
+    # -- agentconfig.json --------------------------------------------------------------------
+    def agent_config(self):
+        config = empty_agent_config()
+        config.update(read_json(self.agentconfig_path, {}) or {})
+        return config
+
+    def save_agent_config(self, config):
+        merged = empty_agent_config()
+        merged.update(config)
+        write_json(self.agentconfig_path, merged)
+
+    def reset_agent_config(self):
+        write_json(self.agentconfig_path, empty_agent_config())
+
+    # -- localconfig.json --------------------------------------------------------------------
+    def local_config(self):
+        config = dict(LOCAL_DEFAULTS)
+        stored = read_json(self.localconfig_path, {}) or {}
+        config.update(stored)
+        return config
+
+    def save_local_config(self, config):
+        write_json(self.localconfig_path, config)
+
+    # -- sim-state.json (counters the scenarios need) ----------------------------------------
+    def sim_state(self):
+        return read_json(self.sim_state_path, {}) or {}
+
+    def save_sim_state(self, data):
+        write_json(self.sim_state_path, data)
+
+    # -- himds -------------------------------------------------------------------------------
+    def himds_pid(self):
+        """PID of the running himds daemon, or None."""
+        try:
+            with open(self.pid_path, encoding="ascii") as handle:
+                pid = int(handle.read().strip() or "0")
+        except (OSError, ValueError):
+            return None
+        if pid <= 0:
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        try:
+            with open("/proc/%d/stat" % pid, encoding="ascii", errors="replace") as handle:
+                if handle.read().split(") ", 1)[-1].startswith("Z"):
+                    return None
+        except OSError:
+            pass
+        return pid
+
+    def himds_running(self):
+        """True when the daemon's pid is alive and its socket exists."""
+        return self.himds_pid() is not None and os.path.exists(self.sock_path)
