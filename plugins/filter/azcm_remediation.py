@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: azcm_remediation
+short_description: The remediation of an AZCM code, agent output or result, for a human
+version_added: 0.1.0
+author: arcops engineers
+description:
+  - For a code (V(AZCM0044), V(44), ...) returns the catalog's remediation.
+  - For a text, a list of lines or a registered result returns the remediation of its diagnosis (see
+    P(arcops.azcmagent.azcm_diagnose#filter)), refined by the known errors found in the output.
+  - For a successful run it returns the sentence that says nothing needs to be done.
+options:
+  _input:
+    description: A code, a text, a list of lines (strings) or a registered result (a dict).
+    type: raw
+    required: true
+  lang:
+    description: Language of the sentence.
+    type: str
+    default: en
+    choices: [en, nl]
+seealso:
+  - plugin: arcops.azcmagent.azcm_diagnose
+    plugin_type: filter
+  - plugin: arcops.azcmagent.azcm_info
+    plugin_type: filter
+  - plugin: arcops.azcmagent.azcm_plan
+    plugin_type: filter
+  - module: arcops.azcmagent.connect
+"""
+
+EXAMPLES = r"""
+- name: Tell the operator what to do
+  ansible.builtin.fail:
+    msg: "{{ connect_run | arcops.azcmagent.azcm_remediation }}"
+  when: connect_run.rc != 0
+
+- name: The remediation of a code, in Dutch
+  ansible.builtin.debug:
+    msg: "{{ 'AZCM0041' | arcops.azcmagent.azcm_remediation(lang='nl') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The remediation sentence, in O(lang).
+  type: str
+"""
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import is_code, lookup
+from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, check_text_input, describe, fail
+
+NAME = "azcm_remediation"
+
+
+def azcm_remediation(data, lang="en"):
+    """The remediation sentence for a code, a text, a list of lines or a result."""
+    lang = check_lang(NAME, lang)
+    if isinstance(data, bool):
+        fail(NAME, "expected an AZCM code, a text, a list of strings or a registered result (dict), got %s" % describe(data))
+    if isinstance(data, int) or (isinstance(data, str) and is_code(data)):
+        return call(NAME, lookup, data, lang)["remediation"]
+    check_text_input(NAME, data, "an AZCM code, a text, a list of strings or a registered result (dict)")
+    diagnosis = call(NAME, diagnose, data, lang=lang)
+    return diagnosis["remediation"] or diagnosis["cause"]
+
+
+class FilterModule(object):
+    """arcops.azcmagent.azcm_remediation."""
+
+    def filters(self):
+        return {NAME: azcm_remediation}
