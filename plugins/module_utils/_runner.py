@@ -1,0 +1,549 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one azcmagent runner: every module of the collection that runs the agent goes through it.
+
+PRIVATE: this module_util is internal to arcops.azcmagent and may change at any time.
+
+What it does, in one place:
+
+* finds the binary (option ``executable``, else ``azcmagent`` on ``PATH``, else
+  ``/opt/azcmagent/bin/azcmagent``; none -> :class:`AgentNotFound`);
+* runs argv lists (never a shell) with ``LANG=C``/``LC_ALL=C``, stdin closed, in a process group of
+  its own, and kills the whole group when ``timeout`` expires (:attr:`RunResult.timed_out`);
+* passes secrets only through a ``--config`` JSON file (mode 0600, private 0700 directory) that is
+  removed in every exit path, and scrubs every returned text of the secrets and of anything shaped
+  like a bearer token or JWT;
+* serialises agent runs on one machine with ``fcntl.flock`` on a lock file in the agent's state
+  directory (found from ``show``), falling back to the temporary directory;
+* captures exactly the lines a run appended to ``azcmagent.log`` (surviving rotation and
+  truncation), capped to :data:`LOG_LINES_MAX` lines.
+
+``--no-color`` is not passed: agents older than 1.22 reject it, and the agent only colours a
+terminal (stdout here is a pipe); ``NO_COLOR=1``/``TERM=dumb`` are set and the parsers strip ANSI
+escapes anyway.  ``--verbose`` is passed to the commands whose verbose output we diagnose
+(:data:`VERBOSE_COMMANDS`), never to ``show``/``version``/``config`` whose stdout is parsed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+DEFAULT_PATH = "/opt/azcmagent/bin/azcmagent"
+DEFAULT_LOG_DIR = "/var/opt/azcmagent/log"
+DEFAULT_TIMEOUT = 600
+DEFAULT_LOCK_TIMEOUT = 300
+LOG_LINES_MAX = 500
+LOG_BYTES_MAX = 4 * 1024 * 1024
+LOCK_NAME = ".arcops-azcmagent.lock"
+SCRUBBED = "********"
+VERBOSE_COMMANDS = ("connect", "disconnect", "check")
+
+# Secret-bearing options and the --config key the agent reads for each (long flag without the leading dashes).
+SECRET_OPTIONS = {
+    "service_principal_secret": "service-principal-secret",
+    "access_token": "access-token",
+}
+
+# A JWT (Entra ID access tokens): three base64url parts, the first two starting with '{"' = 'eyJ'.
+JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+
+# An HTTP bearer credential as it appears in headers or logged requests: 'Bearer <token>'.
+BEARER_RE = re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}")
+
+# A secret-looking assignment in logged text: client_secret=..., "access-token": "...", --service-principal-secret xyz.
+SECRET_ASSIGN_RE = re.compile(
+    r"(?i)((?:client[_-]?secret|service[_-]principal[_-]secret|access[_-]token|client_assertion)"
+    r"\"?\s*(?:[=:]|\s)\s*\"?)([^\s\"&,]{4,})"
+)
+
+# The agent's log file as `show` reports it: text label 'Agent Logfile' padded to column 40, then ': <path>'.
+LOGFILE_TEXT_RE = re.compile(r"^\s*Agent Logfile\s*:\s*(\S.*?)\s*$", re.MULTILINE)
+
+# The agent status line of `show` in text form.
+STATUS_TEXT_RE = re.compile(r"^\s*Agent Status\s*:\s*(\S*)\s*$", re.MULTILINE)
+
+
+class AgentError(Exception):
+    """A failure of the runner itself (not of the agent command): carries a code and details."""
+
+    code = None
+    category = "internal"
+
+    def __init__(self, message, **details):
+        super(AgentError, self).__init__(message)
+        self.message = message
+        self.details = details
+
+
+class AgentNotFound(AgentError):
+    """No azcmagent binary was found (the agent is not installed, or ``executable`` is wrong)."""
+
+    category = "install"
+
+
+class LockTimeout(AgentError):
+    """Another run on this machine held the agent lock for longer than the lock timeout."""
+
+    code = "AZCM0011"
+    category = "transient"
+
+
+def scrub(text, secrets=()):
+    """Remove every secret value and anything shaped like a bearer token or JWT from text."""
+    if not text:
+        return text
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, SCRUBBED)
+    text = JWT_RE.sub(SCRUBBED, text)
+    text = BEARER_RE.sub(lambda m: m.group(1) + SCRUBBED, text)
+    return SECRET_ASSIGN_RE.sub(lambda m: m.group(1) + SCRUBBED, text)
+
+
+def find_executable(executable=None, path=None):
+    """Locate the agent binary: explicit path, else ``azcmagent`` on PATH, else the package's path.
+
+    Raises :class:`AgentNotFound` naming every place that was searched.
+    """
+    if executable:
+        if os.path.isfile(executable) and os.access(executable, os.X_OK):
+            return executable
+        raise AgentNotFound("azcmagent was not found at %s (option executable)" % executable, searched=[executable])
+    search = path if path is not None else os.environ.get("PATH", os.defpath)
+    searched = []
+    for directory in search.split(os.pathsep):
+        if not directory:
+            continue
+        candidate = os.path.join(directory, "azcmagent")
+        searched.append(candidate)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    searched.append(DEFAULT_PATH)
+    if os.path.isfile(DEFAULT_PATH) and os.access(DEFAULT_PATH, os.X_OK):
+        return DEFAULT_PATH
+    raise AgentNotFound("azcmagent was not found on PATH or at %s: is the agent installed?" % DEFAULT_PATH, searched=searched)
+
+
+def log_file_from_show(show):
+    """The azcmagent.log path beside the 'Agent Logfile' (himds.log) that ``show`` reports, or None.
+
+    ``show`` may be the parsed JSON dict (key ``agentLogfile``) or the text output."""
+    logfile = None
+    if isinstance(show, dict):
+        for key in ("agentLogfile", "agentLogFile", "logFile", "Agent Logfile"):
+            if show.get(key):
+                logfile = show[key]
+                break
+    elif isinstance(show, str):
+        match = LOGFILE_TEXT_RE.search(show)
+        logfile = match.group(1) if match else None
+    if not logfile or not os.path.isabs(logfile):
+        return None
+    return os.path.join(os.path.dirname(logfile), "azcmagent.log")
+
+
+def file_mark(path):
+    """(inode, size) of a file, or None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size)
+
+
+def read_appended(path, mark, max_lines=LOG_LINES_MAX, max_bytes=LOG_BYTES_MAX):
+    """Lines appended to path since ``mark`` (from :func:`file_mark`).
+
+    A changed inode (rotation) or a smaller size (truncation) means the run wrote a new file: read it
+    from the start.  At most the last ``max_bytes`` bytes and ``max_lines`` lines are returned."""
+    now = file_mark(path)
+    if now is None:
+        return []
+    start = 0
+    if mark is not None and mark[0] == now[0] and mark[1] <= now[1]:
+        start = mark[1]
+    try:
+        with open(path, "rb") as handle:
+            if now[1] - start > max_bytes:
+                start = now[1] - max_bytes
+            handle.seek(start)
+            data = handle.read(max_bytes)
+    except (IOError, OSError):
+        return []
+    lines = data.decode("utf-8", "replace").splitlines()
+    return lines[-max_lines:] if max_lines else lines
+
+
+def render_cmd(argv):
+    """A readable, copy-pasteable command line for argv (for the ``cmd`` field)."""
+    out = []
+    for arg in argv:
+        if arg == "" or re.search(r"[^\w@%+=:,./-]", arg):
+            arg = "'" + arg.replace("'", "'\"'\"'") + "'"
+        out.append(arg)
+    return " ".join(out)
+
+
+class RunResult(object):
+    """What one agent run produced, already scrubbed of secrets."""
+
+    def __init__(self, argv, rc, stdout, stderr, log_lines=None, timed_out=False, timeout=None, duration=0.0, log_file=None):
+        self.argv = list(argv)
+        self.cmd = render_cmd(argv)
+        self.rc = rc
+        self.stdout = stdout or ""
+        self.stderr = stderr or ""
+        self.log_lines = list(log_lines or [])
+        self.timed_out = timed_out
+        self.timeout = timeout
+        self.duration = duration
+        self.log_file = log_file
+
+    @property
+    def ok(self):
+        return self.rc == 0 and not self.timed_out
+
+    def as_dict(self):
+        return {
+            "cmd": self.cmd, "argv": self.argv, "rc": self.rc, "stdout": self.stdout, "stderr": self.stderr,
+            "log_lines": self.log_lines, "timed_out": self.timed_out, "timeout": self.timeout,
+            "duration": round(self.duration, 3), "log_file": self.log_file,
+        }
+
+
+class AgentRunner(object):
+    """Runs azcmagent for a module (or for tests, with ``module=None``).
+
+    :param module: the AnsibleModule, used to register secrets in ``no_log_values`` (optional).
+    :param executable: explicit path of the agent (option ``executable``).
+    :param timeout: seconds before a command's process group is killed.
+    :param lock_timeout: seconds to wait for another run on the same machine to finish.
+    """
+
+    def __init__(self, module=None, executable=None, timeout=DEFAULT_TIMEOUT, lock_timeout=DEFAULT_LOCK_TIMEOUT,
+                 log_lines_max=LOG_LINES_MAX, path=None):
+        self.module = module
+        self.executable = find_executable(executable, path)
+        self.timeout = timeout or DEFAULT_TIMEOUT
+        self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+        self.log_lines_max = log_lines_max
+        self.secrets = set()
+        self.log_file = None
+        self.state_dir = None
+        self._lock_fd = None
+        self._lock_depth = 0
+        self.lock_path = None
+
+    # -- secrets -----------------------------------------------------------------------------
+    def add_secret(self, value):
+        """Register a secret value: scrubbed from every text and added to the module's no_log_values."""
+        if value:
+            self.secrets.add(value)
+            if self.module is not None:
+                self.module.no_log_values.add(value)
+
+    def scrub(self, text):
+        return scrub(text, self.secrets)
+
+    # -- environment -------------------------------------------------------------------------
+    @staticmethod
+    def environment():
+        env = dict(os.environ)
+        env.update({"LANG": "C", "LC_ALL": "C", "LC_MESSAGES": "C", "LANGUAGE": "C", "NO_COLOR": "1", "TERM": "dumb"})
+        return env
+
+    def locate(self, show=None):
+        """Remember where the agent keeps its log (and so its state directory) from a ``show`` result."""
+        log_file = log_file_from_show(show) if show is not None else None
+        if log_file:
+            self.log_file = log_file
+            self.state_dir = os.path.dirname(os.path.dirname(log_file))
+        elif self.log_file is None:
+            self.log_file = os.path.join(DEFAULT_LOG_DIR, "azcmagent.log")
+        return self.log_file
+
+    # -- lock --------------------------------------------------------------------------------
+    def _lock_candidates(self):
+        candidates = []
+        if self.state_dir:
+            candidates.append(os.path.join(self.state_dir, LOCK_NAME))
+        key = hashlib.sha256((self.state_dir or os.path.realpath(self.executable)).encode("utf-8")).hexdigest()[:16]
+        candidates.append(os.path.join(tempfile.gettempdir(), "arcops-azcmagent-%s.lock" % key))
+        return candidates
+
+    def _open_lock(self):
+        last = None
+        for candidate in self._lock_candidates():
+            try:
+                fd = os.open(candidate, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:
+                last = exc
+                continue
+            self.lock_path = candidate
+            return fd
+        raise AgentError("cannot create a lock file for azcmagent: %s" % last)
+
+    @contextlib.contextmanager
+    def lock(self, timeout=None):
+        """Hold the per-machine agent lock (re-entrant within this runner)."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield self.lock_path
+            finally:
+                self._lock_depth -= 1
+            return
+        timeout = self.lock_timeout if timeout is None else timeout
+        fd = self._open_lock()
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except (IOError, OSError) as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout(
+                            "another azcmagent run on this machine still holds %s after %s seconds" % (self.lock_path, timeout),
+                            lock_path=self.lock_path, timeout=timeout)
+                    time.sleep(0.2)
+            self._lock_fd = fd
+            self._lock_depth = 1
+            yield self.lock_path
+        finally:
+            if self._lock_fd is not None and self._lock_depth <= 1:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                except (IOError, OSError):
+                    pass
+                self._lock_fd = None
+            self._lock_depth = 0
+            os.close(fd)
+
+    # -- running -----------------------------------------------------------------------------
+    def build_argv(self, args, verbose=None):
+        argv = [self.executable] + [str(a) for a in args]
+        if verbose is None:
+            verbose = bool(args) and args[0] in VERBOSE_COMMANDS
+        if verbose:
+            argv.append("--verbose")
+        return argv
+
+    def run(self, args, secrets=None, verbose=None, timeout=None, capture_log=True, config=None):
+        """Run ``azcmagent <args>`` and return a scrubbed :class:`RunResult`.
+
+        :param args: argv after the executable, e.g. ``["connect", "--subscription-id", sub]``.
+        :param secrets: dict of secret option name (``service_principal_secret``, ``access_token``) to value;
+            written to a private ``--config`` file, never to argv.
+        :param config: other non-secret ``--config`` keys (agent long flag names) to put in that file.
+        :param verbose: add ``--verbose`` (default: for connect, disconnect and check).
+        :param timeout: seconds (default: the runner's timeout).
+        :param capture_log: read the lines this run appended to azcmagent.log.
+        """
+        timeout = timeout or self.timeout
+        argv = self.build_argv(args, verbose)
+        file_config = dict(config or {})
+        for option, value in (secrets or {}).items():
+            if value:
+                self.add_secret(value)
+                file_config[SECRET_OPTIONS.get(option, option.replace("_", "-"))] = value
+        if capture_log and self.log_file is None:
+            self.show()  # where does this agent log? (once per runner)
+        log_file = self.locate() if capture_log else None
+        mark = file_mark(log_file) if log_file else None
+        tmpdir = None
+        started = time.monotonic()
+        try:
+            if file_config:
+                tmpdir = tempfile.mkdtemp(prefix="arcops-azcmagent-")
+                os.chmod(tmpdir, 0o700)
+                config_path = os.path.join(tmpdir, "config.json")
+                fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as handle:
+                    json.dump(file_config, handle)
+                argv = argv + ["--config", config_path]
+            rc, stdout, stderr, timed_out = self._execute(argv, timeout)
+        finally:
+            if tmpdir:
+                shutil.rmtree(tmpdir, ignore_errors=True)
+        log_lines = read_appended(log_file, mark, self.log_lines_max) if log_file else []
+        return RunResult(
+            argv=[self.scrub(a) for a in argv], rc=rc, stdout=self.scrub(stdout), stderr=self.scrub(stderr),
+            log_lines=[self.scrub(line) for line in log_lines], timed_out=timed_out, timeout=timeout,
+            duration=time.monotonic() - started, log_file=log_file,
+        )
+
+    def _execute(self, argv, timeout):
+        """Start argv in a new session; on timeout kill the whole process group. Returns (rc, out, err, timed_out)."""
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=self.environment(), close_fds=True, start_new_session=True)
+        timed_out = False
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(proc.pid, signal.SIGTERM)
+            try:
+                out, err = proc.communicate(timeout=3)
+            except subprocess.TimeoutExpired:
+                # Python keeps what it read so far: the next communicate() returns all of it.
+                _kill_group(proc.pid, signal.SIGKILL)
+                out, err = proc.communicate()
+            # Whatever the leader left behind in its group goes too (no orphan keeps a pipe or changes state later).
+            _kill_group(proc.pid, signal.SIGKILL)
+        except BaseException:
+            _kill_group(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
+        return (proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), timed_out)
+
+    def show(self, as_json=True):
+        """Run ``show`` (``-j`` unless as_json is false) without lock or log capture; returns the RunResult
+        and remembers the log location when the output names it."""
+        result = self.run(["show", "-j"] if as_json else ["show"], verbose=False, capture_log=False, timeout=min(self.timeout, 120))
+        if result.rc == 0:
+            data = None
+            if as_json:
+                try:
+                    data = json.loads(result.stdout)
+                except ValueError:
+                    data = None
+            self.locate(data if isinstance(data, dict) else result.stdout)
+        return result
+
+    def state(self):
+        """Read the agent state: ``show -j``, falling back to the text form (older agents).
+
+        Returns ``(facts, run)``: facts normalized by :func:`normalize_show` (``None`` when neither form
+        could be read) and the last RunResult (for the failure outcome)."""
+        run = self.show(as_json=True)
+        if run.rc == 0:
+            try:
+                data = json.loads(run.stdout)
+            except ValueError:
+                data = None
+            if isinstance(data, dict):
+                facts = normalize_show(data)
+                facts["format"] = "json"
+                return facts, run
+        text_run = self.show(as_json=False)
+        if text_run.rc != 0:
+            return None, text_run
+        from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_show
+        facts = normalize_show(_show_record(parse_show(text_run.stdout)))
+        facts["format"] = "text"
+        return facts, text_run
+
+
+def _kill_group(pgid, sig):
+    try:
+        os.killpg(pgid, sig)
+    except OSError:
+        pass
+
+
+def common_argument_spec():
+    """Options of every module that runs the agent (documented in doc fragment arcops.azcmagent._agent)."""
+    return {
+        "executable": {"type": "path"},
+        "timeout": {"type": "int", "default": DEFAULT_TIMEOUT},
+        "lock_timeout": {"type": "int", "default": DEFAULT_LOCK_TIMEOUT},
+        "lang": {"type": "str", "default": "en", "choices": ["en", "nl"]},
+    }
+
+
+def auth_argument_spec():
+    """Authentication options of connect and disconnect (doc fragment arcops.azcmagent._agent.auth)."""
+    return {
+        "tenant_id": {"type": "str"},
+        "service_principal_id": {"type": "str"},
+        "service_principal_secret": {"type": "str", "no_log": True},
+        "service_principal_cert": {"type": "path"},
+        "access_token": {"type": "str", "no_log": True},
+    }
+
+
+def auth_args(params):
+    """(argv, secrets) for the authentication options: ids and paths on argv, secret values for the --config file."""
+    argv = []
+    secrets = {}
+    if params.get("service_principal_id"):
+        argv += ["--service-principal-id", params["service_principal_id"]]
+    if params.get("service_principal_cert"):
+        argv += ["--service-principal-cert", params["service_principal_cert"]]
+    if params.get("tenant_id"):
+        argv += ["--tenant-id", params["tenant_id"]]
+    for option in SECRET_OPTIONS:
+        if params.get(option):
+            secrets[option] = params[option]
+    return argv, secrets
+
+
+# JSON keys of `show -j` (attested and camel-cased display names) -> normalized fact names.
+SHOW_KEYS = {
+    "status": ("status", "agentStatus"),
+    "resource_id": ("resourceId",),
+    "resource_name": ("resourceName",),
+    "resource_group": ("resourceGroup", "resourceGroupName"),
+    "subscription_id": ("subscriptionId",),
+    "tenant_id": ("tenantId",),
+    "location": ("location",),
+    "cloud": ("cloud",),
+    "vm_id": ("vmId",),
+    "agent_version": ("agentVersion",),
+    "last_heartbeat": ("lastHeartbeat", "agentLastHeartbeat"),
+    "error_code": ("agentErrorCode", "errorCode"),
+    "error_details": ("agentErrorDetails", "errorDetails"),
+    "error_timestamp": ("agentErrorTimestamp",),
+    "https_proxy": ("httpsProxy",),
+    "proxy_bypass": ("proxyBypass",),
+    "agent_log_file": ("agentLogfile", "agentLogFile", "agent_logfile"),
+}
+
+
+def normalize_show(data):
+    """Normalize a parsed ``show`` (JSON dict with camelCase keys, or the parsers' dict) to snake_case facts."""
+    data = data or {}
+    facts = {}
+    for name, keys in SHOW_KEYS.items():
+        value = None
+        for key in keys + (name,):
+            if data.get(key) not in (None, ""):
+                value = data[key]
+                break
+        facts[name] = value
+    services = data.get("services") or data.get("dependentServices") or []
+    if isinstance(services, dict):
+        services = [{"name": key, "status": value} for key, value in services.items()]
+    facts["services"] = [
+        {"name": s.get("serviceName") or s.get("name") or s.get("displayName"), "display_name": s.get("displayName"),
+         "status": s.get("status")}
+        for s in services if isinstance(s, dict)
+    ]
+    facts["connected"] = bool(facts["resource_id"]) and (facts["status"] or "").lower() == "connected"
+    return facts
+
+
+def _show_record(parsed):
+    """The field dict of a parsers' ``parse_show`` result (which may come with warnings)."""
+    if isinstance(parsed, tuple):
+        parsed = parsed[0]
+    if isinstance(parsed, dict) and isinstance(parsed.get("fields"), dict):
+        merged = dict(parsed["fields"])
+        merged.update({k: v for k, v in parsed.items() if k != "fields"})
+        return merged
+    return parsed if isinstance(parsed, dict) else {}

@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from ansible_collections.arcops.azcmagent.plugins.doc_fragments._agent import ModuleDocFragment
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _runner, _validate
+from ansible_collections.arcops.azcmagent.plugins.modules import config, connect, disconnect, info
+
+
+def run_result(rc, stdout="", stderr="", log_lines=(), timed_out=False):
+    return _runner.RunResult(["/opt/azcmagent/bin/azcmagent", "connect", "--verbose"], rc, stdout, stderr, list(log_lines),
+                             timed_out=timed_out, timeout=7)
+
+
+FAILED_CONNECT = (
+    "INFO    Connecting machine to Azure... This might take a few minutes.\n"
+    "INFO    Exit Code:  AZCM0041: Failed to Obtain Access Token\n"
+    "INFO    For troubleshooting, see https://aka.ms/arc/azcmerror\n"
+    "FATAL   Failed to acquire authorization token from SPN: Invalid client secret is provided\n"
+)
+
+
+def test_outcome_of_a_failed_run_has_every_field():
+    outcome = _outcome.from_run(run_result(41, FAILED_CONNECT, log_lines=['level=info msg="Exit Code:  AZCM0041: x"']), "en", "Disconnected")
+    assert set(outcome) == set(_outcome.OUTCOME_KEYS)
+    assert outcome["azcm_code"] == "AZCM0041" and outcome["rc"] == 41 and outcome["exit_code"] == 41
+    assert outcome["category"] == "credentials" and outcome["retryable"] is False
+    assert outcome["stdout_lines"][1].startswith("INFO    Exit Code:") and outcome["log_lines"]
+    assert outcome["cmd"].endswith("connect --verbose") and outcome["state"] == "Disconnected"
+    message = _outcome.message(outcome)
+    assert re.match(r"^AZCM0041: [^.]+\. .+\.$", message)
+
+
+def test_codes_from_the_log_and_exit_status_count():
+    outcome = _outcome.from_run(run_result(64, "", "", ['level=info msg="Exit Code:  AZCM0064: Unable to Establish Communication"']))
+    assert outcome["azcm_code"] == "AZCM0064" and outcome["category"] == "agent_service"
+    assert _outcome.from_run(run_result(44))["azcm_code"] == "AZCM0044"
+
+
+def test_success():
+    outcome = _outcome.from_run(run_result(0, "INFO    Connected machine to Azure\n"))
+    assert outcome["category"] == "success" and outcome["action"] == "none" and outcome["azcm_code"] is None
+
+
+def test_timeout_outcome():
+    outcome = _outcome.from_run(run_result(-15, "INFO    Connecting machine to Azure...\n", timed_out=True), "nl")
+    assert outcome["azcm_code"] == "AZCM0011" and outcome["category"] == "transient" and outcome["retryable"] is True
+    assert outcome["action"] == "retry" and "7 seconden" in outcome["cause"]
+
+
+def test_validation_failure_in_dutch():
+    error = _validate.ValidationError("AZCM0020", "location", "location 'atlantis' is geen bekende regio van AzureCloud")
+    failure = _outcome.failure_from_validation(error, "nl")
+    assert failure.msg.startswith("AZCM0020: ") and "atlantis" in failure.msg
+    assert failure.outcome["category"] == "input" and failure.outcome["findings"][0]["details"] == {"option": "location"}
+
+
+def test_not_found_and_lock_failures():
+    failure = _outcome.failure_from_agent_error(_runner.AgentNotFound("azcmagent was not found at /x"))
+    assert failure.outcome["category"] == "install" and failure.outcome["state"] == "NotInstalled" and "/x" in failure.msg
+    failure = _outcome.failure_from_agent_error(_runner.LockTimeout("held"))
+    assert failure.outcome["azcm_code"] == "AZCM0011" and failure.outcome["retryable"] is True
+
+
+def test_fail_is_the_one_place():
+    class Module(object):
+        params = {"lang": "en"}
+
+        def fail_json(self, **kwargs):
+            self.failed = kwargs
+            raise SystemExit(1)
+
+        def exit_json(self, **kwargs):  # pragma: no cover - not reached
+            raise AssertionError(kwargs)
+
+    module = Module()
+    run = run_result(41, FAILED_CONNECT, "err")
+
+    def boom(_module):
+        raise _outcome.failure_from_run(run, previous={"status": "Disconnected"})
+
+    with pytest.raises(SystemExit):
+        _outcome.run_module(module, boom)
+    assert module.failed["msg"].startswith("AZCM0041: ")
+    assert module.failed["cmd"] == run.cmd and module.failed["rc"] == 41
+    assert module.failed["stdout"] == FAILED_CONNECT and module.failed["stderr"] == "err"
+    assert module.failed["previous"] == {"status": "Disconnected"} and module.failed["changed"] is False
+
+    def crash(_module):
+        raise KeyError("surprise")
+
+    with pytest.raises(SystemExit):
+        _outcome.run_module(module, crash)
+    assert module.failed["category"] == "internal" and "surprise" in module.failed["msg"]
+
+
+@pytest.mark.parametrize("module", [connect, disconnect, info, config], ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_module_return_docs_repeat_the_outcome_fragment(module):
+    """RETURN cannot use doc fragments: every module repeats the shared OUTCOME block verbatim."""
+    shared = yaml.safe_load(ModuleDocFragment.OUTCOME)
+    documented = yaml.safe_load(module.RETURN)
+    assert set(shared) == set(_outcome.OUTCOME_KEYS)
+    for key, doc in shared.items():
+        assert documented.get(key) == doc, key

@@ -1,0 +1,386 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import stat
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _runner
+
+
+def fake_agent(tmp_path, body, name="azcmagent"):
+    """Write an executable Python script standing in for azcmagent; ``body`` sees argv, LOG and STATE_DIR."""
+    state_dir = tmp_path / "var-opt-azcmagent"
+    (state_dir / "log").mkdir(parents=True, exist_ok=True)
+    script = tmp_path / name
+    script.write_text("#!%s\n" % sys.executable + textwrap.dedent("""\
+        import json, os, sys, time
+        argv = sys.argv[1:]
+        STATE_DIR = %r
+        LOG = os.path.join(STATE_DIR, "log", "azcmagent.log")
+        def log(msg):
+            with open(LOG, "a") as handle:
+                handle.write('time="2026-01-01T00:00:00Z" level=info msg="%%s"\\n' %% msg)
+        if argv[:2] == ["show", "-j"]:
+            print(json.dumps({"status": "Disconnected", "resourceId": "",
+                              "agentLogfile": os.path.join(STATE_DIR, "log", "himds.log")}))
+            sys.exit(0)
+        """ % str(state_dir)) + textwrap.dedent(body))
+    script.chmod(0o755)
+    return str(script), state_dir
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def make_jwt():
+    part = _b64
+    return "%s.%s.%s" % (part({"alg": "RS256", "typ": "JWT"}), part({"oid": secrets.token_hex(8), "tid": "t"}), secrets.token_urlsafe(32))
+
+
+# -- finding the binary ------------------------------------------------------------------------
+
+def test_find_executable_explicit(tmp_path):
+    path = fake_agent(tmp_path, "sys.exit(0)\n")[0]
+    assert _runner.find_executable(path) == path
+
+
+def test_find_executable_explicit_missing_names_path(tmp_path):
+    with pytest.raises(_runner.AgentNotFound) as err:
+        _runner.find_executable(str(tmp_path / "nope"))
+    assert str(tmp_path / "nope") in str(err.value)
+
+
+def test_find_executable_on_path(tmp_path):
+    path = fake_agent(tmp_path, "sys.exit(0)\n")[0]
+    assert _runner.find_executable(None, path="/nonexistent:%s" % tmp_path) == path
+
+
+def test_find_executable_nowhere(tmp_path, monkeypatch):
+    monkeypatch.setattr(_runner, "DEFAULT_PATH", str(tmp_path / "opt" / "azcmagent"))
+    with pytest.raises(_runner.AgentNotFound) as err:
+        _runner.find_executable(None, path=str(tmp_path))
+    assert err.value.details["searched"] == [str(tmp_path / "azcmagent"), str(tmp_path / "opt" / "azcmagent")]
+    assert err.value.category == "install"
+
+
+def test_find_executable_default_path(tmp_path, monkeypatch):
+    path = fake_agent(tmp_path, "sys.exit(0)\n", name="fallback")[0]
+    monkeypatch.setattr(_runner, "DEFAULT_PATH", path)
+    assert _runner.find_executable(None, path=str(tmp_path / "empty")) == path
+
+
+# -- running -----------------------------------------------------------------------------------
+
+ECHO = """
+print(json.dumps({"argv": argv, "lang": os.environ.get("LANG"), "lc_all": os.environ.get("LC_ALL"),
+                  "stdin_closed": sys.stdin.read() == "", "pgid_is_pid": os.getpgid(0) == os.getpid()}))
+sys.exit(int(os.environ.get("FAKE_RC", "0")))
+"""
+
+
+def test_run_argv_locale_session_and_verbose(tmp_path):
+    path = fake_agent(tmp_path, ECHO)[0]
+    runner = _runner.AgentRunner(executable=path)
+    result = runner.run(["connect", "--location", "west europe"])
+    seen = json.loads(result.stdout)
+    assert seen["argv"] == ["connect", "--location", "west europe", "--verbose"]
+    assert seen["lang"] == "C" and seen["lc_all"] == "C"
+    assert seen["stdin_closed"] and seen["pgid_is_pid"]
+    assert result.rc == 0 and result.ok and not result.timed_out
+    assert result.cmd == "%s connect --location 'west europe' --verbose" % path
+
+
+@pytest.mark.parametrize("args, verbose", [(["show"], False), (["version"], False), (["config", "list"], False),
+                                           (["disconnect"], True), (["check"], True)])
+def test_verbose_only_for_diagnosed_commands(tmp_path, args, verbose):
+    path = fake_agent(tmp_path, ECHO)[0]
+    seen = json.loads(_runner.AgentRunner(executable=path).run(args).stdout)
+    assert ("--verbose" in seen["argv"]) is verbose
+
+
+def test_run_nonzero_exit(tmp_path, monkeypatch):
+    path = fake_agent(tmp_path, ECHO)[0]
+    monkeypatch.setenv("FAKE_RC", "42")
+    result = _runner.AgentRunner(executable=path).run(["connect"])
+    assert result.rc == 42 and not result.ok
+
+
+SECRET_BODY = """
+i = argv.index("--config")
+cfg = argv[i + 1]
+st_dir = os.stat(os.path.dirname(cfg)).st_mode & 0o777
+st_file = os.stat(cfg).st_mode & 0o777
+data = json.load(open(cfg))
+# a careless agent that echoes everything it was given, on stdout, stderr and in its log
+print("config=%s dir=%o file=%o keys=%s" % (cfg, st_dir, st_file, sorted(data)))
+print("INFO    secret echo: " + " ".join(str(v) for v in data.values()))
+sys.stderr.write("FATAL   Authorization: Bearer %s client_secret=%s\\n" % (data.get("access-token", "x" * 20), data.get("service-principal-secret")))
+log("Agent Command: connect with " + json.dumps(data))
+if os.environ.get("FAKE_SLEEP"):
+    time.sleep(float(os.environ["FAKE_SLEEP"]))
+sys.exit(41)
+"""
+
+
+def test_secrets_only_in_private_config_file_and_scrubbed(tmp_path):
+    path = fake_agent(tmp_path, SECRET_BODY)[0]
+    secret = "S3cr-" + secrets.token_urlsafe(24)
+    token = make_jwt()
+    runner = _runner.AgentRunner(executable=path)
+    result = runner.run(["connect", "--service-principal-id", "abc"],
+                        secrets={"service_principal_secret": secret, "access_token": token})
+    first = result.stdout.splitlines()[0]
+    cfg = first.split()[0].split("=", 1)[1]
+    assert "dir=700" in first and "file=600" in first
+    assert "keys=['access-token', 'service-principal-secret']" in first
+    assert not os.path.exists(cfg) and not os.path.exists(os.path.dirname(cfg))
+    everything = json.dumps(result.as_dict())
+    assert secret not in everything and token not in everything
+    assert token.split(".")[1] not in everything
+    assert _runner.SCRUBBED in result.stdout and _runner.SCRUBBED in result.stderr
+    assert any(_runner.SCRUBBED in line for line in result.log_lines)
+    assert "--config" in result.argv and secret not in result.cmd
+
+
+def test_secret_file_removed_after_timeout(tmp_path, monkeypatch):
+    path = fake_agent(tmp_path, SECRET_BODY)[0]
+    monkeypatch.setenv("FAKE_SLEEP", "30")
+    runner = _runner.AgentRunner(executable=path, timeout=1)
+    result = runner.run(["connect"], secrets={"service_principal_secret": "s-" + secrets.token_hex(12)})
+    assert result.timed_out
+    cfg = result.stdout.splitlines()[0].split()[0].split("=", 1)[1]
+    assert not os.path.exists(os.path.dirname(cfg))
+
+
+def test_secret_file_removed_when_exec_fails(tmp_path, monkeypatch):
+    path = fake_agent(tmp_path, ECHO)[0]
+    created = []
+    real_mkdtemp = _runner.tempfile.mkdtemp
+
+    def spy(*args, **kwargs):
+        created.append(real_mkdtemp(*args, **kwargs))
+        return created[-1]
+
+    def boom(*args, **kwargs):
+        raise OSError("exec failed")
+
+    monkeypatch.setattr(_runner.tempfile, "mkdtemp", spy)
+    runner = _runner.AgentRunner(executable=path)
+    runner.state()
+    monkeypatch.setattr(runner, "_execute", boom)
+    with pytest.raises(OSError):
+        runner.run(["connect"], secrets={"service_principal_secret": "abcdefgh"})
+    assert created and not os.path.exists(created[0])
+
+
+def test_secret_registered_in_no_log_values(tmp_path):
+    class Module(object):
+        no_log_values = set()
+
+    path = fake_agent(tmp_path, "sys.exit(0)\n")[0]
+    module = Module()
+    runner = _runner.AgentRunner(module, executable=path)
+    runner.run(["connect"], secrets={"access_token": "tok-123456"})
+    assert "tok-123456" in module.no_log_values
+
+
+HANG = """
+import subprocess
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+open(os.path.join(STATE_DIR, "child.pid"), "w").write(str(child.pid))
+print("INFO    Connecting machine to Azure... This might take a few minutes.", flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as handle:
+            return handle.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_timeout_kills_whole_process_group(tmp_path):
+    path, state_dir = fake_agent(tmp_path, HANG)
+    runner = _runner.AgentRunner(executable=path, timeout=2)
+    started = time.monotonic()
+    result = runner.run(["connect"])
+    assert time.monotonic() - started < 10
+    assert result.timed_out and not result.ok and result.timeout == 2
+    assert "Connecting machine to Azure" in result.stdout
+    child = int((state_dir / "child.pid").read_text())
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(child)
+
+
+# -- log capture -------------------------------------------------------------------------------
+
+LOGGING = """
+mode = os.environ.get("FAKE_LOG_MODE", "append")
+if mode == "rotate":
+    os.rename(LOG, LOG + ".1")
+elif mode == "truncate":
+    open(LOG, "w").close()
+for i in range(int(os.environ.get("FAKE_LOG_LINES", "3"))):
+    log("run line %d" % i)
+sys.exit(0)
+"""
+
+
+def _prime(runner, state_dir, lines=5):
+    runner.state()
+    with open(str(state_dir / "log" / "azcmagent.log"), "a") as handle:
+        for i in range(lines):
+            handle.write('level=info msg="old line %d"\n' % i)
+
+
+@pytest.mark.parametrize("mode", ["append", "rotate", "truncate"])
+def test_log_capture_reads_only_this_run(tmp_path, monkeypatch, mode):
+    path, state_dir = fake_agent(tmp_path, LOGGING)
+    runner = _runner.AgentRunner(executable=path)
+    _prime(runner, state_dir, lines=50)
+    monkeypatch.setenv("FAKE_LOG_MODE", mode)
+    result = runner.run(["connect"])
+    assert result.log_file == str(state_dir / "log" / "azcmagent.log")
+    assert [line.split('msg="')[1] for line in result.log_lines] == ['run line 0"', 'run line 1"', 'run line 2"']
+
+
+def test_log_capture_is_capped(tmp_path, monkeypatch):
+    path, state_dir = fake_agent(tmp_path, LOGGING)
+    runner = _runner.AgentRunner(executable=path, log_lines_max=20)
+    _prime(runner, state_dir)
+    monkeypatch.setenv("FAKE_LOG_LINES", "100")
+    result = runner.run(["connect"])
+    assert len(result.log_lines) == 20 and "run line 99" in result.log_lines[-1]
+
+
+def test_log_capture_when_log_did_not_exist(tmp_path):
+    path, state_dir = fake_agent(tmp_path, LOGGING)
+    runner = _runner.AgentRunner(executable=path)
+    runner.state()
+    assert not (state_dir / "log" / "azcmagent.log").exists()
+    assert len(runner.run(["connect"]).log_lines) == 3
+
+
+def test_read_appended_bounds(tmp_path):
+    log = tmp_path / "a.log"
+    log.write_text("".join("line %d\n" % i for i in range(10)))
+    mark = _runner.file_mark(str(log))
+    with open(str(log), "a") as handle:
+        handle.write("new\n")
+    assert _runner.read_appended(str(log), mark) == ["new"]
+    assert _runner.read_appended(str(tmp_path / "missing.log"), mark) == []
+    assert _runner.read_appended(str(log), None, max_lines=2) == ["line 9", "new"]
+
+
+def test_log_file_from_show_text_and_json():
+    text = "Agent Version                           : 1.58\nAgent Logfile                           : /x/var/log/himds.log\n"
+    assert _runner.log_file_from_show(text) == "/x/var/log/azcmagent.log"
+    assert _runner.log_file_from_show({"agentLogfile": "/y/log/himds.log"}) == "/y/log/azcmagent.log"
+    assert _runner.log_file_from_show({"agentLogfile": "relative.log"}) is None
+    assert _runner.log_file_from_show("nothing") is None
+
+
+# -- lock --------------------------------------------------------------------------------------
+
+def test_lock_lives_in_state_dir_and_excludes_other_runs(tmp_path):
+    path, state_dir = fake_agent(tmp_path, "sys.exit(0)\n")
+    one = _runner.AgentRunner(executable=path)
+    two = _runner.AgentRunner(executable=path, lock_timeout=0.5)
+    one.state()
+    two.state()
+    with one.lock() as lock_path:
+        assert lock_path == str(state_dir / _runner.LOCK_NAME)
+        with one.lock():  # re-entrant
+            pass
+        started = time.monotonic()
+        with pytest.raises(_runner.LockTimeout) as err:
+            with two.lock():
+                pass  # pragma: no cover
+        assert 0.4 < time.monotonic() - started < 5
+        assert err.value.code == "AZCM0011"
+    with two.lock():
+        pass
+
+
+def test_lock_waits_for_release(tmp_path):
+    path = fake_agent(tmp_path, "sys.exit(0)\n")[0]
+    one = _runner.AgentRunner(executable=path)
+    two = _runner.AgentRunner(executable=path, lock_timeout=10)
+    order = []
+    entered = threading.Event()
+
+    def holder():
+        with one.lock():
+            entered.set()
+            time.sleep(0.6)
+            order.append("one released")
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    entered.wait(5)
+    with two.lock():
+        order.append("two acquired")
+    thread.join()
+    assert order == ["one released", "two acquired"]
+
+
+def test_lock_falls_back_to_tempdir(tmp_path, monkeypatch):
+    path = fake_agent(tmp_path, "sys.exit(0)\n")[0]
+    runner = _runner.AgentRunner(executable=path)
+    runner.state_dir = str(tmp_path / "does" / "not" / "exist")
+    monkeypatch.setattr(_runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    with runner.lock() as lock_path:
+        assert os.path.dirname(lock_path) == str(tmp_path)
+        assert stat.S_IMODE(os.stat(lock_path).st_mode) == 0o600
+
+
+# -- scrubbing and helpers ---------------------------------------------------------------------
+
+def test_scrub_secret_jwt_bearer_and_assignments():
+    token = make_jwt()
+    text = "token %s and Bearer abcdefghijklmnop and client_secret=hunter2hunter2 and secret XYZ-123" % token
+    out = _runner.scrub(text, ["XYZ-123"])
+    assert token not in out and "abcdefghijklmnop" not in out and "hunter2hunter2" not in out and "XYZ-123" not in out
+    assert out.count(_runner.SCRUBBED) == 4
+    assert _runner.scrub("", ["x"]) == "" and _runner.scrub(None) is None
+    assert _runner.scrub("Invalid client secret is provided", []) == "Invalid client secret is provided"
+
+
+def test_normalize_show():
+    facts = _runner.normalize_show({
+        "status": "Connected", "resourceId": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/m",
+        "resourceGroup": "rg", "location": "westeurope", "cloud": "AzureCloud", "lastHeartbeat": "2026-01-01T00:00:00Z",
+        "services": [{"displayName": "Agent Service", "serviceName": "himdsd", "status": "stopped"}],
+    })
+    assert facts["connected"] is True and facts["resource_group"] == "rg"
+    assert facts["services"] == [{"name": "himdsd", "display_name": "Agent Service", "status": "stopped"}]
+    assert _runner.normalize_show({"status": "Connected", "resourceId": ""})["connected"] is False
+    assert _runner.normalize_show(None)["status"] is None
+
+
+def test_auth_args_keep_secrets_out_of_argv():
+    argv, secret_values = _runner.auth_args({"service_principal_id": "id", "tenant_id": "t", "service_principal_secret": "s3",
+                                            "access_token": None, "service_principal_cert": None})
+    assert argv == ["--service-principal-id", "id", "--tenant-id", "t"]
+    assert secret_values == {"service_principal_secret": "s3"}
+
+
+def test_render_cmd_quotes():
+    assert _runner.render_cmd(["a", "b c", "", "it's"]) == "a 'b c' '' 'it'\"'\"'s'"

@@ -1,0 +1,214 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A small stateful stand-in for azcmagent, and a helper that runs a module's main() in-process."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+import uuid
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+FAKE_AGENT = r'''
+import json, os, sys, time
+HERE = os.path.dirname(os.path.abspath(__file__))
+STATE = os.path.join(HERE, "fake.json")
+LOG = os.path.join(HERE, "var", "log", "azcmagent.log")
+argv = sys.argv[1:]
+with open(STATE) as handle:
+    fake = json.load(handle)
+with open(os.path.join(HERE, "calls.jsonl"), "a") as handle:
+    config = {}
+    if "--config" in argv:
+        with open(argv[argv.index("--config") + 1]) as cfg:
+            config = json.load(cfg)
+    handle.write(json.dumps({"argv": argv, "config_keys": sorted(config)}) + "\n")
+
+def save():
+    with open(STATE, "w") as handle:
+        json.dump(fake, handle)
+
+def log(level, msg):
+    os.makedirs(os.path.dirname(LOG), exist_ok=True)
+    with open(LOG, "a") as handle:
+        handle.write('time="2026-01-01T00:00:00Z" level=%s msg="%s"\n' % (level, msg.replace('"', '\\"')))
+
+def fail(code, title, detail):
+    print("INFO    Exit Code:  AZCM%04d: %s" % (code, title))
+    print("INFO    For troubleshooting, see https://aka.ms/arc/azcmerror")
+    print("FATAL   %s" % detail)
+    log("info", "Exit Code:  AZCM%04d: %s" % (code, title))
+    log("fatal", detail)
+    sys.exit(code)
+
+def opt(name):
+    return argv[argv.index(name) + 1] if name in argv else None
+
+state = fake["state"]
+command = argv[0] if argv else "help"
+if command == "show":
+    if "-j" in argv:
+        if fake.get("no_json"):
+            print("Error: unknown shorthand flag: 'j' in -j")
+            sys.exit(1)
+        out = dict(state)
+        out["agentLogfile"] = os.path.join(HERE, "var", "log", "himds.log")
+        print(json.dumps(out))
+    else:
+        for label, key in (("Resource Name", "resourceName"), ("Resource Group Name", "resourceGroup"),
+                           ("Resource Id", "resourceId"), ("Subscription ID", "subscriptionId"), ("Tenant ID", "tenantId"),
+                           ("Location", "location"), ("Cloud", "cloud"), ("Agent Version", "agentVersion")):
+            print("%-40s: %s" % (label, state.get(key, "")))
+        print("%-40s: %s" % ("Agent Logfile", os.path.join(HERE, "var", "log", "himds.log")))
+        print("%-40s: %s" % ("Agent Status", state.get("status", "")))
+    sys.exit(0)
+if command == "version":
+    print("azcmagent version %s" % state.get("agentVersion", "1.58.03228.700"))
+    sys.exit(0)
+if command == "config":
+    settings = fake.setdefault("config", {})
+    if argv[1] == "list":
+        print("Local Configuration Settings")
+        for key, value in settings.items():
+            if isinstance(value, list):
+                value = "[" + " ".join(value) + "]"
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            print("  %-52s: %s" % (key, value))
+        sys.exit(0)
+    if fake.get("non_root"):
+        fail(18, "Administrative Privileges Required", "This command requires elevated privileges (root)")
+    name = argv[2]
+    if argv[1] == "clear":
+        settings[name] = fake.get("defaults", {}).get(name, "")
+    elif argv[1] == "set":
+        value = argv[3]
+        if isinstance(settings.get(name), list):
+            items = [v for v in value.split(",") if v]
+            if "--add" in argv:
+                settings[name] = settings[name] + [i for i in items if i not in settings[name]]
+            elif "--remove" in argv:
+                settings[name] = [i for i in settings[name] if i not in items]
+            else:
+                settings[name] = items
+        else:
+            settings[name] = value
+        print("Config property %s set to value %s" % (name, value))
+    save()
+    sys.exit(0)
+log("info", "Agent Command: %s" % command)
+if fake.get("hang"):
+    time.sleep(600)
+failure = fake.get("fail", {}).get(command)
+if failure and not (command == "disconnect" and "--force-local-only" in argv):
+    fail(*failure)
+if command == "connect":
+    if state.get("resourceId"):
+        fail(67, "Machine Already Connected", "machine is already connected: resource ID %s" % state["resourceId"])
+    name = opt("--resource-name") or "host01"
+    rid = "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.HybridCompute/machines/%s" % (
+        opt("--subscription-id"), opt("--resource-group"), name)
+    state.update({"status": "Connected", "resourceId": rid, "resourceName": name, "resourceGroup": opt("--resource-group"),
+                  "subscriptionId": opt("--subscription-id"), "tenantId": opt("--tenant-id") or "", "location": opt("--location"),
+                  "cloud": opt("--cloud") or "AzureCloud", "tags": opt("--tags")})
+    print("INFO    Connected machine to Azure")
+    log("info", "Connected machine to Azure")
+elif command == "disconnect":
+    state.update({"status": "Disconnected", "resourceId": "", "resourceName": "", "resourceGroup": "", "subscriptionId": "",
+                  "tenantId": "", "location": ""})
+    print("INFO    Disconnected machine from Azure")
+save()
+sys.exit(0)
+'''
+
+
+class FakeAgent(object):
+    """A fake azcmagent in a directory: ``fake.json`` holds its state and knobs, ``calls.jsonl`` every call."""
+
+    def __init__(self, root):
+        self.root = root
+        self.path = os.path.join(root, "azcmagent")
+        self.subscription = str(uuid.uuid4())
+        self.tenant = str(uuid.uuid4())
+        self.app = str(uuid.uuid4())
+        self.secret = "fake-secret-" + uuid.uuid4().hex
+        with open(self.path, "w") as handle:
+            handle.write("#!%s\n" % sys.executable + FAKE_AGENT)
+        os.chmod(self.path, 0o755)
+        defaults = {"incomingconnections.enabled": True, "incomingconnections.ports": [], "connection.type": "default",
+                    "proxy.url": "", "proxy.bypass": [], "extensions.allowlist": [], "extensions.blocklist": [],
+                    "guestconfiguration.enabled": True, "extensions.enabled": True, "config.mode": "full"}
+        self.data = {"state": {"status": "Disconnected", "resourceId": "", "agentVersion": "1.58.03228.700"},
+                     "config": dict(defaults), "defaults": defaults}
+        self.save()
+
+    def save(self):
+        with open(os.path.join(self.root, "fake.json"), "w") as handle:
+            json.dump(self.data, handle)
+
+    def load(self):
+        with open(os.path.join(self.root, "fake.json")) as handle:
+            self.data = json.load(handle)
+        return self.data
+
+    def set(self, **knobs):
+        self.load()
+        self.data.update(knobs)
+        self.save()
+
+    def connect_locally(self, resource_group="rg-arc", location="westeurope", status="Connected", heartbeat=None):
+        self.load()
+        if heartbeat is None:
+            age = datetime.timedelta(minutes=1 if status == "Connected" else 120)
+            heartbeat = (datetime.datetime.now(datetime.timezone.utc) - age).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.data["state"].update({
+            "lastHeartbeat": heartbeat,
+            "status": status, "resourceGroup": resource_group, "location": location, "subscriptionId": self.subscription,
+            "tenantId": self.tenant, "cloud": "AzureCloud", "resourceName": "host01",
+            "resourceId": "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.HybridCompute/machines/host01" % (
+                self.subscription, resource_group)})
+        self.save()
+
+    def calls(self):
+        path = os.path.join(self.root, "calls.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path) as handle:
+            return [json.loads(line) for line in handle]
+
+    def commands(self):
+        """The mutating commands that ran (show/version/config list are reads)."""
+        return [c["argv"] for c in self.calls() if c["argv"][0] not in ("show", "version") and c["argv"][:2] != ["config", "list"]]
+
+    def connect_args(self, **overrides):
+        args = {"executable": self.path, "subscription_id": self.subscription, "resource_group": "rg-arc", "location": "westeurope",
+                "tenant_id": self.tenant, "service_principal_id": self.app, "service_principal_secret": self.secret}
+        args.update(overrides)
+        return args
+
+
+@pytest.fixture
+def agent(tmp_path):
+    return FakeAgent(str(tmp_path))
+
+
+@pytest.fixture
+def run_module(capsys):
+    """Run ``module.main()`` with args (and _ansible_check_mode / _ansible_diff); return (failed, result dict)."""
+
+    def runner(module, args, check_mode=False, diff=False):
+        args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit) as exit_info:
+                module.main()
+        out = capsys.readouterr().out
+        result = json.loads(out)
+        return bool(result.get("failed")) or exit_info.value.code != 0, result
+
+    return runner
