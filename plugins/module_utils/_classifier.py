@@ -189,6 +189,17 @@ RULES = (
         ("url", "dial"),
     ),
     _rule(
+        "connection_reset", "transient", "retry", True, 45,
+        ("reset by peer", "EOF"),
+        (r"\bconnection reset by peer\b", r"\bunexpected EOF\b", r":\s+EOF\s*$"),
+        {"en": "The connection to {host} was cut off halfway (reset by the other side): a passing network fault or an overloaded endpoint.",
+         "nl": "De verbinding met {host} werd halverwege verbroken (door de andere kant gereset): een tijdelijke netwerkstoring of een overbelast eindpunt."},
+        {"en": "Try again in a moment. If it keeps happening, check for a proxy or firewall that cuts long connections. " + _CHECK_EN + ".",
+         "nl": "Probeer het over enkele ogenblikken opnieuw. Gebeurt het steeds, controleer dan of een proxy of firewall lange verbindingen afbreekt. "
+               + _CHECK_NL + "."},
+        ("url", "dial"),
+    ),
+    _rule(
         "io_timeout", "network", "check_network", True, 50,
         ("imeout", "timed out", "deadline exceeded"),
         (r"\bi/o timeout\b", r"\bTLS handshake timeout\b", r"\bClient\.Timeout exceeded\b", r"\bconnection timed out\b",

@@ -87,6 +87,9 @@ CASES = [
     ("connection-refused", 'Get "https://127.0.0.1:40342/metadata/instance": dial tcp 127.0.0.1:40342: connect: connection refused',
      "connection_refused", {"port": "40342", "ip": "127.0.0.1"}),
     ("connection-refused-capital", "Failed to connect to myhost port 443: Connection refused", "connection_refused", {}),
+    ("connection-reset", 'Post "https://management.azure.com/subscriptions/x": read tcp 127.0.0.1:41234->127.0.0.1:443: read: connection reset by peer',
+     "connection_reset", {"host": "management.azure.com"}),
+    ("unexpected-eof", 'Get "https://login.microsoftonline.com/t/oauth2/v2.0/token": unexpected EOF', "connection_reset", {}),
     ("io-timeout", "dial tcp 13.69.239.72:443: i/o timeout", "io_timeout", {"ip": "13.69.239.72"}),
     ("tls-handshake-timeout", 'Get "https://management.azure.com/": net/http: TLS handshake timeout', "io_timeout", {}),
     ("client-timeout", 'Post "https://login.microsoftonline.com/t/oauth2/token": context deadline exceeded (Client.Timeout exceeded while '
