@@ -204,7 +204,7 @@ def set_connected(host_dir, resource_id, tenant_id="", location="westeurope", cl
         "resourceId": resource_id, "resourceName": name, "resourceGroup": group, "subscriptionId": subscription,
         "tenantId": tenant_id, "location": location, "cloud": cloud, "vmId": vm_id or str(uuid.uuid4()),
         "vmUuid": host.sim.get("vm_uuid", ""), "correlationId": correlation_id or str(uuid.uuid4()), "status": status,
-        "lastHeartbeat": last_heartbeat or _utc(datetime.datetime.now(datetime.timezone.utc)), "connectPending": False,
+        "lastHeartbeat": _utc(datetime.datetime.now(datetime.timezone.utc)) if last_heartbeat is None else last_heartbeat, "connectPending": False,
         "tags": dict(tags or {}),
     })
     host.save_agent_config(config)
