@@ -1,0 +1,733 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one Microsoft Entra ID + Azure Resource Manager client of the collection.
+
+PRIVATE: this module is internal to the arcops.azcmagent collection and may change at any time.
+
+Standard library only (urllib + ssl); certificate authentication signs its client assertion
+with ``cryptography`` when the node has it. What it does:
+
+* tokens by service principal secret, service principal certificate (RS256 client
+  assertion with an ``x5t`` header) or a given access token;
+* requests with bounded retries on 429 and 5xx that honour ``Retry-After``;
+* long-running deletes followed to the end; list paging through ``nextLink``;
+* every failure as an :class:`ArmError` that carries the HTTP status, the ARM or Entra
+  code, the message, the request id and classified findings, with secrets scrubbed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import email.utils
+import hashlib
+import json
+import os
+import re
+import ssl
+import time
+import uuid
+
+from urllib.error import HTTPError, URLError
+from urllib.parse import quote, urlencode, urlsplit
+from urllib.request import HTTPSHandler, Request, build_opener
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
+from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import CLOUD_NAMES, arm_endpoints
+
+MACHINES_API_VERSION = "2025-01-13"
+PROVIDERS_API_VERSION = "2021-04-01"
+MACHINE_TYPE = "Microsoft.HybridCompute/machines"
+DEFAULT_NAMESPACES = ("Microsoft.HybridCompute", "Microsoft.GuestConfiguration", "Microsoft.HybridConnectivity")
+USER_AGENT = "arcops.azcmagent-arm/1"
+
+# Status codes worth another attempt.
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+# "AADSTS7000215: Invalid client secret provided. ..." -- the AADSTS number at the start of an Entra error text.
+_AADSTS_RE = re.compile(r"^AADSTS(?P<code>\d+):\s*")
+
+# The tail Entra appends to error_description: " Trace ID: <guid> Correlation ID: <guid> Timestamp: ...",
+# joined by "\r\n" (until about 2023) or by a single space (newer).
+_ENTRA_TRACE_RE = re.compile(r"(?:\r?\n|\s)+Trace ID:.*$", re.DOTALL)
+
+# A JWT-looking value (three base64url parts), scrubbed from every text we hand back.
+_JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
+
+# "client_secret=...", "client_assertion=...", "access_token": "..." in form bodies, URLs or JSON.
+_SECRET_FIELD_RE = re.compile(r"(?P<key>client_secret|client_assertion|access_token|refresh_token)(?P<sep>\"?\s*[=:]\s*\"?)[^&\s\",]+")
+
+# Resource group and machine names that are safe to put in a path (Azure's own rules).
+_RG_RE = re.compile(r"^[-\w.()]{1,90}$")
+_MACHINE_RE = re.compile(r"^[-\w.]{1,54}$")
+_NAMESPACE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+$")
+
+# Shared option spec of the ARM modules (see the doc fragment arcops.azcmagent._azure).
+AZURE_ARGUMENT_SPEC = {
+    "service_principal_id": {"type": "str"},
+    "service_principal_secret": {"type": "str", "no_log": True},
+    "service_principal_cert": {"type": "path"},
+    "access_token": {"type": "str", "no_log": True},
+    "tenant_id": {"type": "str"},
+    "cloud": {"type": "str", "choices": list(CLOUD_NAMES)},
+    "authority_host": {"type": "str"},
+    "resource_manager_endpoint": {"type": "str"},
+    "ca_file": {"type": "path"},
+    "api_version": {"type": "str"},
+    "timeout": {"type": "int", "default": 60},
+    "lang": {"type": "str", "default": "en", "choices": ["en", "nl"]},
+}
+
+# AWX / Automation Platform "Microsoft Azure Resource Manager" credential environment.
+ENV_FALLBACKS = {
+    "service_principal_id": "AZURE_CLIENT_ID",
+    "service_principal_secret": "AZURE_SECRET",
+    "tenant_id": "AZURE_TENANT",
+    "subscription_id": "AZURE_SUBSCRIPTION_ID",
+    "cloud": "AZURE_CLOUD_ENVIRONMENT",
+}
+
+# Category of an ARM / Entra failure that the classifier did not recognise, by HTTP status.
+_STATUS_CATEGORY = {400: "input", 401: "credentials", 403: "permissions", 404: "input", 409: "resource_conflict", 429: "throttling"}
+
+_GENERIC_TEXTS = {
+    "en": {
+        "cause": "Azure answered {what} with {code} (HTTP {status}): {message}",
+        "cause_network": "Azure could not be reached at {url}: {message}",
+        "remediation": {
+            "credentials": "Check the service principal, its secret or certificate and the tenant ID",
+            "permissions": "Give the identity a role that allows the action (for example Azure Connected Machine Resource Administrator)",
+            "input": "Check the subscription, resource group and machine name",
+            "resource_conflict": "Resolve the conflict named in the message, then run again",
+            "throttling": "Wait for the time Azure asks for, then run again",
+            "transient": "Run again later; Azure reported a temporary failure",
+            "network": "Check the network path, proxy and CA file (ca_file) to the Azure endpoints",
+            "internal": "Report this answer with its request id",
+        },
+    },
+    "nl": {
+        "cause": "Azure beantwoordde {what} met {code} (HTTP {status}): {message}",
+        "cause_network": "Azure is niet bereikbaar op {url}: {message}",
+        "remediation": {
+            "credentials": "Controleer de service principal, het geheim of certificaat en de tenant-ID",
+            "permissions": "Geef de identiteit een rol die de actie toestaat (bijvoorbeeld Azure Connected Machine Resource Administrator)",
+            "input": "Controleer het abonnement, de resourcegroep en de machinenaam",
+            "resource_conflict": "Los het conflict uit de melding op en voer opnieuw uit",
+            "throttling": "Wacht de tijd af die Azure vraagt en voer dan opnieuw uit",
+            "transient": "Voer later opnieuw uit; Azure meldde een tijdelijke fout",
+            "network": "Controleer het netwerkpad, de proxy en het CA-bestand (ca_file) naar de Azure-endpoints",
+            "internal": "Meld dit antwoord met de request-ID",
+        },
+    },
+}
+
+
+def _b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def scrub(text, secrets=()):
+    """``text`` with the given secret values, JWTs and secret form fields replaced by ``********``."""
+    if text is None:
+        return None
+    text = str(text)
+    for secret in secrets:
+        if secret and len(str(secret)) >= 4:
+            text = text.replace(str(secret), "********")
+            text = text.replace(quote(str(secret), safe=""), "********")
+    text = _JWT_RE.sub("********", text)
+    return _SECRET_FIELD_RE.sub(lambda m: m.group("key") + m.group("sep") + "********", text)
+
+
+class ArmError(Exception):
+    """A failed Entra ID or Resource Manager call.
+
+    ``kind`` is ``arm`` (Resource Manager answered an error), ``entra`` (the token endpoint
+    did), ``network`` (no answer), ``timeout`` (a long-running operation did not finish)
+    or ``config`` (bad options: nothing was sent).
+    """
+
+    def __init__(self, message, status=None, arm_code=None, request_id=None, kind="arm", method=None, url=None,
+                 details=None, retry_after=None, retries=0, error_codes=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.arm_code = arm_code
+        self.request_id = request_id
+        self.kind = kind
+        self.method = method
+        self.url = url
+        self.details = details or []
+        self.retry_after = retry_after
+        self.retries = retries
+        self.error_codes = error_codes or []
+
+    def __str__(self):
+        if self.kind == "config":
+            return self.message
+        head = "%s (HTTP %s)" % (self.arm_code or "error", self.status) if self.status else (self.arm_code or "error")
+        return "%s: %s" % (head, self.message)
+
+    def flattened(self):
+        """The error in the agent's flattened form, which the classifier knows."""
+        if self.kind == "entra":
+            if self.message.startswith(str(self.arm_code)):
+                return self.message
+            return "%s: %s" % (self.arm_code, self.message)
+        if self.kind in ("network", "timeout", "config"):
+            return "%s %s: %s" % (self.method or "", self.url or "", self.message)
+        return "RequestCorrelationId:%s Message: %s Code: %s httpStatusCode:%s" % (
+            self.request_id or "", self.message, self.arm_code or "", self.status or "")
+
+    def findings(self, lang="en"):
+        """Classified findings of this error; a generic one when the classifier knows none."""
+        found = classify(self.flattened(), lang)
+        if found:
+            return found
+        category = self.category_guess()
+        texts = _GENERIC_TEXTS[lang]
+        if self.kind in ("network", "timeout"):
+            cause = texts["cause_network"].format(url=self.url, message=self.message)
+        else:
+            what = "%s %s" % (self.method or "", _path_only(self.url)) if self.url else "the request"
+            cause = texts["cause"].format(what=what.strip(), code=self.arm_code or "error", status=self.status, message=self.message)
+        return [{
+            "id": "arm_" + re.sub(r"(?<!^)(?=[A-Z])", "_", self.arm_code or self.kind).lower().replace("__", "_"),
+            "category": category,
+            "cause": cause,
+            "remediation": texts["remediation"].get(category, texts["remediation"]["internal"]),
+            "evidence": self.flattened().strip(),
+            "action": "retry" if category in ("throttling", "transient") else "report",
+            "retryable": category in ("throttling", "transient", "network"),
+            "details": {"arm_code": self.arm_code, "status": self.status, "retry_after": self.retry_after},
+        }]
+
+    def category_guess(self):
+        if self.kind in ("network", "timeout"):
+            return "network"
+        if self.kind == "config":
+            return "input"
+        if self.status and self.status >= 500:
+            return "transient"
+        return _STATUS_CATEGORY.get(self.status, "internal")
+
+    def to_result(self, lang="en"):
+        """Keyword arguments for ``module.fail_json``: msg (code, cause, remediation), findings, ..."""
+        found = self.findings(lang)
+        first = found[0] if found else {}
+        label = self.arm_code or self.kind
+        if self.status:
+            label = "%s (HTTP %s)" % (label, self.status)
+        cause = (first.get("cause") or self.message).rstrip(".")
+        remediation = (first.get("remediation") or "").rstrip(".")
+        msg = "%s: %s. %s." % (label, cause, remediation) if remediation else "%s: %s." % (label, cause)
+        return {
+            "msg": msg,
+            "status": self.status,
+            "arm_code": self.arm_code,
+            "error_message": self.message,
+            "request_id": self.request_id,
+            "retries": self.retries,
+            "findings": found,
+            "category": first.get("category"),
+            "remediation": first.get("remediation"),
+        }
+
+
+def _path_only(url):
+    return urlsplit(url).path if url else ""
+
+
+def parse_error_body(status, text):
+    """``(code, message, details, error_codes)`` from an ARM or Entra error body.
+
+    Understands ``{"error": {"code", "message", "details"}}``, the unwrapped
+    ``{"code", "message"}`` that some resource providers return, and Entra's
+    ``{"error", "error_description", "error_codes"}``. Anything else gives a generic code.
+    """
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            return (error.get("code") or "Error", error.get("message") or "", error.get("details") or [], [])
+        if isinstance(error, str):
+            description = body.get("error_description") or error
+            description = _ENTRA_TRACE_RE.sub("", description).strip()
+            match = _AADSTS_RE.match(description)
+            code = "AADSTS%s" % match.group("code") if match else error
+            codes = body.get("error_codes") if isinstance(body.get("error_codes"), list) else []
+            return (code, description, [{"code": error}], codes)
+        if body.get("code") or body.get("message"):
+            return (body.get("code") or "Error", body.get("message") or "", body.get("details") or [], [])
+    snippet = (text or "").strip().splitlines()[0][:200] if (text or "").strip() else ""
+    return ("HttpStatus%s" % status, snippet or "no error details in the answer", [], [])
+
+
+def retry_after_seconds(value, now=None):
+    """Seconds asked for by a ``Retry-After`` header (delta seconds or HTTP date); None if absent or bad."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0, int((when - now).total_seconds() + 0.999))
+
+
+def load_certificate(path):
+    """``(private_key, certificate)`` from a PEM (key + certificate) or an unprotected PFX file.
+
+    Needs the ``cryptography`` library on the node; raises ArmError(kind=config) otherwise.
+    """
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.serialization import pkcs12
+    except ImportError:
+        raise ArmError("certificate authentication (service_principal_cert) needs the Python cryptography library on the node "
+                       "running the module: install python3-cryptography", kind="config") from None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise ArmError("cannot read the certificate file %s: %s" % (path, exc.strerror or exc), kind="config") from None
+    try:
+        if b"-----BEGIN" in data:
+            key = serialization.load_pem_private_key(data, password=None)
+            cert = x509.load_pem_x509_certificate(data)
+        else:
+            key, cert, dummy = pkcs12.load_key_and_certificates(data, None)
+    except (ValueError, TypeError) as exc:
+        raise ArmError("the certificate file %s must hold an unencrypted private key and its certificate (PEM or PFX without a "
+                       "password): %s" % (path, exc), kind="config") from None
+    if key is None or cert is None:
+        raise ArmError("the certificate file %s must hold both the private key and the certificate" % path, kind="config")
+    return key, cert
+
+
+def client_assertion(client_id, token_url, cert_path, now=None):
+    """The RS256 client assertion JWT for ``client_id`` signed with the key in ``cert_path``.
+
+    The header names the certificate by ``x5t`` (base64url SHA-1 of the DER certificate),
+    which Entra ID accepts everywhere.
+    """
+    key, cert = load_certificate(cert_path)
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    der = cert.public_bytes(serialization.Encoding.DER)
+    issued = int(now if now is not None else time.time())
+    header = {"alg": "RS256", "typ": "JWT", "x5t": _b64url(hashlib.sha1(der).digest())}
+    claims = {"aud": token_url, "iss": client_id, "sub": client_id, "jti": str(uuid.uuid4()),
+              "nbf": issued, "iat": issued, "exp": issued + 600}
+    signing_input = _b64url(json.dumps(header, separators=(",", ":")).encode()) + "." + _b64url(
+        json.dumps(claims, separators=(",", ":")).encode())
+    try:
+        signature = key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+    except (AttributeError, TypeError) as exc:
+        raise ArmError("the certificate's private key must be an RSA key: %s" % exc, kind="config") from None
+    return signing_input + "." + _b64url(signature)
+
+
+class ArmResponse:
+    """One answer: ``status``, lower-case ``headers``, ``text`` and parsed ``body`` (None if not JSON)."""
+
+    def __init__(self, status, headers, text):
+        self.status = status
+        self.headers = headers
+        self.text = text
+        try:
+            self.body = json.loads(text) if text else None
+        except ValueError:
+            self.body = None
+
+
+class ArmClient:
+    """Entra ID + Resource Manager client.
+
+    ``sleep`` and ``opener`` can be injected (tests). ``retries`` counts every retry this
+    client made; ``max_retries`` bounds the retries of one request and ``max_retry_wait``
+    the seconds one request may spend waiting between attempts.
+    """
+
+    def __init__(self, cloud=None, tenant_id=None, client_id=None, client_secret=None, client_cert=None, access_token=None,
+                 authority_host=None, resource_manager_endpoint=None, ca_file=None, timeout=60, max_retries=4,
+                 max_retry_wait=60, sleep=None, opener=None):
+        try:
+            self.endpoints = arm_endpoints(cloud, authority_host, resource_manager_endpoint)
+        except ValueError as exc:
+            raise ArmError(str(exc), kind="config") from None
+        self.tenant_id = tenant_id
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.client_cert = client_cert
+        self._token = access_token
+        self._token_expires = None
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self.retries = 0
+        self.requests = 0
+        self._sleep = sleep or time.sleep
+        self._secrets = [s for s in (client_secret, access_token) if s]
+        if not access_token:
+            if not client_id or not tenant_id or not (client_secret or client_cert):
+                raise ArmError("no Azure credentials: give access_token, or service_principal_id and tenant_id with "
+                               "service_principal_secret or service_principal_cert (or the AZURE_CLIENT_ID, AZURE_SECRET and "
+                               "AZURE_TENANT environment variables)", kind="config")
+        if opener is None:
+            try:
+                context = ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+            except (OSError, ssl.SSLError) as exc:
+                raise ArmError("cannot load the CA file %s: %s" % (ca_file, exc), kind="config") from None
+            opener = build_opener(HTTPSHandler(context=context))
+        self._opener = opener
+
+    # -- low level -------------------------------------------------------------------------
+
+    def _send(self, method, url, data=None, headers=None):
+        """One HTTP exchange -> ArmResponse; network failures raise ArmError(kind=network)."""
+        request = Request(url, data=data, method=method, headers=dict(headers or {}, **{"User-Agent": USER_AGENT}))
+        self.requests += 1
+        try:
+            response = self._opener.open(request, timeout=self.timeout)
+            with response:
+                status, raw_headers, text = response.status, response.headers, response.read().decode("utf-8", "replace")
+        except HTTPError as exc:
+            status, raw_headers = exc.code, exc.headers
+            try:
+                text = exc.read().decode("utf-8", "replace")
+            except OSError:
+                text = ""
+            finally:
+                exc.close()
+        except (URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ArmError(scrub(str(reason), self._secrets), kind="network", method=method, url=url, retries=self.retries) from None
+        lowered = dict((k.lower(), v) for k, v in (raw_headers.items() if raw_headers else []))
+        return ArmResponse(status, lowered, text)
+
+    def _with_retries(self, method, url, data=None, headers=None):
+        """_send with bounded retries on RETRY_STATUSES, honouring Retry-After."""
+        waited = 0.0
+        attempt = 0
+        while True:
+            response = self._send(method, url, data, headers)
+            if response.status not in RETRY_STATUSES:
+                return response
+            delay = retry_after_seconds(response.headers.get("retry-after"))
+            if delay is None:
+                delay = min(2 ** attempt, 30)
+            if attempt >= self.max_retries or waited + delay > self.max_retry_wait:
+                return response
+            attempt += 1
+            self.retries += 1
+            waited += delay
+            self._sleep(delay)
+
+    def _error(self, response, method, url, kind="arm"):
+        code, message, details, codes = parse_error_body(response.status, response.text)
+        return ArmError(scrub(message, self._secrets), status=response.status, arm_code=code,
+                        request_id=response.headers.get("x-ms-request-id") or response.headers.get("x-ms-correlation-request-id"),
+                        kind=kind, method=method, url=url, details=details,
+                        retry_after=retry_after_seconds(response.headers.get("retry-after")), retries=self.retries,
+                        error_codes=codes)
+
+    # -- tokens ----------------------------------------------------------------------------
+
+    @property
+    def token_url(self):
+        return "%s/%s/oauth2/v2.0/token" % (self.endpoints["authority_host"], quote(str(self.tenant_id), safe=""))
+
+    def token(self):
+        """A bearer token for Resource Manager (cached until shortly before it expires)."""
+        if self._token and (self._token_expires is None or time.time() < self._token_expires):
+            return self._token
+        form = {"client_id": self.client_id, "scope": self.endpoints["scope"], "grant_type": "client_credentials"}
+        if self._client_secret:
+            form["client_secret"] = self._client_secret
+        else:
+            assertion = client_assertion(self.client_id, self.token_url, self.client_cert)
+            self._secrets.append(assertion)
+            form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+            form["client_assertion"] = assertion
+        url = self.token_url
+        response = self._with_retries("POST", url, urlencode(form).encode("ascii"),
+                                      {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
+        if response.status != 200 or not isinstance(response.body, dict) or not response.body.get("access_token"):
+            if response.status == 200:
+                raise ArmError("the token endpoint answered without an access_token", status=200, arm_code="InvalidTokenResponse",
+                               kind="entra", method="POST", url=url, retries=self.retries)
+            raise self._error(response, "POST", url, kind="entra")
+        self._token = response.body["access_token"]
+        self._secrets.append(self._token)
+        expires_in = response.body.get("expires_in")
+        self._token_expires = time.time() + max(60, int(expires_in) - 120) if str(expires_in).isdigit() else None
+        return self._token
+
+    # -- Resource Manager ------------------------------------------------------------------
+
+    def url(self, path, api_version=None):
+        """Absolute URL of ``path`` (an ARM path or an absolute URL returned by ARM)."""
+        if path.startswith("https://") or path.startswith("http://"):
+            # nextLink and operation URLs come from ARM: the token only ever goes to ARM's own host.
+            if urlsplit(path).netloc.lower() != urlsplit(self.endpoints["resource_manager"]).netloc.lower():
+                raise ArmError("Resource Manager returned a URL on another host (%s): not followed" % urlsplit(path).netloc,
+                               kind="config", url=path)
+            url = path
+        else:
+            url = self.endpoints["resource_manager"] + path
+        if api_version and "api-version=" not in url:
+            url += ("&" if "?" in url else "?") + "api-version=" + quote(api_version)
+        return url
+
+    def request(self, method, path, api_version=None, body=None, ok=(200,)):
+        """One ARM call with retries; returns the ArmResponse when its status is in ``ok``, else raises ArmError."""
+        url = self.url(path, api_version)
+        headers = {"Authorization": "Bearer " + self.token(), "Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        response = self._with_retries(method, url, data, headers)
+        if response.status not in ok:
+            raise self._error(response, method, url)
+        return response
+
+    def get(self, path, api_version, missing_ok=False):
+        """GET ``path`` -> parsed body; with ``missing_ok`` a 404 gives None."""
+        response = self.request("GET", path, api_version, ok=(200, 404) if missing_ok else (200,))
+        if response.status == 404:
+            return None
+        return response.body
+
+    def list(self, path, api_version, limit=100000):
+        """All items of a list, following ``nextLink`` exactly as returned, at most ``limit``."""
+        items = []
+        url = self.url(path, api_version)
+        seen = set()
+        while url and url not in seen and len(items) < limit:
+            seen.add(url)
+            body = self.request("GET", url).body or {}
+            items.extend(body.get("value") or [])
+            url = body.get("nextLink") or None
+        return items[:limit]
+
+    def delete(self, path, api_version, wait_timeout=600):
+        """DELETE ``path``, following a long-running operation to its end.
+
+        Returns True when something was deleted, False when it did not exist (204 or 404).
+        """
+        response = self.request("DELETE", path, api_version, ok=(200, 202, 204, 404))
+        if response.status in (204, 404):
+            return False
+        if response.status == 202:
+            self._follow(response, "DELETE", self.url(path, api_version), wait_timeout)
+        return True
+
+    def _follow(self, response, method, url, wait_timeout):
+        """Poll Azure-AsyncOperation (else Location) until the operation ends; raise ArmError on failure."""
+        deadline = time.monotonic() + wait_timeout
+        async_url = response.headers.get("azure-asyncoperation")
+        location = response.headers.get("location")
+        poll_url = async_url or location
+        delay = retry_after_seconds(response.headers.get("retry-after"))
+        while poll_url:
+            if time.monotonic() >= deadline:
+                raise ArmError("the operation did not finish within %s seconds" % wait_timeout, kind="timeout", method=method, url=url,
+                               arm_code="OperationTimeout", retries=self.retries)
+            self._sleep(min(delay if delay is not None else 1, max(0.0, deadline - time.monotonic()), 30))
+            poll = self.request("GET", poll_url, ok=(200, 201, 202, 204))
+            delay = retry_after_seconds(poll.headers.get("retry-after"))
+            if async_url:
+                status = str((poll.body or {}).get("status") or "InProgress")
+                if status.lower() == "succeeded":
+                    return
+                if status.lower() in ("failed", "canceled", "cancelled"):
+                    error = (poll.body or {}).get("error") or {}
+                    raise ArmError(scrub(error.get("message") or "the operation ended %s" % status, self._secrets), status=poll.status,
+                                   arm_code=error.get("code") or "Operation" + status, method=method, url=url, retries=self.retries,
+                                   request_id=poll.headers.get("x-ms-request-id"))
+            elif poll.status in (200, 201, 204):
+                return
+
+    # -- Microsoft.HybridCompute/machines --------------------------------------------------
+
+    @staticmethod
+    def machine_path(subscription_id, resource_group=None, name=None):
+        """ARM path of a machine, of the machines of a resource group, or of a subscription."""
+        path = "/subscriptions/%s" % quote(str(subscription_id), safe="")
+        if resource_group:
+            if not _RG_RE.match(str(resource_group)):
+                raise ArmError("invalid resource group name %r" % (resource_group,), kind="config")
+            path += "/resourceGroups/%s" % quote(str(resource_group), safe="()")
+        path += "/providers/" + MACHINE_TYPE
+        if name:
+            if not resource_group:
+                raise ArmError("a machine name needs its resource group", kind="config")
+            if not _MACHINE_RE.match(str(name)):
+                raise ArmError("invalid machine name %r: 1-54 letters, digits, '-', '_' or '.'" % (name,), kind="config")
+            path += "/" + quote(str(name), safe="")
+        return path
+
+    def get_machine(self, subscription_id, resource_group, name, api_version=MACHINES_API_VERSION):
+        """The machine resource, or None when it does not exist."""
+        return self.get(self.machine_path(subscription_id, resource_group, name), api_version, missing_ok=True)
+
+    def list_machines(self, subscription_id, resource_group=None, api_version=MACHINES_API_VERSION):
+        return self.list(self.machine_path(subscription_id, resource_group), api_version)
+
+    def update_machine_tags(self, subscription_id, resource_group, name, tags, api_version=MACHINES_API_VERSION):
+        """PATCH the complete desired tag set (correct whether the RP merges or replaces)."""
+        return self.request("PATCH", self.machine_path(subscription_id, resource_group, name), api_version, {"tags": tags}).body
+
+    def delete_machine(self, subscription_id, resource_group, name, api_version=MACHINES_API_VERSION, wait_timeout=600):
+        return self.delete(self.machine_path(subscription_id, resource_group, name), api_version, wait_timeout)
+
+    # -- resource providers ----------------------------------------------------------------
+
+    @staticmethod
+    def provider_path(subscription_id, namespace):
+        if not _NAMESPACE_RE.match(str(namespace)):
+            raise ArmError("invalid resource provider namespace %r (expected a name such as Microsoft.HybridCompute)" % (namespace,),
+                           kind="config")
+        return "/subscriptions/%s/providers/%s" % (quote(str(subscription_id), safe=""), namespace)
+
+    def get_provider(self, subscription_id, namespace, api_version=PROVIDERS_API_VERSION):
+        return self.get(self.provider_path(subscription_id, namespace), api_version)
+
+    def register_provider(self, subscription_id, namespace, api_version=PROVIDERS_API_VERSION):
+        return self.request("POST", self.provider_path(subscription_id, namespace) + "/register", api_version).body
+
+
+def module_params(params, environ=None):
+    """Fill the ARM options left unset from the AWX credential environment variables.
+
+    Returns a new dict; options given explicitly always win. An explicit access token makes
+    the service principal variables of the environment irrelevant.
+    """
+    environ = os.environ if environ is None else environ
+    merged = dict(params)
+    for option, variable in ENV_FALLBACKS.items():
+        if merged.get(option) in (None, "") and environ.get(variable):
+            if option in ("service_principal_id", "service_principal_secret") and merged.get("access_token"):
+                continue
+            merged[option] = environ[variable]
+    return merged
+
+
+def client_from_params(params, environ=None, **kwargs):
+    """An ArmClient from module parameters (after :func:`module_params`)."""
+    merged = module_params(params, environ)
+    return ArmClient(
+        cloud=merged.get("cloud"),
+        tenant_id=merged.get("tenant_id"),
+        client_id=merged.get("service_principal_id"),
+        client_secret=merged.get("service_principal_secret"),
+        client_cert=merged.get("service_principal_cert"),
+        access_token=merged.get("access_token"),
+        authority_host=merged.get("authority_host"),
+        resource_manager_endpoint=merged.get("resource_manager_endpoint"),
+        ca_file=merged.get("ca_file"),
+        timeout=merged.get("timeout") or 60,
+        **kwargs
+    )
+
+
+def trim_machine(machine):
+    """The machine as Azure returns it, without the bulky read-only parts (extensions, key, system data)."""
+    if not isinstance(machine, dict):
+        return machine
+    trimmed = dict((k, v) for k, v in machine.items() if k not in ("resources", "systemData"))
+    properties = dict(trimmed.get("properties") or {})
+    for key in ("clientPublicKey", "detectedProperties", "serviceStatuses", "networkProfile", "hardwareProfile", "storageProfile",
+                "firmwareProfile"):
+        properties.pop(key, None)
+    trimmed["properties"] = properties
+    return trimmed
+
+
+def machine_summary(machine):
+    """The normalized view of one machine resource that machine_resource_info returns."""
+    properties = machine.get("properties") or {}
+    return {
+        "name": machine.get("name"),
+        "id": machine.get("id"),
+        "resource_group": _resource_group_of(machine.get("id")),
+        "location": machine.get("location"),
+        "status": properties.get("status"),
+        "last_status_change": properties.get("lastStatusChange"),
+        "agent_version": properties.get("agentVersion"),
+        "provisioning_state": properties.get("provisioningState"),
+        "tags": machine.get("tags") or {},
+        "vm_id": properties.get("vmId"),
+        "os_name": properties.get("osName"),
+        "error_details": properties.get("errorDetails") or [],
+    }
+
+
+# /subscriptions/<sub>/resourceGroups/<rg>/... -- the resource group segment of an ARM id (any case).
+_RG_OF_ID_RE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/(?P<rg>[^/]+)", re.IGNORECASE)
+
+
+def _resource_group_of(resource_id):
+    match = _RG_OF_ID_RE.match(resource_id or "")
+    return match.group("rg") if match else None
+
+
+# Sentences of the ARM modules that do not come from an Azure answer.
+_MODULE_TEXTS = {
+    "en": {
+        "no_subscription": "subscription_id is required (or the AZURE_SUBSCRIPTION_ID environment variable)",
+        "machine_missing": "The machine resource {id} does not exist. The agent creates it when it connects: run "
+                           "arcops.azcmagent.connect on the machine first; this module only reconciles the tags of an existing resource",
+        "name_needs_group": "name needs resource_group: a machine is looked up in its resource group",
+        "provider_timeout": "Resource provider {namespace} is still {state} after {timeout} seconds. Wait and run again, or raise wait_timeout",
+        "config": "{message}",
+    },
+    "nl": {
+        "no_subscription": "subscription_id is verplicht (of de omgevingsvariabele AZURE_SUBSCRIPTION_ID)",
+        "machine_missing": "De machineresource {id} bestaat niet. De agent maakt haar aan bij het verbinden: voer eerst "
+                           "arcops.azcmagent.connect uit op de machine; deze module past alleen de tags van een bestaande resource aan",
+        "name_needs_group": "name vereist resource_group: een machine wordt in haar resourcegroep opgezocht",
+        "provider_timeout": "Resourceprovider {namespace} is na {timeout} seconden nog steeds {state}. Wacht en voer opnieuw uit, "
+                            "of verhoog wait_timeout",
+        "config": "{message}",
+    },
+}
+
+
+def module_text(lang, key, **kwargs):
+    """A sentence of the ARM modules in ``lang`` (English when unknown)."""
+    return _MODULE_TEXTS.get(lang, _MODULE_TEXTS["en"])[key].format(**kwargs)
+
+
+def fail_with(module, error, lang="en", **extra):
+    """The single ``fail_json`` of the ARM modules, from an ArmError."""
+    result = error.to_result(lang)
+    if error.kind == "config":
+        result["msg"] = error.message
+    result.update(extra)
+    module.fail_json(**result)
+
+
+def arm_params(module, environ=None):
+    """:func:`module_params` for an AnsibleModule; secrets taken from the environment join its no_log values."""
+    params = module_params(module.params, environ)
+    for option in ("service_principal_secret", "access_token"):
+        if params.get(option):
+            module.no_log_values.add(params[option])
+    return params

@@ -1,0 +1,268 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: machine_resource
+short_description: Delete an Azure Arc machine resource or reconcile its tags
+version_added: 0.1.0
+description:
+  - Manages the Azure side of an Azure Arc-enabled server, the C(Microsoft.HybridCompute/machines) resource, through
+    Azure Resource Manager.
+  - O(state=absent) deletes the resource and follows the long-running delete to its end. A resource that does not
+    exist is left alone (no change).
+  - O(state=present) reconciles the resource's tags. It never creates the resource; the agent does that when it
+    connects (M(arcops.azcmagent.connect)), so a missing resource is an error.
+  - Runs anywhere Azure Resource Manager is reachable, usually on the controller (C(delegate_to) set to V(localhost)).
+author:
+  - arcops engineers (@arcops)
+extends_documentation_fragment:
+  - arcops.azcmagent._azure
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying the target.
+    support: full
+    details: The prediction comes from a GET of the resource.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+    details: Shows the resource's presence and tags before and after.
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: full
+  action_group:
+    description: Use C(group/arcops.azcmagent.azcmagent) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - arcops.azcmagent.azcmagent
+options:
+  subscription_id:
+    description:
+      - Subscription (GUID) of the machine resource.
+      - When not set, the value of E(AZURE_SUBSCRIPTION_ID) is used.
+    type: str
+  resource_group:
+    description:
+      - Resource group of the machine resource.
+    type: str
+    required: true
+  name:
+    description:
+      - Name of the machine resource (by default the agent uses the host name).
+    type: str
+    required: true
+    aliases: [resource_name]
+  state:
+    description:
+      - V(absent) deletes the resource; V(present) reconciles the tags of an existing resource.
+    type: str
+    choices: [absent, present]
+    default: present
+  tags:
+    description:
+      - Tags the resource must have, with O(state=present).
+      - When not set, the tags are left as they are.
+    type: dict
+  purge_tags:
+    description:
+      - With O(state=present) and O(tags), remove the tags that are not in O(tags).
+      - When V(false), tags not in O(tags) are kept (tags that the agent or Azure Policy set survive).
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to follow a long-running delete before failing.
+    type: int
+    default: 600
+seealso:
+  - module: arcops.azcmagent.machine_resource_info
+  - module: arcops.azcmagent.disconnect
+  - name: Microsoft.HybridCompute machines REST API
+    description: The Resource Manager API this module calls.
+    link: https://learn.microsoft.com/rest/api/hybridcompute/machines
+"""
+
+EXAMPLES = r"""
+- name: Delete the stale Azure resource of a machine that cannot reconnect
+  arcops.azcmagent.machine_resource:
+    subscription_id: "{{ azcmagent_subscription_id }}"
+    resource_group: "{{ azcmagent_resource_group }}"
+    name: "{{ inventory_hostname_short }}"
+    state: absent
+    tenant_id: "{{ azcmagent_tenant_id }}"
+    service_principal_id: "{{ azcmagent_service_principal_id }}"
+    service_principal_secret: "{{ azcmagent_service_principal_secret }}"
+  delegate_to: localhost
+
+- name: Make sure the machine resource carries the owner and environment tags
+  arcops.azcmagent.machine_resource:
+    subscription_id: "{{ azcmagent_subscription_id }}"
+    resource_group: rg-arc-servers
+    name: web01
+    tags:
+      owner: platform-team
+      environment: production
+  delegate_to: localhost
+  register: machine
+
+- name: Replace all tags (credentials from the AWX Azure credential environment)
+  arcops.azcmagent.machine_resource:
+    resource_group: rg-arc-servers
+    name: web01
+    tags:
+      environment: test
+    purge_tags: true
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+id:
+  description: Resource ID of the machine resource.
+  returned: always
+  type: str
+  sample: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-arc/providers/Microsoft.HybridCompute/machines/web01
+existed:
+  description: Whether the resource existed before the run.
+  returned: success
+  type: bool
+machine:
+  description:
+    - The resource as Azure returns it after the run, trimmed of extensions, the client public key and system data.
+    - V(null) when it does not exist (after O(state=absent)). In check mode, the predicted resource.
+  returned: success
+  type: dict
+  sample: {"name": "web01", "location": "westeurope", "tags": {"owner": "platform-team"},
+           "properties": {"status": "Connected", "agentVersion": "1.58.03228.700", "provisioningState": "Succeeded"}}
+retries:
+  description: How many HTTP requests were retried after a V(429) or V(5xx) answer.
+  returned: always
+  type: int
+status:
+  description: HTTP status of the failed Azure answer.
+  returned: failure
+  type: int
+  sample: 409
+arm_code:
+  description: Error code of the failed Azure answer (C(AuthorizationFailed), C(ScopeLocked), C(AADSTS7000215), ...).
+  returned: failure
+  type: str
+  sample: ScopeLocked
+error_message:
+  description: The message of the failed Azure answer, with secrets removed.
+  returned: failure
+  type: str
+request_id:
+  description: The C(x-ms-request-id) of the failed Azure answer, for a support case.
+  returned: failure
+  type: str
+findings:
+  description:
+    - Known errors recognised in the Azure answer, each with C(id), C(category), C(cause), C(remediation), C(evidence),
+      C(action), C(retryable) and C(details), in the language of O(lang).
+  returned: failure
+  type: list
+  elements: dict
+category:
+  description: Category of the first finding (V(permissions), V(credentials), V(resource_conflict), V(throttling), ...).
+  returned: failure
+  type: str
+remediation:
+  description: What fixes the failure, in the language of O(lang).
+  returned: failure
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import (
+    AZURE_ARGUMENT_SPEC,
+    MACHINES_API_VERSION,
+    ArmError,
+    ArmClient,
+    client_from_params,
+    arm_params,
+    fail_with,
+    module_text,
+    trim_machine,
+)
+
+
+def _tags_view(machine):
+    if machine is None:
+        return {"state": "absent"}
+    return {"state": "present", "tags": dict(machine.get("tags") or {})}
+
+
+def run(module, client, params):
+    """Decide and act; returns the result dict (raises ArmError on an Azure failure)."""
+    lang = params["lang"]
+    api_version = params["api_version"] or MACHINES_API_VERSION
+    sub, group, name = params["subscription_id"], params["resource_group"], params["name"]
+    resource_id = ArmClient.machine_path(sub, group, name)
+    before = client.get_machine(sub, group, name, api_version)
+    result = {"changed": False, "id": (before or {}).get("id") or resource_id, "existed": before is not None}
+    if params["state"] == "absent":
+        after = None
+        if before is not None:
+            result["changed"] = True
+            if not module.check_mode:
+                result["changed"] = client.delete_machine(sub, group, name, api_version, params["wait_timeout"])
+    else:
+        if before is None:
+            module.fail_json(msg=module_text(lang, "machine_missing", id=resource_id), id=resource_id, retries=client.retries,
+                             findings=[], category="input")
+        after = dict(before)
+        current = dict(before.get("tags") or {})
+        if params["tags"] is not None:
+            desired = {} if params["purge_tags"] else dict(current)
+            desired.update(dict((str(k), "" if v is None else str(v)) for k, v in params["tags"].items()))
+            if desired != current:
+                result["changed"] = True
+                after["tags"] = desired
+                if not module.check_mode:
+                    updated = client.update_machine_tags(sub, group, name, desired, api_version)
+                    if isinstance(updated, dict) and updated.get("id"):
+                        after = updated
+    result["machine"] = trim_machine(after)
+    if module._diff:
+        result["diff"] = {"before": _tags_view(before), "after": _tags_view(after)}
+    result["retries"] = client.retries
+    return result
+
+
+def main():
+    argument_spec = dict(
+        AZURE_ARGUMENT_SPEC,
+        subscription_id={"type": "str"},
+        resource_group={"type": "str", "required": True},
+        name={"type": "str", "required": True, "aliases": ["resource_name"]},
+        state={"type": "str", "default": "present", "choices": ["absent", "present"]},
+        tags={"type": "dict"},
+        purge_tags={"type": "bool", "default": False},
+        wait_timeout={"type": "int", "default": 600},
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = arm_params(module)
+    lang = params["lang"]
+    if not params.get("subscription_id"):
+        module.fail_json(msg=module_text(lang, "no_subscription"))
+    client = None
+    try:
+        client = client_from_params(params)
+        module.exit_json(**run(module, client, params))
+    except ArmError as exc:
+        fail_with(module, exc, lang, id=_safe_id(params), retries=client.retries if client else exc.retries)
+
+
+def _safe_id(params):
+    try:
+        return ArmClient.machine_path(params["subscription_id"], params["resource_group"], params["name"])
+    except ArmError:
+        return None
+
+
+if __name__ == "__main__":
+    main()

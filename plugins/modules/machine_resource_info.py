@@ -1,0 +1,225 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: machine_resource_info
+short_description: Read Azure Arc machine resources as Azure Resource Manager sees them
+version_added: 0.1.0
+description:
+  - Reads one C(Microsoft.HybridCompute/machines) resource (O(name) given), or lists those of a resource group
+    (O(resource_group) given) or of a whole subscription, following every result page.
+  - Returns each machine's status and last status change as Azure sees them, which tells a machine whose agent stopped
+    sending heartbeats (V(Disconnected), V(Expired)) from a connected one.
+  - Runs anywhere Azure Resource Manager is reachable, usually on the controller.
+author:
+  - arcops engineers (@arcops)
+extends_documentation_fragment:
+  - arcops.azcmagent._azure
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying the target.
+    support: full
+    details: The module only reads.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: N/A
+    details: The module changes nothing.
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: full
+  action_group:
+    description: Use C(group/arcops.azcmagent.azcmagent) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - arcops.azcmagent.azcmagent
+options:
+  subscription_id:
+    description:
+      - Subscription (GUID) to read.
+      - When not set, the value of E(AZURE_SUBSCRIPTION_ID) is used.
+    type: str
+  resource_group:
+    description:
+      - Resource group to read. When not set, the machines of the whole subscription are listed.
+    type: str
+  name:
+    description:
+      - Name of one machine resource; needs O(resource_group).
+      - A machine that does not exist gives an empty RV(machines) list, not a failure.
+    type: str
+    aliases: [resource_name]
+seealso:
+  - module: arcops.azcmagent.machine_resource
+  - module: arcops.azcmagent.info
+"""
+
+EXAMPLES = r"""
+- name: Read one machine as Azure sees it
+  arcops.azcmagent.machine_resource_info:
+    subscription_id: "{{ azcmagent_subscription_id }}"
+    resource_group: "{{ azcmagent_resource_group }}"
+    name: "{{ inventory_hostname_short }}"
+  delegate_to: localhost
+  register: arc
+
+- name: Fail when Azure does not see the machine as connected
+  ansible.builtin.assert:
+    that:
+      - arc.machines | length == 1
+      - arc.machines[0].status == 'Connected'
+
+- name: List the machines of a resource group that are not connected
+  arcops.azcmagent.machine_resource_info:
+    resource_group: rg-arc-servers
+  delegate_to: localhost
+  run_once: true
+  register: all_machines
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ all_machines.machines | rejectattr('status', 'equalto', 'Connected') | map(attribute='name') | list }}"
+  run_once: true
+"""
+
+RETURN = r"""
+machines:
+  description: The machine resources found (one at most when O(name) is given), in the order Azure lists them.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the resource.
+      type: str
+      sample: web01
+    id:
+      description: Resource ID.
+      type: str
+    resource_group:
+      description: Resource group, as spelled in the resource ID.
+      type: str
+    location:
+      description: Azure region of the resource.
+      type: str
+      sample: westeurope
+    status:
+      description: Agent status as Azure sees it (V(Connected), V(Disconnected), V(Error), V(Expired)).
+      type: str
+      sample: Connected
+    last_status_change:
+      description: When the status last changed (ISO 8601, UTC).
+      type: str
+    agent_version:
+      description: Version of the agent that last reported.
+      type: str
+      sample: 1.58.03228.700
+    provisioning_state:
+      description: Provisioning state of the resource (V(Succeeded), V(Updating), V(Failed), ...).
+      type: str
+    tags:
+      description: Tags of the resource.
+      type: dict
+    vm_id:
+      description: The unique ID the agent generated for the machine (C(properties.vmId)).
+      type: str
+    os_name:
+      description: Operating system family (V(linux), V(windows)).
+      type: str
+    error_details:
+      description: Errors the agent reported to Azure (C(properties.errorDetails)), each with C(code) and C(message).
+      type: list
+      elements: dict
+count:
+  description: Number of machines in RV(machines).
+  returned: success
+  type: int
+retries:
+  description: How many HTTP requests were retried after a V(429) or V(5xx) answer.
+  returned: always
+  type: int
+status:
+  description: HTTP status of the failed Azure answer.
+  returned: failure
+  type: int
+arm_code:
+  description: Error code of the failed Azure answer.
+  returned: failure
+  type: str
+  sample: AuthorizationFailed
+error_message:
+  description: The message of the failed Azure answer, with secrets removed.
+  returned: failure
+  type: str
+request_id:
+  description: The C(x-ms-request-id) of the failed Azure answer.
+  returned: failure
+  type: str
+findings:
+  description: Known errors recognised in the Azure answer, in the language of O(lang).
+  returned: failure
+  type: list
+  elements: dict
+category:
+  description: Category of the first finding.
+  returned: failure
+  type: str
+remediation:
+  description: What fixes the failure, in the language of O(lang).
+  returned: failure
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import (
+    AZURE_ARGUMENT_SPEC,
+    MACHINES_API_VERSION,
+    ArmError,
+    arm_params,
+    client_from_params,
+    fail_with,
+    machine_summary,
+    module_text,
+)
+
+
+def run(client, params):
+    api_version = params["api_version"] or MACHINES_API_VERSION
+    sub, group, name = params["subscription_id"], params["resource_group"], params["name"]
+    if name:
+        machine = client.get_machine(sub, group, name, api_version)
+        machines = [machine] if machine else []
+    else:
+        machines = client.list_machines(sub, group, api_version)
+    summaries = [machine_summary(m) for m in machines if isinstance(m, dict)]
+    return {"changed": False, "machines": summaries, "count": len(summaries), "retries": client.retries}
+
+
+def main():
+    argument_spec = dict(
+        AZURE_ARGUMENT_SPEC,
+        subscription_id={"type": "str"},
+        resource_group={"type": "str"},
+        name={"type": "str", "aliases": ["resource_name"]},
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = arm_params(module)
+    lang = params["lang"]
+    if not params.get("subscription_id"):
+        module.fail_json(msg=module_text(lang, "no_subscription"), retries=0)
+    if params["name"] and not params["resource_group"]:
+        module.fail_json(msg=module_text(lang, "name_needs_group"), retries=0)
+    client = None
+    try:
+        client = client_from_params(params)
+        module.exit_json(**run(client, params))
+    except ArmError as exc:
+        fail_with(module, exc, lang, retries=client.retries if client else exc.retries)
+
+
+if __name__ == "__main__":
+    main()
