@@ -322,12 +322,19 @@ def _error_text(exc):
     return str(exc) or exc.__class__.__name__
 
 
+# Special-use names that must never be sent to a resolver (RFC 6761 section 6.4).
+_SPECIAL_NXDOMAIN_RE = re.compile(r"(?:^|\.)invalid$", re.IGNORECASE)
+
+
 def resolve(host, deadline, resolver=None):
     """Resolve ``host`` before ``deadline`` (a time.monotonic() value).
 
     Returns ``{ok, name, addresses, error}``. The lookup runs in a daemon thread so that a
     resolver that hangs cannot hold the caller past the deadline.
     """
+    if _SPECIAL_NXDOMAIN_RE.search(host.rstrip(".")):
+        # RFC 6761 6.4: names under .invalid never resolve; resolvers must not be asked.
+        return {"ok": False, "name": host, "addresses": [], "error": "no such host"}
     resolver = resolver or socket.getaddrinfo
     box = {}
 

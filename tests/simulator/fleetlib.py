@@ -46,6 +46,8 @@ LOCATION = scenario_table.DEFAULTS.get("location", "westeurope")
 CLOUD = scenario_table.DEFAULTS.get("cloud", "AzureCloud")
 INIT_DIR = "/etc/init.d"
 DNS_FAILURE_TARGET = "arcsim-dns-failure.invalid:443"
+# The endpoints a connect needs (Entra ID, Resource Manager, the Arc services), as the check module probes them.
+CHECK_NAMES = ("login.microsoftonline.com", "management.azure.com", "gbl.his.arc.azure.com", "pas.windows.net")
 # Azure domains squid refuses (dstdomain: matched on the CONNECT name, no DNS lookup).
 SQUID_DENY_DOMAINS = (
     ".microsoftonline.com", ".windows.net", ".azure.com", ".microsoft.com", ".microsoftonline.us", ".usgovcloudapi.net",
@@ -73,6 +75,15 @@ def azure_names(location=LOCATION):
     wildcards = ["*.his.arc.azure.com", "*.guestconfiguration.azure.com", "*.his.arc.azure.us", "*.guestconfiguration.azure.us",
                  "*.his.arc.azure.cn", "*.guestconfiguration.azure.cn", "*.login.microsoft.com"]
     return names + wildcards
+
+
+def _network_targets(info):
+    """Where a host of each network setup really dials the Azure names (all on loopback or unresolvable)."""
+    mock_target = "127.0.0.1:%d" % info["port"]
+    return {
+        "direct": mock_target, "proxy_blocked": mock_target, "dns_failure": DNS_FAILURE_TARGET,
+        "port_closed": "127.0.0.1:%d" % info["closed_port"], "tls_intercepted": "127.0.0.1:%d" % info["intercept_port"],
+    }
 
 
 def endpoint_map(target):
@@ -369,11 +380,7 @@ def _up(directory, plan, proxy, init_dir, python, page_size):
         seed["role_assignments"].append({"object_id": ident["admin_object_id"], "role": "Owner", "scope": "/subscriptions/%s" % s})
 
     # -- hosts ----------------------------------------------------------------------------------
-    mock_target = "127.0.0.1:%d" % info["port"]
-    network_targets = {
-        "direct": mock_target, "proxy_blocked": mock_target, "dns_failure": DNS_FAILURE_TARGET,
-        "port_closed": "127.0.0.1:%d" % info["closed_port"], "tls_intercepted": "127.0.0.1:%d" % info["intercept_port"],
-    }
+    network_targets = _network_targets(info)
     hosts_dir = os.path.join(directory, "hosts")
     to_start = []
     for name, scen in plan:
@@ -455,7 +462,6 @@ def _write_inventory(directory, record, info):
         "azcmagent_authority_host": mock_url,
         "azcmagent_resource_manager_endpoint": mock_url,
         "azcmagent_ca_file": info["ca_file"],
-        "azcmagent_endpoints": [mock_url],
         "sim_mock_url": mock_url,
         "sim_fleet_dir": directory,
         "sim_fleet_id": record["id"],
@@ -464,10 +470,13 @@ def _write_inventory(directory, record, info):
         "sim_unregistered_subscription_id": ident["unregistered_subscription_id"],
         "sim_other_resource_group": ident["other_resource_group"],
     }
+    # What the check module probes: the real Azure names, dialled where the host's agent dials them
+    # (the same mapping sim.json gives the simulator), so findings name the real endpoints.
     endpoints_by_network = {
-        "direct": [mock_url], "proxy_blocked": [mock_url], "dns_failure": ["https://%s" % DNS_FAILURE_TARGET.split(":")[0]],
-        "port_closed": ["https://127.0.0.1:%d" % info["closed_port"]], "tls_intercepted": [info["intercept_url"]],
+        network: [{"url": "https://%s" % name, "connect_to": target} for name in CHECK_NAMES]
+        for network, target in _network_targets(info).items()
     }
+    group_vars["azcmagent_endpoints"] = endpoints_by_network["direct"]
     hosts = {}
     groups = {}
     for name, entry in record["hosts"].items():

@@ -128,6 +128,10 @@ def test_sim_json(fleet):
         for real in ("login.microsoftonline.com", "management.azure.com", "gbl.his.arc.azure.com", "westeurope.his.arc.azure.com",
                      "pas.windows.net", "login.microsoftonline.us", "management.chinacloudapi.cn"):
             assert sim["endpoints"][real] == expected, (name, real)
+        # The check module probes the same names where this host's agent dials them.
+        probes = fleet.host_vars(name)["azcmagent_endpoints"]
+        assert [probe["url"] for probe in probes] == ["https://%s" % real for real in fleetlib.CHECK_NAMES]
+        assert all(probe["connect_to"] == sim["endpoints"][probe["url"][8:]] for probe in probes), name
 
 
 def test_local_state_matches_mock_state(fleet):

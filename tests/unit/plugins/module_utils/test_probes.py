@@ -137,7 +137,12 @@ def test_closed_port_is_tcp_connect_failed():
 
 
 def test_unresolvable_name_is_dns_finding():
-    [record] = probes.probe_all([ep("https://login.microsoftonline.com", "login.microsoftonline.com.invalid:443")], timeout=5)
+    def must_not_be_called(*args):
+        raise AssertionError("a .invalid name was sent to the resolver: %r" % (args,))
+
+    [record] = probes.probe_all([ep("https://login.microsoftonline.com", "login.microsoftonline.com.invalid:443")], timeout=5,
+                                resolver=must_not_be_called)
+    assert record["dns"]["error"] == "no such host"
     assert record["dns"]["ok"] is False and record["tcp"]["error"] == "name not resolved"
     [finding] = probes.findings_for(record)
     assert finding["id"] == "dns_no_such_host" and finding["category"] == "dns"
