@@ -7,7 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 BUILD := $(CURDIR)/build
-COLLECTIONS := $(BUILD)/collections
+# The installed copy lives outside the git work tree: inside it, ansible-test would list
+# files with git, find build/ ignored, and skip every target.
+COLLECTIONS ?= $(or $(TMPDIR),/tmp)/arcops-azcmagent/collections
 INSTALLED := $(COLLECTIONS)/ansible_collections/arcops/azcmagent
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(BUILD)/arcops-azcmagent-$(VERSION).tar.gz
@@ -57,7 +59,7 @@ install: build
 sanity: install
 	cd $(INSTALLED) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
-lint: venv
+lint: install
 	$(BIN)/ansible-lint --profile production --offline
 
 unit: venv

@@ -71,8 +71,8 @@ def main():
             print("  " + line)
         print()
         for host in summary["hosts"]:
-            print("  %-22s %-12s %-4s %s" % (host["host"], host["state"], "ok" if host["ok"] else "FAIL",
-                                            ("repaired " + host["initial_code"]) if host["repaired"] else (host["code"] or "")))
+            outcome = ("repaired " + host["initial_code"]) if host["repaired"] else (host["code"] or "")
+            print("  %-22s %-12s %-4s %s" % (host["host"], host["state"], "ok" if host["ok"] else "FAIL", outcome))
         print()
         print("Report: %s (and fleet_report.md, fleet_summary.json)" % os.path.join(report_dir, "fleet_report.html"))
         print("ansible-playbook exit status %d (the hosts that could not be fixed fail on purpose); full output: %s"

@@ -101,7 +101,9 @@ _TEXTS = {
 }
 
 # Keys of a registered result whose text is diagnosed, in the order the text is assembled.
-_TEXT_KEYS = (("stdout", "stdout_lines"), ("stderr", "stderr_lines"), (None, "log_lines"), ("msg", None))
+# ``msg`` counts only when the result holds no output: our modules' msg quotes the catalog,
+# whose remediation texts would otherwise be classified as if the agent had printed them.
+_TEXT_KEYS = (("stdout", "stdout_lines"), ("stderr", "stderr_lines"), (None, "log_lines"))
 
 
 # --------------------------------------------------------------------------------------
@@ -120,16 +122,19 @@ def _lines_text(value, key):
 
 
 def _result_text(result):
-    """The text of a registered result: stdout, stderr, the agent log lines and msg."""
+    """The text of a registered result: stdout, stderr and the agent log lines, else msg."""
     parts = []
     for text_key, lines_key in _TEXT_KEYS:
         value = result.get(text_key) if text_key else None
         if isinstance(value, str) and value:
             parts.append(value)
             continue
-        lines = result.get(lines_key) if lines_key else None
+        lines = result.get(lines_key)
         if isinstance(lines, (list, tuple)) and lines:
             parts.append(_lines_text(lines, lines_key))
+    msg = result.get("msg")
+    if not parts and isinstance(msg, str):
+        parts.append(msg)
     return "\n".join(parts)
 
 

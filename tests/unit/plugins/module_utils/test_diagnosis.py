@@ -87,6 +87,18 @@ def test_module_result_input():
     assert "retry" not in diagnosis["actions"]
 
 
+def test_module_msg_quoting_the_catalog_is_not_diagnosed_as_output():
+    # The connect module's msg quotes AZCM0026's remediation, which mentions --private-link-scope;
+    # only what the agent printed may produce findings.
+    remediation = lookup("AZCM0026")["remediation"]
+    result = {"failed": True, "rc": 26, "azcm_code": "AZCM0026", "msg": "AZCM0026: %s" % remediation,
+              "stdout_lines": console("AZCM0026", "Network Error", UNREACHABLE).splitlines()}
+    assert "Private Link Scope" in remediation
+    ids = [finding["id"] for finding in diagnose(result)["findings"]]
+    assert ids and "private_link_scope_required" not in ids
+    assert ids == [finding["id"] for finding in diagnose(console("AZCM0026", "Network Error", UNREACHABLE))["findings"]]
+
+
 def test_module_result_without_text_reuses_findings_in_language():
     english = diagnose(console("AZCM0026", "Network Error", PROXY_FORBIDDEN))
     result = {"failed": True, "rc": 26, "azcm_code": "AZCM0026", "findings": english["findings"]}
