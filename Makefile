@@ -66,7 +66,7 @@ unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
 integration: venv debs install
-	$(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python -m pytest -q tests/simulator tests/integration
 
 importer: build
 	GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg $(BIN)/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
