@@ -151,6 +151,26 @@ def _filter_function():
     return azcm_diagnose
 
 
+# One-megabyte lines made of a single repeated unit: the shapes that once made a parser
+# regular expression quadratic. Their time should stay in the same range as a normal MB.
+LONG_LINES = (
+    ("level words", "INFO    "), ("empty pairs", "FATAL   x  " + "a=  "), ("backslashes", 'msg="' + "\\"),
+    ("codes", "AZCM0042"), ("nested json", '{"code":'), ("flattened tails", "Code: X httpStatusCode:200 "),
+    ("escaped json", 'msg="' + '{\\n\\"error\\":'), ("elapsed marks", "[0032]"),
+)
+
+
+def long_lines(azcm_diagnose):
+    """Seconds azcm_diagnose takes on each 1 MB pathological line."""
+    figures = []
+    for label, unit in LONG_LINES:
+        line = (unit * (1000000 // len(unit) + 1))[:1000000]
+        start = time.perf_counter()
+        azcm_diagnose(line)
+        figures.append((label, time.perf_counter() - start))
+    return figures
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=100)
@@ -188,6 +208,8 @@ def main(argv=None):
     print("peak RSS  {0:.0f} MB".format(peak_kb / 1024.0))
     print("result    azcm_code={0} codes={1} findings={2} actions={3}".format(
         result["azcm_code"], len(result["azcm_codes"]), len(result["findings"]), result["actions"]))
+    for label, seconds in long_lines(azcm_diagnose):
+        print("1 MB line {0:<16} {1:.3f} s".format(label, seconds))
     return 0 if rate >= GOAL_MB_S else 1
 
 
