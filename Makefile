@@ -74,6 +74,7 @@ importer: build
 
 bench: venv
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/fleet.py --mixed
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
