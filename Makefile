@@ -72,7 +72,7 @@ importer: build
 	GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg $(BIN)/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
 	@! grep -E '^(ERROR|CRITICAL)' $(BUILD)/importer.log
 
-bench: venv
+bench: venv debs
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/fleet.py --mixed
 
