@@ -415,6 +415,15 @@ RULES = (
         ("status", "arm_code", "url"),
     ),
     _rule(
+        "fqdn_unknown", "platform", "report", False, 84,
+        ("FqdnDNS",),
+        (r"\bFailed to obtain FqdnDNS\b(?:: lookup (?P<host>[A-Za-z0-9_.-]+))?",),
+        {"en": "The agent could not find the machine's fully qualified domain name while collecting OS information.",
+         "nl": "De agent kon de volledige domeinnaam (FQDN) van de machine niet vinden bij het verzamelen van de OS-gegevens."},
+        {"en": "Make the host name resolvable (hostname -f must answer: add it to /etc/hosts or DNS), then connect again.",
+         "nl": "Zorg dat de hostnaam kan worden omgezet (hostname -f moet antwoorden: zet hem in /etc/hosts of DNS) en verbind opnieuw."},
+    ),
+    _rule(
         "clock_skew", "platform", "report", False, 85,
         ("change token", "AADSTS"),
         (r"\binvalid change token\b", r"\bAADSTS700024\b", r"\bClient assertion is not within its valid time range\b"),

@@ -179,8 +179,9 @@ def _plan(scenarios=None, hosts=None, scenario=None):
 
 
 def _write_json(path, data):
+    """Write JSON readable by the owner only: fleet.json holds the fleet's generated secrets."""
     tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=1, sort_keys=True)
     os.replace(tmp, path)
 

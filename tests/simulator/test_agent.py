@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 import zipfile
 
@@ -50,7 +49,8 @@ def closed_port():
 def run(host, *args, env=None, timeout=30, stdin=None):
     """Run the host's wrapper; returns CompletedProcess (text)."""
     full_env = dict(os.environ)
-    full_env.pop("SUDO_UID", None)
+    for name in ("SUDO_UID", "SUDO_COMMAND", "SUDO_USER", "SUDO_GID"):
+        full_env.pop(name, None)
     full_env.update(env or {})
     return subprocess.run([host["executable"], *args], capture_output=True, text=True, env=full_env, timeout=timeout,
                           stdin=stdin if stdin is not None else subprocess.DEVNULL, check=False)
@@ -243,8 +243,14 @@ def test_not_root_and_sudo(tmp_path):
     assert run(host, "disconnect", "--force-local-only").returncode == 18
     assert run(host, "show").returncode == 0
     assert run(host, "check").returncode == 0
-    escalated = run(host, *connect_args(), env={"SUDO_UID": "1000"})
-    assert escalated.returncode == 26
+    # An inherited sudo environment (sudo make test) is not an escalation of this command...
+    inherited = run(host, "config", "set", "proxy.url", "http://127.0.0.1:3128", env={"SUDO_UID": "1000", "SUDO_COMMAND": "/usr/bin/make test"})
+    assert inherited.returncode == 18
+    # ...Ansible's become through sudo is, and so is sudo of this host's agent.
+    become = {"SUDO_UID": "0", "SUDO_COMMAND": "/bin/sh -c echo BECOME-SUCCESS-abcdef ; /usr/bin/python3 /root/.ansible/tmp/x.py"}
+    assert run(host, *connect_args(), env=become).returncode == 26
+    direct = {"SUDO_UID": "0", "SUDO_COMMAND": host["executable"] + " config set proxy.url http://127.0.0.1:3128"}
+    assert run(host, "config", "set", "proxy.url", "http://127.0.0.1:3128", env=direct).returncode == 0
 
 
 def test_connection_refused_is_network_error(offline):
@@ -398,6 +404,7 @@ def test_himds_stopped_and_show(offline):
     assert "himds.sock: connect: no such file or directory" in fatals[0]
     services = json.loads(run(offline, "show", "-j", "services").stdout)["services"]
     assert services[0] == {"displayName": "Agent Service", "serviceName": "himdsd", "status": "inactive"}
+    assert {service["status"] for service in services[1:]} == {"active"}  # only the stopped one is down
     script = offline["init_script"]
     assert subprocess.run([script, "status"], check=False, capture_output=True).returncode == 3
     assert subprocess.run([script, "start"], check=False, capture_output=True).returncode == 0
@@ -481,11 +488,31 @@ def test_log_stderr_and_logs_zip(offline, tmp_path):
         assert "log/azcmagent.log" in archive.namelist()
 
 
-def test_create_many_hosts_fast(tmp_path):
-    started = time.monotonic()
+def test_unreadable_local_config_is_azcm0070(offline):
+    path = os.path.join(offline["host_dir"], "root", "var", "opt", "azcmagent", "agentconfig.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("{garbage")
+    result = run(offline, "show")
+    assert result.returncode == 70
+    assert exit_block(result.stdout)[:2] == ("AZCM0070", "Unable To Obtain Local Config")
+    # a local reset still works, and repairs the file
+    assert run(offline, "disconnect", "--force-local-only").returncode == 0
+    assert run(offline, "show").returncode == 0
+
+
+def test_os_information_failure_is_azcm0104(offline):
+    hostlib.update_sim(offline["host_dir"], os_info_error=True)
+    result = run(offline, *connect_args())
+    assert result.returncode == 104
+    code, title, fatals = exit_block(result.stdout)
+    assert (code, title) == ("AZCM0104", "Failed To Get OS Information")
+    assert fatals[0].startswith("Failed to obtain FqdnDNS: lookup ")
+
+
+def test_create_many_hosts(tmp_path):
+    # How fast, bench/fleet.py measures.
     for index in range(100):
         hostlib.create_host(str(tmp_path / "hosts" / ("n%03d" % index)), {"name": "n%03d" % index}, init_dir=str(tmp_path / "init.d"))
-    assert time.monotonic() - started < 5
     assert len(os.listdir(tmp_path / "init.d")) == 100
     hostlib.remove_host(str(tmp_path / "hosts" / "n000"))
     assert len(os.listdir(tmp_path / "init.d")) == 99

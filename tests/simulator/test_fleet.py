@@ -22,6 +22,8 @@ import fleetlib
 import scenarios
 from mockazure.client import Client
 
+from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
+
 pytestmark = pytest.mark.slow
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -83,6 +85,21 @@ def test_scenario_table_is_complete():
         assert (exp["code"] is None) == (exp["category"] in ("success",) or bool(exp.get("timeout"))), name
         assert exp["action"] in ("retry", "restart_services", "escalate", "register_providers", "set_proxy", "check_network",
                                  "force_local_disconnect", "delete_resource", "reonboard", "report", "none"), name
+
+
+def test_files_holding_secrets_are_owner_only(fleet):
+    secret = fleet.identity["client_secret"]
+    holders = []
+    for base, _dirs, files in os.walk(fleet.dir):
+        for name in files:
+            path = os.path.join(base, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            with open(path, "rb") as handle:
+                if secret.encode() in handle.read():
+                    holders.append(path)
+    assert os.path.join(fleet.dir, "inventory.yml") in holders and os.path.join(fleet.dir, "fleet.json") in holders
+    assert {path: oct(os.stat(path).st_mode & 0o077) for path in holders} == {path: "0o0" for path in holders}
 
 
 def test_inventory_shape(fleet, inventory):
@@ -220,11 +237,43 @@ def test_first_connect_gives_the_expected_code(fleet, name):
     assert proc.returncode == want, proc.stdout + proc.stderr
     if expect["code"]:
         assert "Exit Code:  %s" % expect["code"] in proc.stdout + proc.stderr
+        # What the agent printed, and what it logged, must be understood by the collection as the table says.
+        log = _run_log(fleet.hosts[host]["root"])
+        for label, text in (("console", proc.stdout + proc.stderr), ("log", log)):
+            diagnosis = diagnose(text)
+            assert (diagnosis["azcm_code"], diagnosis["category"], diagnosis["unparsed"]) == (expect["code"], expect["category"], 0), label
+            if expect["code"] != "AZCM0067":  # same target or not is the connect module's call
+                assert diagnosis["action"] == expect["action"], label
+        for marker in ('msg="Agent Version: ', 'msg="Agent Command: connect', 'msg="Exit Code:  %s' % expect["code"], "level=fatal"):
+            assert marker in log, marker
     machine = fleet.machine(host, subscription=hvars["azcmagent_subscription_id"])
     if expect["code"] is None:
         assert machine["properties"]["status"] == "Connected"
     if expect["category"] in ("credentials", "permissions", "providers"):
         assert machine is None
+
+
+def _run_log(root):
+    """The lines of azcmagent.log written by the last run (from its `Agent Version:` line on)."""
+    with open(os.path.join(root, "var", "opt", "azcmagent", "log", "azcmagent.log"), encoding="utf-8") as handle:
+        text = handle.read()
+    return text[text.rfind('msg="Agent Version: '):]
+
+
+def test_transient_fails_twice_then_connects(tmp_path):
+    fleet = fleetlib.up(str(tmp_path / "transient"), scenario="transient", hosts=1)
+    try:
+        [host] = fleet.hosts
+        hvars = fleet.host_vars(host)
+        cmd = [hvars["azcmagent_executable"], "connect", "--service-principal-id", hvars["azcmagent_service_principal_id"],
+               "--service-principal-secret", hvars["azcmagent_service_principal_secret"], "--tenant-id", hvars["azcmagent_tenant_id"],
+               "--subscription-id", hvars["azcmagent_subscription_id"], "--resource-group", hvars["azcmagent_resource_group"],
+               "--location", hvars["azcmagent_location"]]
+        codes = [subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False).returncode for _ in range(3)]
+        assert codes == [26, 26, 0]
+        assert fleet.machine(host)["properties"]["status"] == "Connected"
+    finally:
+        fleetlib.down(fleet.dir)
 
 
 @pytest.mark.parametrize("name", [n for n in scenarios.NAMES if scenarios.expect(n, "offboard")])
@@ -282,14 +331,12 @@ def test_zz_down_leaves_nothing(fleet):
         Client(fleet.mock_url, fleet.ca_file, timeout=2).state()
 
 
-def test_two_hundred_hosts_under_thirty_seconds(tmp_path):
-    started = time.monotonic()
+def test_two_hundred_hosts_up_and_down(tmp_path):
+    # How fast this is, is measured by bench/fleet.py, not asserted here.
     fleet = fleetlib.up(str(tmp_path / "big"), hosts=200)
-    elapsed = time.monotonic() - started
     try:
         assert len(fleet.hosts) == 200
         assert all(h.get("himds_pid") for h in fleet.hosts.values())
-        assert elapsed < 30, elapsed
     finally:
         summary = fleetlib.down(fleet.dir)
     assert summary["himds"] == 200 and summary["init_scripts"] == 200

@@ -229,7 +229,8 @@ class Mock:
         with self.lock:
             text = json.dumps(self.state, indent=1, sort_keys=True)
             tmp = "%s.%d.tmp" % (self.state_file, threading.get_ident())
-            with open(tmp, "w", encoding="utf-8") as handle:
+            # The state holds the principals' secrets: owner-only.
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
                 handle.write(text)
             os.replace(tmp, self.state_file)
 

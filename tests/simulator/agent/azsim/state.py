@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 
+from .errors import AzcmError
+
 AGENT_DIR = os.path.join("var", "opt", "azcmagent")
 DEFAULT_VERSION = "1.58.03228.700"
 LEGACY_VERSION = "1.7.21162.003"
@@ -85,6 +87,7 @@ class Host:
         self.pid_path = os.path.join(self.agent_dir, "run", "himds.pid")
         self.sock_path = os.path.join(self.agent_dir, "socks", "himds.sock")
         self.sim_state_path = os.path.join(self.dir, "sim-state.json")
+        self.executable_path = os.path.join(self.dir, "azcmagent")
 
     # -- sim.json knobs ----------------------------------------------------------------------
     @property
@@ -116,9 +119,14 @@ class Host:
         return (self.sim.get("services") or {}).get("himds") or "himdsd"
 
     # -- agentconfig.json --------------------------------------------------------------------
-    def agent_config(self):
+    def agent_config(self, strict=True):
+        """The local agent configuration. A file that exists but cannot be read is AZCM0070
+        (`Unable To Obtain Local Config`) unless ``strict`` is false (a local reset reads it so)."""
         config = empty_agent_config()
-        config.update(read_json(self.agentconfig_path, {}) or {})
+        stored = read_json(self.agentconfig_path, None)
+        if stored is None and strict and os.path.exists(self.agentconfig_path):
+            raise AzcmError(70, "Failed to read the local configuration %s: the file is not valid JSON" % self.agentconfig_path)
+        config.update(stored or {})
         return config
 
     def save_agent_config(self, config):

@@ -87,6 +87,8 @@ CASES = [
     ("connection-refused", 'Get "https://127.0.0.1:40342/metadata/instance": dial tcp 127.0.0.1:40342: connect: connection refused',
      "connection_refused", {"port": "40342", "ip": "127.0.0.1"}),
     ("connection-refused-capital", "Failed to connect to myhost port 443: Connection refused", "connection_refused", {}),
+    ("fqdn-dns", "FATAL   Failed to obtain FqdnDNS: lookup web01: no such host", "fqdn_unknown", {"host": "web01"}),
+    ("fqdn-dns-bare", 'level=fatal msg="Failed to obtain FqdnDNS"', "fqdn_unknown", {}),
     ("connection-reset", 'Post "https://management.azure.com/subscriptions/x": read tcp 127.0.0.1:41234->127.0.0.1:443: read: connection reset by peer',
      "connection_reset", {"host": "management.azure.com"}),
     ("unexpected-eof", 'Get "https://login.microsoftonline.com/t/oauth2/v2.0/token": unexpected EOF', "connection_reset", {}),
