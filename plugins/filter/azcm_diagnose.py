@@ -136,6 +136,11 @@ _value:
     unparsed:
       description: Number of lines that look like agent output but were not recognised.
       type: int
+    resource_id:
+      description:
+        - The Azure resource ID the agent named in its output (for example the existing machine of C(AZCM0044)), or V(null).
+        - A V(delete_resource) step of P(arcops.azcmagent.azcm_plan#filter) deletes only this resource, never a name guessed from the inventory.
+      type: str
 """
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose

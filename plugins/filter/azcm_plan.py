@@ -12,6 +12,8 @@ author: arcops engineers
 description:
   - Takes a diagnosis from P(arcops.azcmagent.azcm_diagnose#filter) and a policy of what may be done
     automatically, and returns the ordered remediation steps that the C(arcops.azcmagent.remediate) role carries out.
+  - A V(delete_resource) step carries the resource the agent named (RV(_value[].args.resource_id), C(subscription_id),
+    C(resource_group), C(resource_name)); when the output names none, the step is a V(report) instead.
   - A destructive step (V(delete_resource), V(force_local_disconnect), V(reonboard)) appears only when its policy key
     is V(true); otherwise the plan holds a V(report) step whose C(args.remediation) says what a human must do.
   - Credentials, permissions and input failures never produce a V(retry) step. Retries are bounded by

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import (
@@ -88,6 +89,7 @@ _TEXTS = {
         "budget": "The retry budget is spent (attempt {attempt} of {max_attempts}): {remediation}",
         "blocked": "The policy does not allow {action} (policy key {key}): {remediation}",
         "no_proxy": "No proxy_url is set in the policy to configure.",
+        "no_resource": "The agent's output does not name the resource ID of the existing machine, so nothing is deleted: {remediation}",
     },
     "nl": {
         "ok": "Geen fout: de agent meldt dat het gelukt is.",
@@ -97,6 +99,7 @@ _TEXTS = {
         "budget": "Het aantal pogingen is op (poging {attempt} van {max_attempts}): {remediation}",
         "blocked": "Het beleid staat {action} niet toe (beleidssleutel {key}): {remediation}",
         "no_proxy": "Er is geen proxy_url in het beleid opgegeven om in te stellen.",
+        "no_resource": "De uitvoer van de agent noemt de resource-ID van de bestaande machine niet, dus wordt er niets verwijderd: {remediation}",
     },
 }
 
@@ -237,6 +240,7 @@ def diagnose(data, lang="en"):
             "retryable": False, "action": "none", "findings": findings, "actions": ["none"],
             "summary": cause if primary in (None, "AZCM0000") else "%s (%s): %s" % (primary, entry["title"], cause),
             "unparsed": len(scan.get("unparsed") or ()),
+            "resource_id": scan.get("resource_id"),
         }
 
     if primary:
@@ -279,6 +283,7 @@ def diagnose(data, lang="en"):
         "actions": actions,
         "summary": _summary(primary, title, cause, remediation, best if primary else None),
         "unparsed": len(scan.get("unparsed") or ()),
+        "resource_id": scan.get("resource_id"),
     }
 
 
@@ -336,6 +341,22 @@ def _step(action, reason, code, args=None):
     return {"action": action, "reason": reason, "code": code, "destructive": action in DESTRUCTIVE_ACTIONS, "args": args or {}}
 
 
+# A machine resource ID as the agent prints it (the Azure resource of AZCM0044 / 0062 / 0081).
+_MACHINE_ID_RE = re.compile(
+    r"^/subscriptions/(?P<subscription_id>[^/]+)/resourceGroups/(?P<resource_group>[^/]+)"
+    r"/providers/Microsoft\.HybridCompute/machines/(?P<resource_name>[^/?#\s]+)$", re.IGNORECASE)
+
+
+def _resource_args(resource_id):
+    """The arguments of a delete_resource step: the machine resource the agent named, or None."""
+    match = _MACHINE_ID_RE.match(resource_id or "")
+    if not match:
+        return None
+    args = match.groupdict()
+    args["resource_id"] = resource_id
+    return args
+
+
 def _finding_hosts(findings):
     hosts = []
     for finding in findings:
@@ -389,7 +410,15 @@ def plan(diagnosis, policy=None, lang="en", rng=None):
                                    {"remediation": remediation, "blocked_action": action, "policy_key": action}))
                 blocked = True
                 continue
-            steps.append(_step(action, reason, code))
+            args = None
+            if action == "delete_resource":
+                # Only the resource the agent named may be deleted: never a guess from the inventory name.
+                args = _resource_args(diagnosis.get("resource_id"))
+                if args is None:
+                    steps.append(_step("report", texts["no_resource"].format(remediation=remediation), code, {"remediation": remediation}))
+                    blocked = True
+                    continue
+            steps.append(_step(action, reason, code, args))
             if action == "delete_resource" and policy["force_local_disconnect"]:
                 steps.append(_step("force_local_disconnect", reason, code))
             needs_retry = needs_retry or action in _RETRY_AFTER_FIX

@@ -94,6 +94,10 @@ def test_onboard_every_scenario_with_the_fix_policy(fleet_factory, run_playbook,
                 checks.append(("attempts (no useless retry)", result["attempts"], 1))
             checks.append(("message names the code", (result["code"] or "") in result["message"] and result["remediation"] in result["message"], True))
             checks.append(("remediation given", bool(result["remediation"]), True))
+        if scenario == "throttled":
+            # the retry waited at least the Retry-After (2 s) the mock's 429 asked for
+            delays = [a.get("args", {}).get("delay", 0) for a in result["actions"] if a["action"] == "retry"]
+            checks.append(("retry honours Retry-After", bool(delays) and min(delays) >= 2, True))
         for label, got, wanted in checks:
             if got != wanted:
                 problems.append("%s (%s): %s is %r, expected %r; actions: %s" % (host, scenario, label, got, wanted, result["actions"]))
@@ -118,6 +122,23 @@ def test_onboard_every_scenario_with_the_fix_policy(fleet_factory, run_playbook,
     for host in fleet.hosts:
         if second[host]["ok"]:
             assert second[host]["attempts"] == 1 and not second[host]["repaired"], (host, second[host])
+
+
+@pytest.mark.slow
+def test_not_root_without_become_fails_fast(fleet_factory, run_playbook, tmp_path):
+    # Without ANSIBLE_BECOME_ALLOW_SAME_USER, become from root to root is skipped, so escalation cannot
+    # help: one escalated attempt, then the host fails with AZCM0018 and its remediation, no more retries.
+    fleet = fleet_factory(scenarios={"not_root": 1})
+    extra = _vars("fix_policy.yml", str(tmp_path / "report"))
+    run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=2, env={"ANSIBLE_BECOME_ALLOW_SAME_USER": "false"})
+    [host] = fleet.hosts
+    result = _results(run, fleet)[host]
+    assert (result["ok"], result["code"], result["category"]) == (False, "AZCM0018", "permissions"), result
+    assert result["attempts"] == 2, result["actions"]
+    assert [a["action"] for a in result["actions"]] == ["connect", "escalate", "connect"]
+    assert not any(a.get("changed") for a in result["actions"] if a["action"] == "escalate")
+    assert "AZCM0018" in result["message"] and result["remediation"] in result["message"]
+    assert run.failed_hosts == [host]
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import
 
 SUB = str(uuid.uuid4())
 KEYS = {"ok", "azcm_code", "azcm_codes", "exit_code", "title", "cause", "remediation", "category", "retryable", "action", "findings",
-        "actions", "summary", "unparsed"}
+        "actions", "summary", "unparsed", "resource_id"}
 
 
 def console(code, title, *fatal):
@@ -34,6 +34,9 @@ def console(code, title, *fatal):
     return "\n".join(lines) + "\n"
 
 
+STALE_ID = "/subscriptions/%s/resourceGroups/arc-rg/providers/Microsoft.HybridCompute/machines/web01" % uuid.uuid4()
+STALE = ("A resource with the name 'web01' already exists in resource group 'arc-rg' for another machine (Resource ID=%s, "
+         "VM Id=%s). Specify a different name with --resource-name or delete the existing resource in Azure." % (STALE_ID, uuid.uuid4()))
 NOT_REGISTERED = "The subscription is not registered to use namespace 'Microsoft.HybridCompute'. Code: MissingSubscriptionRegistration"
 BAD_SECRET = "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value."
 PROXY_FORBIDDEN = "Post \"https://login.microsoftonline.com/%s/oauth2/v2.0/token\": Forbidden" % uuid.uuid4()
@@ -262,7 +265,7 @@ def actions_of(steps):
 
 
 @pytest.mark.parametrize("code, fatal, off, on", [
-    ("AZCM0044", None, ["report"], ["delete_resource", "force_local_disconnect", "retry"]),
+    ("AZCM0044", STALE, ["report"], ["delete_resource", "force_local_disconnect", "retry"]),
     ("AZCM0043", None, ["report"], ["force_local_disconnect"]),
     ("AZCM0067", None, ["report"], ["reonboard"]),
     ("AZCM0042", NOT_REGISTERED, ["report"], ["register_providers", "retry"]),
@@ -283,6 +286,18 @@ def test_plan_policy_off_and_on(code, fatal, off, on):
         assert step["destructive"] == (step["action"] in DESTRUCTIVE_ACTIONS)
         assert step["code"] == code
     assert not any(s["destructive"] for s in default_steps)
+
+
+def test_delete_resource_names_the_resource_the_agent_named():
+    [delete] = [s for s in _plan_for("AZCM0044", STALE, ALL_ON) if s["action"] == "delete_resource"]
+    assert delete["args"] == {"resource_id": STALE_ID, "subscription_id": STALE_ID.split("/")[2], "resource_group": "arc-rg",
+                              "resource_name": "web01"}
+
+
+def test_delete_resource_without_a_named_resource_deletes_nothing():
+    steps = _plan_for("AZCM0044", None, ALL_ON)
+    assert "delete_resource" not in actions_of(steps)
+    assert steps[0]["action"] == "report" and "does not name the resource ID" in steps[0]["reason"]
 
 
 def test_blocked_destructive_step_reports_remediation():
