@@ -69,7 +69,7 @@ integration: venv debs install
 	$(BIN)/python -m pytest -q tests/simulator tests/integration
 
 importer: build
-	GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg $(BIN)/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
+	cd $(BUILD) && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg $(BIN)/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
 	@! grep -E '^(ERROR|CRITICAL)' $(BUILD)/importer.log
 
 bench: venv debs

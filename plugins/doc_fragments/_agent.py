@@ -32,8 +32,9 @@ options:
       - Seconds to wait for another run of this collection on the same machine to release the agent lock.
       - The lock file lives in the agent's state directory (the parent of its log directory), or in the
         temporary directory when that is not writable.
+      - The default outlasts a connect that runs for its whole O(timeout).
     type: int
-    default: 300
+    default: 660
   lang:
     description:
       - Language of the failure message C(msg), RV(cause), RV(remediation) and the findings.

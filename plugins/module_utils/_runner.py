@@ -39,12 +39,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 DEFAULT_PATH = "/opt/azcmagent/bin/azcmagent"
 DEFAULT_LOG_DIR = "/var/opt/azcmagent/log"
 DEFAULT_TIMEOUT = 600
-DEFAULT_LOCK_TIMEOUT = 300
+DEFAULT_LOCK_TIMEOUT = 660  # longer than a connect may take (DEFAULT_TIMEOUT), so a waiting run outlasts it
 LOG_LINES_MAX = 500
 LOG_BYTES_MAX = 4 * 1024 * 1024
 LOCK_NAME = ".arcops-azcmagent.lock"
@@ -154,36 +155,75 @@ def log_file_from_show(show):
     return os.path.join(os.path.dirname(logfile), "azcmagent.log")
 
 
-def file_mark(path):
-    """(inode, size) of a file, or None when it does not exist."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size)
+class LogTail(object):
+    """What one run appends to a log file, whatever happens to the file meanwhile.
 
+    Opened before the run: it keeps the file open at its end (a rotated file stays readable through
+    the open handle) and remembers the bytes just before that mark. After the run, :meth:`read`
+    returns what was appended to the old file, plus the new file from its start when the log was
+    rotated, or the whole file when it was truncated (copytruncate) and written again. Costs
+    nothing proportional to the size of the log."""
 
-def read_appended(path, mark, max_lines=LOG_LINES_MAX, max_bytes=LOG_BYTES_MAX):
-    """Lines appended to path since ``mark`` (from :func:`file_mark`).
+    GUARD = 64
 
-    A changed inode (rotation) or a smaller size (truncation) means the run wrote a new file: read it
-    from the start.  At most the last ``max_bytes`` bytes and ``max_lines`` lines are returned."""
-    now = file_mark(path)
-    if now is None:
-        return []
-    start = 0
-    if mark is not None and mark[0] == now[0] and mark[1] <= now[1]:
-        start = mark[1]
-    try:
-        with open(path, "rb") as handle:
-            if now[1] - start > max_bytes:
-                start = now[1] - max_bytes
-            handle.seek(start)
-            data = handle.read(max_bytes)
-    except (IOError, OSError):
-        return []
-    lines = data.decode("utf-8", "replace").splitlines()
-    return lines[-max_lines:] if max_lines else lines
+    def __init__(self, path):
+        self.path = path
+        self.handle = None
+        self.inode = None
+        self.mark = 0
+        self.guard = b""
+        try:
+            self.handle = open(path, "rb")
+            st = os.fstat(self.handle.fileno())
+            self.inode, self.mark = st.st_ino, st.st_size
+            self.handle.seek(max(0, self.mark - self.GUARD))
+            self.guard = self.handle.read(self.mark - max(0, self.mark - self.GUARD))
+        except (IOError, OSError):
+            self.close()
+
+    def close(self):
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+    @staticmethod
+    def _tail(handle, start, max_bytes):
+        end = os.fstat(handle.fileno()).st_size
+        start = max(start, end - max_bytes)
+        handle.seek(start)
+        return handle.read(max(0, end - start))
+
+    def read(self, max_lines=LOG_LINES_MAX, max_bytes=LOG_BYTES_MAX):
+        chunks = []
+        try:
+            try:
+                current = open(self.path, "rb")
+            except (IOError, OSError):
+                current = None
+            try:
+                rotated = current is not None and os.fstat(current.fileno()).st_ino != self.inode
+                if self.handle is not None:
+                    truncated = False
+                    if not rotated:
+                        size = os.fstat(self.handle.fileno()).st_size
+                        self.handle.seek(max(0, self.mark - len(self.guard)))
+                        truncated = size < self.mark or self.handle.read(len(self.guard)) != self.guard
+                    if truncated:
+                        chunks.append(self._tail(self.handle, 0, max_bytes))
+                    else:
+                        chunks.append(self._tail(self.handle, self.mark, max_bytes))
+                if current is not None and (rotated or self.handle is None):
+                    chunks.append(self._tail(current, 0, max_bytes))
+            finally:
+                if current is not None:
+                    current.close()
+        except (IOError, OSError):
+            pass
+        finally:
+            self.close()
+        data = b"".join(chunk if chunk.endswith(b"\n") or not chunk else chunk + b"\n" for chunk in chunks)[-max_bytes:]
+        lines = data.decode("utf-8", "replace").splitlines()
+        return lines[-max_lines:] if max_lines else lines
 
 
 def render_cmd(argv):
@@ -287,9 +327,15 @@ class AgentRunner(object):
         last = None
         for candidate in self._lock_candidates():
             try:
-                fd = os.open(candidate, os.O_RDWR | os.O_CREAT, 0o600)
+                # No symlinks, and only a lock file of our own: in a shared temporary directory another
+                # user could otherwise plant the file and hold the lock.
+                fd = os.open(candidate, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
             except OSError as exc:
                 last = exc
+                continue
+            if os.fstat(fd).st_uid != os.geteuid():
+                os.close(fd)
+                last = "%s belongs to another user" % candidate
                 continue
             self.lock_path = candidate
             return fd
@@ -363,10 +409,13 @@ class AgentRunner(object):
                 file_config[SECRET_OPTIONS.get(option, option.replace("_", "-"))] = value
         if capture_log and self.log_file is None:
             self.show()  # where does this agent log? (once per runner)
+            if self.log_file is None:
+                self.show(as_json=False)  # 'Agent Logfile' is attested in the text form, its JSON key is not
         log_file = self.locate() if capture_log else None
-        mark = file_mark(log_file) if log_file else None
+        tail = LogTail(log_file) if log_file else None
         tmpdir = None
         started = time.monotonic()
+        previous = _raise_on_termination()
         try:
             if file_config:
                 tmpdir = tempfile.mkdtemp(prefix="arcops-azcmagent-")
@@ -378,9 +427,10 @@ class AgentRunner(object):
                 argv = argv + ["--config", config_path]
             rc, stdout, stderr, timed_out = self._execute(argv, timeout)
         finally:
+            _restore_signals(previous)
             if tmpdir:
                 shutil.rmtree(tmpdir, ignore_errors=True)
-        log_lines = read_appended(log_file, mark, self.log_lines_max) if log_file else []
+        log_lines = tail.read(self.log_lines_max) if tail else []
         return RunResult(
             argv=[self.scrub(a) for a in argv], rc=rc, stdout=self.scrub(stdout), stderr=self.scrub(stderr),
             log_lines=[self.scrub(line) for line in log_lines], timed_out=timed_out, timeout=timeout,
@@ -389,8 +439,11 @@ class AgentRunner(object):
 
     def _execute(self, argv, timeout):
         """Start argv in a new session; on timeout kill the whole process group. Returns (rc, out, err, timed_out)."""
+        # The agent inherits the lock: should this process die without cleaning up, the agent still holds
+        # it until it exits, so no other run can start beside it.
+        pass_fds = (self._lock_fd,) if self._lock_fd is not None else ()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=self.environment(), close_fds=True, start_new_session=True)
+                                env=self.environment(), close_fds=True, pass_fds=pass_fds, start_new_session=True)
         timed_out = False
         try:
             out, err = proc.communicate(timeout=timeout)
@@ -447,6 +500,29 @@ class AgentRunner(object):
         facts = normalize_show(_show_record(parse_show(text_run.stdout)))
         facts["format"] = "text"
         return facts, text_run
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived during a run: unwinds through every ``finally`` (secrets file, process group)."""
+
+
+def _raise_on_termination():
+    """Turn SIGTERM/SIGHUP into :class:`Terminated` for the length of a run (main thread only).
+
+    By default they end Python without running ``finally`` blocks, which would leave the secrets file
+    on disk and the agent running. Returns what :func:`_restore_signals` needs."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum, frame):
+        raise Terminated("terminated by signal %d during an azcmagent run" % signum)
+
+    return dict((sig, signal.signal(sig, handler)) for sig in (signal.SIGTERM, signal.SIGHUP))
+
+
+def _restore_signals(previous):
+    for sig, handler in (previous or {}).items():
+        signal.signal(sig, handler)
 
 
 def _kill_group(pgid, sig):

@@ -18,7 +18,6 @@ import secrets
 import subprocess
 import sys
 import threading
-import time
 import uuid
 
 import pytest
@@ -145,15 +144,13 @@ def _results(fleet, tmp_path, module, scenarios):
     results_dir = tmp_path / ("results-" + module)
     results_dir.mkdir()
     hosts = [_host(name) for name in scenarios]
-    started = time.monotonic()
     proc = playbook(fleet, "failures", hosts, {"module_under_test": module, "results_dir": str(results_dir)}, tmp=str(tmp_path))
-    elapsed = time.monotonic() - started
     assert proc.returncode == 0, proc.stdout[-8000:]
     results = {}
     for name, host in zip(scenarios, hosts):
         with open(str(results_dir / (host + ".json")), encoding="utf-8") as handle:
             results[name] = json.load(handle)
-    return results, elapsed
+    return results
 
 
 def _check_expectation(name, result, expect):
@@ -186,8 +183,7 @@ def _check_expectation(name, result, expect):
 
 
 def test_connect_failure_scenarios(fleet, tmp_path):
-    results, elapsed = _results(fleet, tmp_path, "connect", CONNECT_SCENARIOS)
-    assert elapsed < 120
+    results = _results(fleet, tmp_path, "connect", CONNECT_SCENARIOS)
     problems = []
     for name in CONNECT_SCENARIOS:
         try:
@@ -203,7 +199,7 @@ def test_connect_failure_scenarios(fleet, tmp_path):
 
 
 def test_disconnect_failure_scenarios(fleet, tmp_path):
-    results, _ = _results(fleet, tmp_path, "disconnect", OFFBOARD_SCENARIOS)
+    results = _results(fleet, tmp_path, "disconnect", OFFBOARD_SCENARIOS)
     problems = []
     for name in OFFBOARD_SCENARIOS:
         expect = SCENARIOS[name]["offboard"]

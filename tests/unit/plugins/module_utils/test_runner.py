@@ -8,7 +8,9 @@ import base64
 import json
 import os
 import secrets
+import signal
 import stat
+import subprocess
 import sys
 import textwrap
 import threading
@@ -233,12 +235,18 @@ def test_timeout_kills_whole_process_group(tmp_path):
 
 LOGGING = """
 mode = os.environ.get("FAKE_LOG_MODE", "append")
-if mode == "rotate":
-    os.rename(LOG, LOG + ".1")
-elif mode == "truncate":
-    open(LOG, "w").close()
-for i in range(int(os.environ.get("FAKE_LOG_LINES", "3"))):
-    log("run line %d" % i)
+lines = ["run line %d" % i for i in range(int(os.environ.get("FAKE_LOG_LINES", "3")))]
+if mode.startswith("mid-"):
+    log(lines.pop(0))          # this run writes to the old file first...
+if mode.endswith("rotate"):
+    os.rename(LOG, LOG + ".1")  # ...then logrotate moves it away
+elif mode.endswith("truncate"):
+    open(LOG, "w").close()      # ...or copytruncate empties it
+for line in lines:
+    log(line)
+if mode == "mid-truncate":
+    for i in range(60):         # and the new file grows past the old size
+        log("run filler %d" % i)
 sys.exit(0)
 """
 
@@ -250,7 +258,7 @@ def _prime(runner, state_dir, lines=5):
             handle.write('level=info msg="old line %d"\n' % i)
 
 
-@pytest.mark.parametrize("mode", ["append", "rotate", "truncate"])
+@pytest.mark.parametrize("mode", ["append", "rotate", "truncate", "mid-rotate", "mid-truncate"])
 def test_log_capture_reads_only_this_run(tmp_path, monkeypatch, mode):
     path, state_dir = fake_agent(tmp_path, LOGGING)
     runner = _runner.AgentRunner(executable=path)
@@ -258,7 +266,13 @@ def test_log_capture_reads_only_this_run(tmp_path, monkeypatch, mode):
     monkeypatch.setenv("FAKE_LOG_MODE", mode)
     result = runner.run(["connect"])
     assert result.log_file == str(state_dir / "log" / "azcmagent.log")
-    assert [line.split('msg="')[1] for line in result.log_lines] == ['run line 0"', 'run line 1"', 'run line 2"']
+    got = [line.split('msg="')[1] for line in result.log_lines]
+    if mode == "mid-truncate":
+        # the run's first line went with the truncated copy (copytruncate keeps it in the .1 file)
+        assert got[:2] == ['run line 1"', 'run line 2"'] and len(got) == 62
+    else:
+        assert got == ['run line 0"', 'run line 1"', 'run line 2"']
+    assert not any("old line" in line for line in got)
 
 
 def test_log_capture_is_capped(tmp_path, monkeypatch):
@@ -278,15 +292,17 @@ def test_log_capture_when_log_did_not_exist(tmp_path):
     assert len(runner.run(["connect"]).log_lines) == 3
 
 
-def test_read_appended_bounds(tmp_path):
+def test_log_tail_bounds(tmp_path):
     log = tmp_path / "a.log"
     log.write_text("".join("line %d\n" % i for i in range(10)))
-    mark = _runner.file_mark(str(log))
+    tail = _runner.LogTail(str(log))
     with open(str(log), "a") as handle:
         handle.write("new\n")
-    assert _runner.read_appended(str(log), mark) == ["new"]
-    assert _runner.read_appended(str(tmp_path / "missing.log"), mark) == []
-    assert _runner.read_appended(str(log), None, max_lines=2) == ["line 9", "new"]
+    assert tail.read() == ["new"]
+    assert _runner.LogTail(str(tmp_path / "missing.log")).read() == []
+    created = _runner.LogTail(str(tmp_path / "later.log"))
+    (tmp_path / "later.log").write_text("a\nb\nc\n")
+    assert created.read(max_lines=2) == ["b", "c"]
 
 
 def test_log_file_from_show_text_and_json():
@@ -384,3 +400,73 @@ def test_auth_args_keep_secrets_out_of_argv():
 
 def test_render_cmd_quotes():
     assert _runner.render_cmd(["a", "b c", "", "it's"]) == "a 'b c' '' 'it'\"'\"'s'"
+
+
+# -- termination and concurrency across processes ----------------------------------------------
+
+# A module-like process: takes the lock and runs connect with a secret, as the connect module does.
+DRIVER = """
+import sys
+sys.path.insert(0, %(dev)r)
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _runner
+runner = _runner.AgentRunner(executable=%(agent)r, lock_timeout=60)
+runner.state()
+with runner.lock():
+    runner.run(["connect"], secrets={"service_principal_secret": sys.argv[1]})
+"""
+
+# The agent records its --config path and its start and end, then works for a while.
+SLOW_CONNECT = """
+if argv and argv[0] == "connect":
+    config = argv[argv.index("--config") + 1]
+    with open(os.path.join(STATE_DIR, "events"), "a") as handle:
+        handle.write("start %d %s\\n" % (os.getpid(), config))
+    time.sleep(float(os.environ.get("FAKE_SLEEP", "1.5")))
+    with open(os.path.join(STATE_DIR, "events"), "a") as handle:
+        handle.write("end %d\\n" % os.getpid())
+sys.exit(0)
+"""
+
+
+def _driver(tmp_path, agent):
+    script = tmp_path / "driver.py"
+    dev = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))),
+                       "build", "dev")
+    script.write_text(DRIVER % {"dev": dev, "agent": agent})
+    return str(script)
+
+
+def _events(state_dir, count, deadline=20):
+    path = state_dir / "events"
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if path.exists() and len(path.read_text().splitlines()) >= count:
+            break
+        time.sleep(0.05)
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_two_connects_at_once_are_serialized(tmp_path):
+    agent, state_dir = fake_agent(tmp_path, SLOW_CONNECT)
+    driver = _driver(tmp_path, agent)
+    procs = [subprocess.Popen([sys.executable, driver, "s3cr3t-%d" % i]) for i in range(2)]
+    assert [proc.wait(timeout=60) for proc in procs] == [0, 0]
+    kinds = [line.split()[0] for line in _events(state_dir, 4)]
+    assert kinds == ["start", "end", "start", "end"]  # never start, start: the second waited for the lock
+
+
+def test_termination_removes_the_secret_and_stops_the_agent(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAKE_SLEEP", "30")
+    agent, state_dir = fake_agent(tmp_path, SLOW_CONNECT)
+    secret = "S3cr3t-%s" % secrets.token_hex(8)
+    proc = subprocess.Popen([sys.executable, _driver(tmp_path, agent), secret])
+    [start] = _events(state_dir, 1)
+    _kind, agent_pid, config = start.split()
+    assert os.path.exists(config)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) != 0
+    assert not os.path.exists(os.path.dirname(config))  # the private --config directory is gone
+    deadline = time.monotonic() + 5
+    while _alive(int(agent_pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(int(agent_pid))
