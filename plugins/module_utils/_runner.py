@@ -23,7 +23,8 @@ What it does, in one place:
 ``--no-color`` is not passed: agents older than 1.22 reject it, and the agent only colours a
 terminal (stdout here is a pipe); ``NO_COLOR=1``/``TERM=dumb`` are set and the parsers strip ANSI
 escapes anyway.  ``--verbose`` is passed to the commands whose verbose output we diagnose
-(:data:`VERBOSE_COMMANDS`), never to ``show``/``version``/``config`` whose stdout is parsed.
+(:data:`VERBOSE_COMMANDS`, and ``config set``/``clear``), never to ``show``/``version``/``config list`` whose
+stdout is parsed.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ short_description: Manage a local setting of the Azure Connected Machine agent
 version_added: 0.1.0
 description:
   - Sets or clears one of the agent's local settings with C(azcmagent config set) / C(azcmagent config clear),
-    after reading the current value with C(azcmagent config list).
+    after reading the current value with C(azcmagent config list); C(config set) and C(config clear) run with
+    C(--verbose) so that a failure can be diagnosed from the verbose output and log.
+  - RV(state) is the agent's status (from C(azcmagent show)) after the run.
   - Known settings include C(proxy.url), C(proxy.bypass), C(extensions.allowlist), C(extensions.blocklist),
     C(extensions.enabled), C(guestconfiguration.enabled), C(config.mode), C(incomingconnections.enabled),
     C(incomingconnections.ports) and C(connection.type); any other name is passed to the agent as it is.
@@ -220,10 +222,16 @@ def as_list(value):
     return [part for part in (p.strip() for p in text.replace(",", " ").split()) if part]
 
 
-def current_settings(runner, lang):
+def status_after(runner, fallback=None):
+    """The agent's status as ``show`` reports it now (fallback when it cannot be read)."""
+    facts = runner.state()[0]
+    return facts.get("status") if facts else fallback
+
+
+def current_settings(runner, lang, state=None):
     run = runner.run(["config", "list"], capture_log=False, verbose=False)
     if not run.ok:
-        raise _outcome.failure_from_run(run, lang)
+        raise _outcome.failure_from_run(run, lang, state=state)
     parsed = parse_config_list(run.stdout)
     if isinstance(parsed, tuple):
         parsed = parsed[0]
@@ -275,16 +283,17 @@ def run(module):
         raise _outcome.failure_from_validation(_validate.ValidationError("AZCM0023", "list_mode", detail), lang)
     try:
         runner = _runner.AgentRunner(module, params["executable"], params["timeout"], params["lock_timeout"])
-        runner.state()  # finds the agent's state directory, where the lock lives
+        facts = runner.state()[0] or {}  # also finds the agent's state directory, where the lock lives
         with runner.lock():
-            return _converge(module, runner, name, value, is_list, lang)
+            return _converge(module, runner, name, value, is_list, lang, facts.get("status"))
     except _runner.AgentError as error:
         raise _outcome.failure_from_agent_error(error, lang)
 
 
-def _converge(module, runner, name, value, is_list, lang):
+def _converge(module, runner, name, value, is_list, lang, status=None):
+    """Read the setting, change it when needed; ``status`` is the agent's status read before (the state when nothing runs)."""
     params = module.params
-    before_settings = current_settings(runner, lang)
+    before_settings = current_settings(runner, lang, status)
     before = lookup_setting(before_settings, name)
     if is_list:
         before = as_list(before)
@@ -293,16 +302,18 @@ def _converge(module, runner, name, value, is_list, lang):
     if module._diff:
         result["diff"] = {"before": {name: before}, "after": {name: predicted}}
     if argv is None or module.check_mode:
-        result.update(_outcome.empty_outcome(None, cmd=_runner.render_cmd(runner.build_argv(argv)) if argv else ""))
+        result.update(_outcome.empty_outcome(status, cmd=_runner.render_cmd(runner.build_argv(argv, verbose=True)) if argv else ""))
         return result
-    last = runner.run(argv, verbose=False)
+    # -v/--verbose is a common flag of every agent command and feeds the diagnosis; the value is read back with a plain
+    # `config list`, so the verbose lines never reach the parser.
+    last = runner.run(argv, verbose=True)
     if not last.ok:
-        raise _outcome.failure_from_run(last, lang, name=name, previous=before)
-    after = lookup_setting(current_settings(runner, lang), name)
+        raise _outcome.failure_from_run(last, lang, state=status_after(runner, status), name=name, previous=before)
+    after = lookup_setting(current_settings(runner, lang, status), name)
     result["value"] = as_list(after) if is_list else after
     if "diff" in result:
         result["diff"]["after"] = {name: result["value"]}
-    result.update(_outcome.from_run(last, lang))
+    result.update(_outcome.from_run(last, lang, state=status_after(runner, status)))
     return result
 
 

@@ -16,9 +16,12 @@ description:
     alone.
   - A machine connected elsewhere, or still onboarded with status C(Disconnected) or C(Expired), is handled as
     O(on_mismatch) says.
-  - A resource ID without a heartbeat (or with one younger than the 15 minutes after which Azure reports a machine
-    C(Disconnected)) next to a status other than C(Connected) is an interrupted connect, which the agent resumes; the
-    module runs C(azcmagent connect) again (which fails with C(AZCM0062) when the half-made Azure resource is in the way).
+  - A resource ID with an empty or unknown status (not C(Connected), C(Disconnected) or C(Expired)) and no heartbeat,
+    or that the agent marks as a pending connect, is an interrupted connect, which the agent resumes (C(azcmagent show)
+    prints such a state as C(Disconnected), so the module reads the agent's own C(agentconfig.json) next to its log
+    directory, read only, to tell them apart); the module runs
+    C(azcmagent connect) again (which fails with C(AZCM0062) when the half-made Azure resource is in the way).
+    C(Disconnected) and C(Expired) always go through O(on_mismatch), with or without a heartbeat.
   - Options are validated before anything runs; a value the agent would refuse fails with the code the agent would
     print (C(AZCM0016), C(AZCM0020), C(AZCM0023)).
   - A failure returns the parsed outcome (code, cause, remediation, category, findings, the appended log lines) and a
@@ -47,6 +50,10 @@ options:
   subscription_id:
     description:
       - Subscription (GUID, or its name) that will hold the machine resource.
+      - The agent records only the GUID, so a name cannot be compared with the machine's current subscription; when the
+        machine is already onboarded, a name counts as a different target and is handled as O(on_mismatch) says. Give
+        the GUID to let the module recognise a machine that is already connected to it.
+      - The same holds for O(tenant_id) given as a domain name instead of a GUID.
     type: str
     required: true
   resource_group:
@@ -251,13 +258,17 @@ state:
   sample: Connected
 """
 
-import datetime
+import json
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _runner, _validate
 
 RECONNECT_LOCAL_CODES = ("AZCM0043", "AZCM0063")
+
+# The agent's record of its onboarding, in its state directory (/var/opt/azcmagent).
+AGENT_CONFIG = "agentconfig.json"
 
 
 def _target_of(facts):
@@ -270,15 +281,18 @@ def _same(a, b):
 
 
 def mismatches(facts, wanted):
-    """Names of the target fields where the connected machine differs from the request (empty: same target)."""
+    """Names of the target fields where the connected machine differs from the request (empty: same target).
+
+    A subscription or tenant given by name (not a GUID) cannot be compared with the GUID the agent records, so it
+    counts as a difference: the module never reports a machine unchanged without having verified its target."""
     diff = []
-    if _validate.is_guid(wanted["subscription_id"]) and not _same(facts.get("subscription_id"), wanted["subscription_id"]):
+    if not _validate.is_guid(wanted["subscription_id"]) or not _same(facts.get("subscription_id"), wanted["subscription_id"]):
         diff.append("subscription_id")
     if not _same(facts.get("resource_group"), wanted["resource_group"]):
         diff.append("resource_group")
     if _validate.normalize_location(facts.get("location")) != wanted["location"]:
         diff.append("location")
-    if wanted.get("tenant_id") and _validate.is_guid(wanted["tenant_id"]) and not _same(facts.get("tenant_id"), wanted["tenant_id"]):
+    if wanted.get("tenant_id") and (not _validate.is_guid(wanted["tenant_id"]) or not _same(facts.get("tenant_id"), wanted["tenant_id"])):
         diff.append("tenant_id")
     if not _same(facts.get("cloud") or "AzureCloud", wanted["cloud"]):
         diff.append("cloud")
@@ -287,18 +301,55 @@ def mismatches(facts, wanted):
     return diff
 
 
-def _heartbeat_is_old(value, now=None):
-    """Whether the agent's last heartbeat is older than the 15 minutes after which Azure marks it Disconnected.
+def unverifiable(wanted):
+    """The requested target fields given by name instead of GUID (they cannot be compared with the agent's state)."""
+    return [key for key in ("subscription_id", "tenant_id") if wanted.get(key) and not _validate.is_guid(wanted[key])]
 
-    No heartbeat, or a recent one next to a status other than Connected, means a connect that never finished."""
-    if not value:
-        return False
+
+# Agent statuses of an onboarded machine; any other (empty, unknown) next to a resource ID is a connect in progress.
+ONBOARDED_STATUSES = ("connected", "disconnected", "expired")
+
+NOT_A_GUID = {
+    "en": "{fields} was given by name, which cannot be compared with the GUID the agent records; give the GUID so the module "
+          "can compare the target",
+    "nl": "{fields} is als naam opgegeven, die niet te vergelijken is met de GUID die de agent vastlegt; geef de GUID op zodat "
+          "de module het doel kan vergelijken",
+}
+
+
+def agent_config(runner, facts):
+    """The agent's own record (``agentconfig.json`` in its state directory, read only), or {} when it cannot be read
+    or describes another resource than ``show`` does.
+
+    ``show`` reports an onboarding the agent never finished as C(Disconnected); only this record tells the two apart."""
+    state_dir = getattr(runner, "state_dir", None)
+    if not state_dir or not (facts or {}).get("resource_id"):
+        return {}
     try:
-        beat = datetime.datetime.strptime(value.strip()[:19], "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
+        with open(os.path.join(state_dir, AGENT_CONFIG), "r") as handle:
+            data = json.load(handle)
+    except (IOError, OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or not _same(data.get("resourceId"), facts["resource_id"]):
+        return {}
+    return data
+
+
+def is_interrupted_connect(facts, record=None):
+    """Whether the agent's state is a connect that stopped after Azure accepted the resource.
+
+    That is a resource ID with the agent's pending-connect mark, or with an empty or unknown status and no heartbeat
+    (the agent's own record, when readable, wins over what ``show`` prints); a machine with status Connected,
+    Disconnected or Expired is onboarded, whatever its heartbeat says."""
+    facts = facts or {}
+    record = record or {}
+    if not facts.get("resource_id"):
+        return False
+    if record.get("connectPending") in (True, "true", "True") or facts.get("connect_pending") in (True, "true", "True"):
         return True
-    now = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    return now - beat > datetime.timedelta(minutes=15)
+    status = record["status"] if "status" in record else facts.get("status")
+    heartbeat = record["lastHeartbeat"] if "lastHeartbeat" in record else facts.get("last_heartbeat")
+    return (status or "").strip().lower() not in ONBOARDED_STATUSES and not (heartbeat or "").strip()
 
 
 def describe(target):
@@ -363,7 +414,7 @@ def _converge(module, runner, wanted, lang):
     steps = []
     # A connect that stopped after Azure accepted the resource leaves a resource ID that never sent a heartbeat;
     # the agent resumes such a pending connect itself, so it is not a target to protect.
-    pending = bool(before.get("resource_id")) and not before["connected"] and not _heartbeat_is_old(before.get("last_heartbeat"))
+    pending = is_interrupted_connect(before, agent_config(runner, before))
     if before.get("resource_id") and not pending:
         diff = mismatches(before, wanted)
         if before["connected"] and not diff:
@@ -380,6 +431,9 @@ def _converge(module, runner, wanted, lang):
             else:
                 cause = _outcome.text(lang, "mismatch_state_cause", status=before.get("status"), current=before.get("resource_id"),
                                       requested=requested)
+            names = [key for key in unverifiable(wanted) if key in diff]
+            if names:
+                cause = "%s; %s" % (cause, NOT_A_GUID[lang if lang in NOT_A_GUID else "en"].format(fields=", ".join(names)))
             outcome = _outcome.from_code("AZCM0067", lang, state=before.get("status"), cause=cause,
                                          remediation=_outcome.text(lang, "mismatch_remediation"), rc=None)
             outcome["findings"] = [{

@@ -21,12 +21,12 @@ def test_scalar_setting(agent, run_module):
     results = four_steps(run_module, agent, {"executable": agent.path, "name": "proxy.url", "value": "http://proxy:3128"})
     assert results[0]["diff"] == {"before": {"proxy.url": ""}, "after": {"proxy.url": "http://proxy:3128"}}
     assert results[1]["value"] == "http://proxy:3128" and results[1]["previous"] == ""
-    assert agent.commands() == [["config", "set", "proxy.url", "http://proxy:3128"]]
+    assert agent.commands() == [["config", "set", "proxy.url", "http://proxy:3128", "--verbose"]]
 
 
 def test_boolean_setting(agent, run_module):
     four_steps(run_module, agent, {"executable": agent.path, "name": "extensions.enabled", "value": False})
-    assert agent.commands() == [["config", "set", "extensions.enabled", "false"]]
+    assert agent.commands() == [["config", "set", "extensions.enabled", "false", "--verbose"]]
     assert agent.load()["config"]["extensions.enabled"] == "false"
 
 
@@ -39,14 +39,14 @@ def test_boolean_setting(agent, run_module):
 def test_list_modes(agent, run_module, mode, start, value, command, end):
     agent.set(config=dict(agent.load()["config"], **{"proxy.bypass": start}))
     results = four_steps(run_module, agent, {"executable": agent.path, "name": "proxy.bypass", "value": value, "list_mode": mode})
-    assert agent.commands() == [command]
+    assert agent.commands() == [command + ["--verbose"]]
     assert results[1]["value"] == end and results[0]["diff"]["after"] == {"proxy.bypass": end}
 
 
 def test_absent_clears(agent, run_module):
     agent.set(config=dict(agent.load()["config"], **{"proxy.url": "http://proxy:3128"}))
     four_steps(run_module, agent, {"executable": agent.path, "name": "proxy.url", "state": "absent"})
-    assert agent.commands() == [["config", "clear", "proxy.url"]]
+    assert agent.commands() == [["config", "clear", "proxy.url", "--verbose"]]
 
 
 def test_absent_on_default_is_unchanged(agent, run_module):
@@ -63,4 +63,30 @@ def test_not_root_fails_with_0018(agent, run_module):
     agent.set(non_root=True)
     failed, result = run_module(config, {"executable": agent.path, "name": "proxy.url", "value": "http://p:1"})
     assert failed and result["azcm_code"] == "AZCM0018" and result["rc"] == 18
-    assert result["cmd"].endswith("config set proxy.url http://p:1")
+    assert result["cmd"].endswith("config set proxy.url http://p:1 --verbose")
+    assert result["state"] == "Disconnected"
+
+
+@pytest.mark.parametrize("status", ["Connected", "Disconnected", "Expired"])
+def test_state_is_the_agent_status(agent, run_module, status):
+    agent.connect_locally(status=status)
+    args = {"executable": agent.path, "name": "proxy.url", "value": "http://proxy:3128"}
+    results = four_steps(run_module, agent, args)
+    assert [result["state"] for result in results] == [status] * 4
+    assert results[0]["cmd"].endswith("config set proxy.url http://proxy:3128 --verbose")
+
+
+def test_state_after_the_run_is_read_again(agent, run_module):
+    # The status reported is the one `show` gives after the change, not the one read before it.
+    agent.connect_locally()
+    show_count = sum(1 for c in agent.calls() if c["argv"][0] == "show")
+    failed, result = run_module(config, {"executable": agent.path, "name": "config.mode", "value": "monitor"})
+    assert not failed and result["changed"] and result["state"] == "Connected"
+    shows = [c["argv"] for c in agent.calls() if c["argv"][0] == "show"][show_count:]
+    mutating = [i for i, c in enumerate(agent.calls()) if c["argv"][:2] == ["config", "set"]][0]
+    assert any(c["argv"][0] == "show" for c in agent.calls()[mutating + 1:]) and len(shows) >= 2
+
+
+def test_not_installed_state(tmp_path, run_module):
+    failed, result = run_module(config, {"executable": str(tmp_path / "missing"), "name": "proxy.url", "value": "x"})
+    assert failed and result["state"] == "NotInstalled"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 
 import pytest
 
@@ -105,23 +106,107 @@ def test_onboarded_but_not_connected_is_a_mismatch(agent, run_module, status):
     assert failed and result["azcm_code"] == "AZCM0067" and status in result["msg"]
 
 
-@pytest.mark.parametrize("heartbeat", ["", "recent"])
-def test_interrupted_connect_is_resumed(agent, run_module, heartbeat):
-    if heartbeat == "recent":
-        heartbeat = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    agent.connect_locally(status="Disconnected", heartbeat=heartbeat)
+def test_interrupted_connect_is_resumed(agent, run_module):
+    # What a connect that crashed after creating the resource leaves: resource id, empty status, no heartbeat.
+    agent.connect_locally(status="", heartbeat="")
     agent.set(fail={"connect": [62, "Failed to Connect Machine", "the resource already exists from an incomplete connect"]})
     failed, result = run_module(connect, agent.connect_args())
     assert failed and result["azcm_code"] == "AZCM0062"
     assert [argv[0] for argv in agent.commands()] == ["connect"]
 
 
-def test_heartbeat_age():
-    now = datetime.datetime(2026, 1, 1, 12, 0, 0)
-    assert connect._heartbeat_is_old("2026-01-01T11:00:00Z", now)
-    assert not connect._heartbeat_is_old("2026-01-01T11:50:00Z", now)
-    assert not connect._heartbeat_is_old("", now)
-    assert connect._heartbeat_is_old("garbage", now)
+def write_agent_config(agent, **record):
+    # The fake agent's log is <root>/var/log, so its state directory (where agentconfig.json lives) is <root>/var.
+    state = agent.load()["state"]
+    data = {"resourceId": state["resourceId"], "status": state["status"], "lastHeartbeat": state["lastHeartbeat"], "connectPending": False}
+    data.update(record)
+    os.makedirs(os.path.join(agent.root, "var"), exist_ok=True)
+    with open(os.path.join(agent.root, "var", "agentconfig.json"), "w") as handle:
+        json.dump(data, handle)
+
+
+@pytest.mark.parametrize("record", [{"status": "", "lastHeartbeat": "", "connectPending": True}, {"status": "", "lastHeartbeat": ""}])
+def test_interrupted_connect_shown_as_disconnected_is_resumed(agent, run_module, record):
+    # `show` prints an unfinished onboarding as Disconnected; the agent's own record says it is pending.
+    agent.connect_locally(status="Disconnected", heartbeat="")
+    write_agent_config(agent, **record)
+    agent.set(fail={"connect": [62, "Failed to Connect Machine", "the resource already exists from an incomplete connect"]})
+    failed, result = run_module(connect, agent.connect_args())
+    assert failed and result["azcm_code"] == "AZCM0062"
+    assert [argv[0] for argv in agent.commands()] == ["connect"]
+
+
+OTHER_RESOURCE = "/subscriptions/x/resourceGroups/other/providers/m/machines/y"
+
+
+@pytest.mark.parametrize("record", [{"status": "Disconnected"}, {"status": "", "lastHeartbeat": "", "connectPending": True, "resourceId": OTHER_RESOURCE}])
+def test_agent_record_of_an_onboarded_machine_is_a_mismatch(agent, run_module, record):
+    agent.connect_locally(status="Disconnected", heartbeat="")
+    write_agent_config(agent, **record)
+    failed, result = run_module(connect, agent.connect_args())
+    assert failed and result["azcm_code"] == "AZCM0067" and agent.commands() == []
+
+
+@pytest.mark.parametrize("status", ["Disconnected", "Expired"])
+@pytest.mark.parametrize("heartbeat", ["", "recent"])
+def test_disconnected_or_expired_always_go_through_on_mismatch(agent, run_module, status, heartbeat):
+    if heartbeat == "recent":
+        heartbeat = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    agent.connect_locally(status=status, heartbeat=heartbeat)
+    failed, result = run_module(connect, agent.connect_args())
+    assert failed and result["azcm_code"] == "AZCM0067" and result["action"] == "reonboard"
+    assert result["findings"][0]["id"] == "onboarded_%s" % status.lower()
+    assert agent.commands() == []
+    failed, result = run_module(connect, agent.connect_args(on_mismatch="reconnect"))
+    assert not failed and result["changed"] and result["state"] == "Connected"
+    assert [argv[0] for argv in agent.commands()] == ["disconnect", "connect"]
+
+
+@pytest.mark.parametrize("facts, expected", [
+    ({"resource_id": "/r", "status": "", "last_heartbeat": ""}, True),
+    ({"resource_id": "/r", "status": None, "last_heartbeat": None}, True),
+    ({"resource_id": "/r", "status": "Connecting", "last_heartbeat": None}, True),
+    ({"resource_id": "/r", "status": "Connected", "last_heartbeat": "", "connect_pending": True}, True),
+    ({"resource_id": "/r", "status": "", "last_heartbeat": "2026-01-01T11:00:00Z"}, False),
+    ({"resource_id": "/r", "status": "Disconnected", "last_heartbeat": None}, False),
+    ({"resource_id": "/r", "status": "expired", "last_heartbeat": ""}, False),
+    ({"resource_id": "/r", "status": "Connected", "last_heartbeat": None}, False),
+    ({"resource_id": "", "status": "", "last_heartbeat": ""}, False),
+])
+def test_is_interrupted_connect(facts, expected):
+    assert connect.is_interrupted_connect(facts) is expected
+
+
+def test_agent_record_wins_over_show():
+    shown = {"resource_id": "/r", "status": "Disconnected", "last_heartbeat": None}
+    assert not connect.is_interrupted_connect(shown, {})
+    assert connect.is_interrupted_connect(shown, {"status": "", "lastHeartbeat": ""})
+    assert connect.is_interrupted_connect(shown, {"status": "Disconnected", "connectPending": True})
+    assert not connect.is_interrupted_connect(shown, {"status": "Expired", "lastHeartbeat": ""})
+
+
+@pytest.mark.parametrize("field, value", [("subscription_id", "Some Other Subscription"), ("tenant_id", "contoso.onmicrosoft.com")])
+def test_target_given_by_name_is_a_mismatch(agent, run_module, field, value):
+    agent.connect_locally()
+    failed, result = run_module(connect, agent.connect_args(**{field: value}))
+    assert failed and result["azcm_code"] == "AZCM0067" and agent.commands() == []
+    assert result["findings"][0]["details"]["differs"] == [field]
+    assert field in result["msg"] and "give the GUID" in result["msg"]
+    failed, result = run_module(connect, agent.connect_args(lang="nl", **{field: value}))
+    assert failed and "geef de GUID op" in result["msg"]
+    failed, result = run_module(connect, agent.connect_args(on_mismatch="reconnect", **{field: value}), check_mode=True)
+    assert not failed and result["changed"]
+
+
+def test_mismatches_compares_guids_only():
+    facts = {"subscription_id": "11111111-1111-1111-1111-111111111111", "tenant_id": "22222222-2222-2222-2222-222222222222",
+             "resource_group": "rg", "location": "westeurope", "cloud": "AzureCloud"}
+    wanted = dict(facts)
+    assert connect.mismatches(facts, wanted) == []
+    assert connect.mismatches(facts, dict(wanted, subscription_id="11111111-1111-1111-1111-111111111111".upper())) == []
+    assert connect.mismatches(facts, dict(wanted, subscription_id="Some Other Subscription")) == ["subscription_id"]
+    assert connect.mismatches(facts, dict(wanted, tenant_id="contoso.com")) == ["tenant_id"]
+    assert connect.mismatches(facts, dict(wanted, tenant_id=None)) == []
 
 
 def test_reconnect_four_steps(agent, run_module):
