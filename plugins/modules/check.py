@@ -113,8 +113,12 @@ options:
     type: path
   timeout:
     description:
-      - Seconds all probes together may take; probes that have not finished by then are reported as timed out.
-      - C(azcmagent check), when it runs, gets the same limit and runs at the same time.
+      - Seconds the whole module may take. One deadline is set when the module starts and every stage gets only the
+        time left - reading the agent's proxy (C(azcmagent show -j), at most a third of the budget), then the probes
+        and C(azcmagent check), which run at the same time. Probes that have not finished by then are reported as
+        timed out; a command that overruns is stopped.
+      - Every stage gets at least one second, and stopping an overrunning command may take up to three more, so the
+        module returns within about O(timeout) plus a few seconds.
     type: int
     default: 30
   agent_check:
@@ -130,7 +134,11 @@ options:
     type: path
   fail_on_error:
     description:
-      - Fail when an endpoint is not reachable or a finding was made; by default the module reports and RV(ok) tells.
+      - Fail when an endpoint is not reachable (also when C(azcmagent check) reports it so) or a finding was made; by
+        default the module reports and RV(ok) tells.
+      - The failure's C(msg) is the first finding's cause and remediation in the language of O(lang), followed by
+        RV(summary); the result also holds RV(cmd), RV(rc), RV(stdout) and RV(stderr) of the C(azcmagent check) run (empty
+        when it did not run), RV(category), RV(cause), RV(remediation) and every value returned on success.
     type: bool
     default: false
   lang:
@@ -189,7 +197,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 ok:
-  description: Whether every endpoint was reachable and no finding was made.
+  description:
+    - Whether every endpoint was reachable, C(azcmagent check) (when it ran) reported no endpoint as not reachable, and
+      no finding was made.
   returned: always
   type: bool
 summary:
@@ -245,7 +255,11 @@ findings:
     - Problems found, each with C(id) (for example V(dns_resolution_failed), V(tcp_connect_failed),
       V(tls_interception), V(proxy_forbidden), V(dns_not_private)), C(category), C(cause), C(remediation),
       C(evidence), C(action), C(retryable) and C(details).
-    - Findings recognised in the output of C(azcmagent check) are added with the classifier's ids.
+    - Findings recognised in the output of C(azcmagent check) (stdout and stderr) are added with the classifier's ids.
+    - Every row of the C(azcmagent check) table with REACHABLE V(false) whose host no other finding names gives a
+      finding in the probes' shape, whose C(details.source) is V(azcmagent check) - V(proxy_forbidden) (or the id of the
+      proxy's status) when the row went through the proxy and the agent's error is an HTTP status text such as
+      C(Forbidden), else V(tcp_connect_failed) with the agent's error.
   returned: always
   type: list
   elements: dict
@@ -285,23 +299,72 @@ agent_check:
       description: The parsed table rows.
       type: list
       elements: dict
+    unreachable:
+      description: How many rows of its table have REACHABLE V(false).
+      type: int
+    timed_out:
+      description: Whether it was stopped at the deadline.
+      type: bool
     stdout_lines:
-      description: Its output.
+      description: Its standard output.
+      type: list
+      elements: str
+    stderr_lines:
+      description: Its standard error.
       type: list
       elements: str
 address_classifier:
   description: The library that classified addresses, V(netaddr) or V(ipaddress).
   returned: always
   type: str
+cmd:
+  description: On failure, the C(azcmagent check) command line, or an empty string when it did not run.
+  returned: failure
+  type: str
+rc:
+  description: On failure, the exit status of C(azcmagent check), or V(null) when it did not run.
+  returned: failure
+  type: int
+stdout:
+  description: On failure, the standard output of C(azcmagent check) (empty when it did not run).
+  returned: failure
+  type: str
+stderr:
+  description: On failure, the standard error of C(azcmagent check) (empty when it did not run).
+  returned: failure
+  type: str
+category:
+  description: On failure, the category of the first finding (for example V(network), V(proxy), V(dns), V(tls)), or V(input) or
+    V(install) when the options or the agent are the problem.
+  returned: failure
+  type: str
+  sample: proxy
+cause:
+  description: On failure, the cause of the first finding (or of the failure) in the language of O(lang).
+  returned: failure
+  type: str
+remediation:
+  description: On failure, what to do about it, in the language of O(lang).
+  returned: failure
+  type: str
+action:
+  description: On failure, the remediate role's action for the first finding (for example V(check_network) or V(report)).
+  returned: failure
+  type: str
 """
 
 import json
+import re
 import threading
+import time
+
+from http.client import responses as _HTTP_REASONS
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import CLOUD_NAMES, agent_endpoints, normalize_region
+from ansible_collections.arcops.azcmagent.plugins.module_utils._outcome import ModuleFailure, empty_outcome, message, run_module
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_check
 from ansible_collections.arcops.azcmagent.plugins.module_utils._probes import (
     ADDRESS_CLASSIFIER,
@@ -313,26 +376,65 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._probes import (
 )
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import AgentError, AgentNotFound, AgentRunner
 
+# Share of the time budget that reading the agent's proxy (``show -j``) may use, so a hanging show leaves time to probe.
+SHOW_SHARE = 1.0 / 3.0
+# A failed endpoint in the agent's log (logrus text form), on stdout or, with --log-stderr, stderr:
+#   time="..." level=error msg="https://gbl.his.arc.azure.com is not reachable" Error="Forbidden"
+_NOT_REACHABLE_RE = re.compile(
+    r'^(?:time="[^"]*"\s+)?level=(?:error|warning)\s+'          # optional time, then the level
+    r'msg="(?P<url>[^"\s]+) is not reachable"'                 # the endpoint the agent could not reach
+    r'(?:\s+Error=(?P<error>"(?:[^"\\]|\\.)*"|\S+))?\s*$'      # its error: a quoted (Go %q) or bare word
+)
+# HTTP status of a reason phrase ("forbidden" -> 403): Go reports a proxy's refusal of CONNECT by the phrase alone.
+_STATUS_BY_REASON = dict((reason.lower(), status) for status, reason in _HTTP_REASONS.items())
+# Shortest time any stage gets, even when the budget is spent (seconds).
+MIN_STAGE = 1.0
+
 _TEXTS = {
     "en": {
         "summary_ok": "All {total} endpoints reachable.",
         "summary_bad": "{good} of {total} endpoints reachable. {first}.",
         "summary_findings": "All {total} endpoints reachable, but: {first}.",
         "agent_missing": "agent_check=always but the agent is not installed ({detail})",
+        "agent_missing_remediation": "Install the agent (role arcops.azcmagent.install), set the executable option to its path, "
+                                     "or set agent_check=auto",
         "bad_option": "{detail}",
+        "bad_option_remediation": "Correct the module's options",
+        "not_reachable": "azcmagent check reports it not reachable",
+        "no_finding": "The network check failed",
+        "no_finding_remediation": "Look at the endpoints and agent_check results of the module",
     },
     "nl": {
         "summary_ok": "Alle {total} endpoints bereikbaar.",
         "summary_bad": "{good} van {total} endpoints bereikbaar. {first}.",
         "summary_findings": "Alle {total} endpoints bereikbaar, maar: {first}.",
         "agent_missing": "agent_check=always maar de agent is niet geinstalleerd ({detail})",
+        "agent_missing_remediation": "Installeer de agent (rol arcops.azcmagent.install), zet de optie executable op het pad ervan, "
+                                     "of zet agent_check=auto",
         "bad_option": "{detail}",
+        "bad_option_remediation": "Corrigeer de opties van de module",
+        "not_reachable": "azcmagent check meldt het als niet bereikbaar",
+        "no_finding": "De netwerkcontrole is mislukt",
+        "no_finding_remediation": "Bekijk de resultaten endpoints en agent_check van de module",
     },
 }
 
 
 def _text(lang, key, **kwargs):
     return _TEXTS[lang][key].format(**kwargs)
+
+
+class Deadline(object):
+    """One time budget for the whole module: every stage gets only what is left (at least MIN_STAGE)."""
+
+    def __init__(self, seconds, clock=time.monotonic):
+        self.clock = clock
+        self.seconds = max(MIN_STAGE, float(seconds))
+        self.end = clock() + self.seconds
+
+    def remaining(self, cap=None):
+        left = max(MIN_STAGE, self.end - self.clock())
+        return round(min(left, cap) if cap is not None else left, 2)
 
 
 def _split_list(value):
@@ -344,13 +446,13 @@ def _split_list(value):
     return [v.strip() for v in str(value).strip("[]").split(",") if v.strip()]
 
 
-def agent_proxy(runner):
-    """(proxy.url, proxy.bypass) of the installed agent from ``show -j``; (None, []) when unknown."""
+def agent_proxy(runner, timeout):
+    """(proxy.url, proxy.bypass) of the installed agent from ``show -j`` (within timeout seconds); (None, []) when unknown."""
     try:
-        result = runner.show(as_json=True)
+        result = runner.run(["show", "-j"], verbose=False, capture_log=False, timeout=timeout)
     except AgentError:
         return None, []
-    if result.rc != 0:
+    if result.rc != 0 or result.timed_out:
         return None, []
     try:
         data = json.loads(result.stdout)
@@ -370,17 +472,84 @@ def _check_args(params, region):
     return args
 
 
-def run_agent_check(runner, params, region, lang):
-    """Run ``azcmagent check`` and parse it; returns (record, findings)."""
-    result = runner.run(_check_args(params, region), timeout=max(5, params["timeout"]), capture_log=False)
+def _row_endpoint(row):
+    """host, port and url of an ``azcmagent check`` row."""
+    try:
+        endpoint = normalize_endpoint(row.get("endpoint") or "")
+        return endpoint["host"], endpoint["port"], endpoint["url"]
+    except (ValueError, ProbeError, KeyError, TypeError):
+        name = str(row.get("endpoint") or "").strip()
+        return name.split("://", 1)[-1].split("/", 1)[0] or name, 443, name
+
+
+def agent_errors(text):
+    """{endpoint URL: error text} from the agent's ``level=error msg="<url> is not reachable" Error=...`` lines."""
+    errors = {}
+    for line in text.splitlines():
+        match = _NOT_REACHABLE_RE.match(line.strip())
+        if match and match.group("error"):
+            error = match.group("error")
+            if error.startswith('"'):
+                try:
+                    error = json.loads(error)
+                except ValueError:
+                    error = error.strip('"')
+            errors.setdefault(match.group("url").rstrip("/"), error)
+    return errors
+
+
+def _names_host(finding, host):
+    return (finding.get("details") or {}).get("host") == host or host in (finding.get("evidence") or "")
+
+
+def row_findings(rows, known, lang, errors=None, proxy_url=None):
+    """A finding, in the shape the probes give for the same failure, for every row that azcmagent check reports not
+    reachable and that no other finding names (by host or in its evidence).
+
+    A row through the proxy whose error is an HTTP status text (``Forbidden``) gets the proxy's finding for that
+    status (``proxy_forbidden`` for 403); every other row gets ``tcp_connect_failed`` with the agent's error, if any.
+    """
+    errors = errors or {}
+    found = []
+    for row in rows:
+        if row.get("reachable") is not False:
+            continue
+        host, port, url = _row_endpoint(row)
+        if any(_names_host(f, host) for f in list(known) + found):
+            continue
+        reported = errors.get(str(row.get("endpoint") or "").rstrip("/"))
+        error = reported or _text(lang, "not_reachable")
+        record = {"url": url, "host": host, "port": port, "connect_to": "%s:%s" % (host, port), "dns": {},
+                  "proxy": {"used": False}, "tcp": {"ok": False, "error": error}, "tls": {"ok": False, "error": None}}
+        status = _STATUS_BY_REASON.get(error.strip().lower())
+        if str(row.get("proxy") or "").strip().lower() == "set" and status:
+            record["tcp"] = {"ok": True, "error": None}
+            record["proxy"] = {"used": True, "url": proxy_url or "(proxy.url)", "status": status, "reason": error.strip(), "error": None}
+        for finding in findings_for(record, lang):
+            finding["evidence"] = "azcmagent check: %s reachable=false private=%s tls=%s proxy=%s%s" % (
+                row.get("endpoint"), row.get("private"), row.get("tls"), row.get("proxy"), " error=%s" % reported if reported else "")
+            finding["details"]["source"] = "azcmagent check"
+            found.append(finding)
+    return found
+
+
+def run_agent_check(runner, params, region, lang, timeout):
+    """Run ``azcmagent check`` within timeout seconds and parse it; returns (record, findings, RunResult).
+
+    The agent writes its log lines to stdout unless ``--log-stderr`` is given, so both streams are classified;
+    rows with REACHABLE false are findings too.
+    """
+    result = runner.run(_check_args(params, region), timeout=timeout, capture_log=False)
     text = "\n".join(x for x in (result.stdout, result.stderr) if x)
     parsed = parse_check(text)
     rows = parsed.get("endpoints", []) if isinstance(parsed, dict) else list(parsed or [])
     record = {
         "ran": True, "reason": None, "rc": result.rc, "cmd": result.cmd, "endpoints": rows,
+        "unreachable": sum(1 for row in rows if row.get("reachable") is False),
         "timed_out": result.timed_out, "stdout_lines": result.stdout.splitlines(), "stderr_lines": result.stderr.splitlines(),
     }
-    return record, classify(text, lang) if result.rc != 0 or result.stderr.strip() else []
+    record["errors"] = agent_errors(text)
+    return record, classify(text, lang), result
 
 
 def _dedupe(findings):
@@ -405,6 +574,112 @@ def summarize(records, findings, lang):
     return _text(lang, "summary_bad", good=good, total=total, first=first).replace(" .", "").replace("..", ".")
 
 
+def failure(lang, cause, remediation, category="input", findings=None, run=None, summary=None, action="report", extra=None):
+    """The module's failure (through the collection's one failure path, _outcome.fail): msg is
+    ``"<cause>. <remediation>."`` in lang, followed by the summary when there is one."""
+    outcome = empty_outcome()
+    outcome.update({"rc": None, "exit_code": None, "cause": cause, "remediation": remediation, "category": category,
+                    "action": action, "retryable": False, "findings": list(findings or [])})
+    msg = message(outcome)
+    if summary:
+        msg = "%s %s" % (msg, summary)
+    return ModuleFailure(msg, outcome, run=run, **(extra or {}))
+
+
+def _failure_from_findings(lang, result, run):
+    findings = result["findings"]
+    if findings:
+        first = findings[0]
+        return failure(lang, first.get("cause"), first.get("remediation"), first.get("category") or "unknown", findings, run,
+                       result["summary"], action=first.get("action") or "report", extra=result)
+    return failure(lang, _text(lang, "no_finding"), _text(lang, "no_finding_remediation"), "network", [], run, result["summary"],
+                   action="check_network", extra=result)
+
+
+def check(module):
+    """The module's work: returns the result, or raises ModuleFailure."""
+    params = module.params
+    lang = params["lang"]
+    deadline = Deadline(params["timeout"])
+    empty = {"changed": False, "ok": False, "endpoints": [], "findings": []}
+    try:
+        region = normalize_region(params["location"]) if params["location"] else None
+        if params["endpoints"]:
+            endpoints = [normalize_endpoint(item, params["cloud"]) for item in params["endpoints"]]
+        else:
+            endpoints = [normalize_endpoint(item, params["cloud"])
+                         for item in agent_endpoints(params["cloud"], region, params["connection_type"], params["gateway_url"])]
+        option_proxy = parse_proxy(params["proxy_url"])
+    except (ValueError, ProbeError) as exc:
+        raise failure(lang, _text(lang, "bad_option", detail=str(exc)), _text(lang, "bad_option_remediation"), extra=empty)
+
+    runner = None
+    agent_record = {"ran": False, "reason": "disabled", "rc": None, "cmd": None, "endpoints": [], "stdout_lines": []}
+    want_agent_proxy = params["use_agent_proxy"] and not option_proxy
+    if params["agent_check"] != "never" or want_agent_proxy:
+        try:
+            runner = AgentRunner(module=module, executable=params["executable"], timeout=deadline.seconds)
+        except AgentNotFound as exc:
+            if params["agent_check"] == "always":
+                raise failure(lang, _text(lang, "agent_missing", detail=exc.message), _text(lang, "agent_missing_remediation"),
+                              "install", extra=empty)
+            if params["agent_check"] != "never":
+                agent_record["reason"] = "not installed"
+
+    proxy_url, bypass, source = None, list(params["proxy_bypass"] or []), "none"
+    if option_proxy:
+        proxy_url, source = params["proxy_url"], "option"
+    elif want_agent_proxy and runner is not None:
+        agent_url, agent_bypass = agent_proxy(runner, deadline.remaining(cap=max(MIN_STAGE, deadline.seconds * SHOW_SHARE)))
+        if agent_url:
+            proxy_url, source = agent_url, "agent"
+            if params["proxy_bypass"] is None:
+                bypass = agent_bypass
+    try:
+        shown_proxy = parse_proxy(proxy_url)
+    except ProbeError as exc:
+        raise failure(lang, _text(lang, "bad_option", detail=str(exc)), _text(lang, "bad_option_remediation"), extra=empty)
+
+    agent_findings = []
+    agent_run = None
+    box = {}
+    probe_time = deadline.remaining()
+
+    def probes():
+        box["records"] = probe_all(endpoints, probe_time, params["ca_file"], proxy_url, bypass, params["private_link"])
+
+    worker = threading.Thread(target=probes, name="arcops-check-probes", daemon=True)
+    worker.start()
+    if runner is not None and params["agent_check"] != "never":
+        try:
+            agent_record, agent_findings, agent_run = run_agent_check(runner, params, region, lang, deadline.remaining())
+        except AgentError as exc:
+            agent_record = {"ran": False, "reason": exc.message, "rc": None, "cmd": None, "endpoints": [], "stdout_lines": []}
+    worker.join(max(0.0, deadline.end - time.monotonic()) + MIN_STAGE)
+    records = box.get("records") or []
+
+    findings = []
+    for record in records:
+        findings.extend(findings_for(record, lang))
+    findings = _dedupe(findings + agent_findings)
+    findings += row_findings(agent_record.get("endpoints") or [], findings, lang, agent_record.pop("errors", None),
+                             shown_proxy["url"] if shown_proxy else None)
+    ok = bool(records) and all(r["ok"] for r in records) and not findings and not agent_record.get("unreachable")
+    result = {
+        "changed": False,
+        "ok": ok,
+        "summary": summarize(records, findings, lang),
+        "endpoints": records,
+        "findings": findings,
+        "proxy": {"url": shown_proxy["url"] if shown_proxy else None, "bypass": bypass, "source": source},
+        "agent_check": agent_record,
+        "address_classifier": ADDRESS_CLASSIFIER,
+    }
+    if params["fail_on_error"] and not ok:
+        raise _failure_from_findings(lang, result, agent_run)
+    return result
+
+
 def main():
     module = AnsibleModule(
         argument_spec={
@@ -427,79 +702,7 @@ def main():
         required_if=[("connection_type", "gateway", ["gateway_url"])],
         supports_check_mode=True,
     )
-    params = module.params
-    lang = params["lang"]
-    try:
-        region = normalize_region(params["location"]) if params["location"] else None
-        if params["endpoints"]:
-            endpoints = [normalize_endpoint(item, params["cloud"]) for item in params["endpoints"]]
-        else:
-            endpoints = [normalize_endpoint(item, params["cloud"])
-                         for item in agent_endpoints(params["cloud"], region, params["connection_type"], params["gateway_url"])]
-        option_proxy = parse_proxy(params["proxy_url"])
-    except (ValueError, ProbeError) as exc:
-        module.fail_json(msg=_text(lang, "bad_option", detail=str(exc)))
-
-    runner = None
-    agent_record = {"ran": False, "reason": "disabled", "rc": None, "cmd": None, "endpoints": [], "stdout_lines": []}
-    want_agent_proxy = params["use_agent_proxy"] and not option_proxy
-    if params["agent_check"] != "never" or want_agent_proxy:
-        try:
-            runner = AgentRunner(module=module, executable=params["executable"], timeout=max(5, params["timeout"]))
-        except AgentNotFound as exc:
-            if params["agent_check"] == "always":
-                module.fail_json(msg=_text(lang, "agent_missing", detail=exc.message), endpoints=[], findings=[], ok=False)
-            if params["agent_check"] != "never":
-                agent_record["reason"] = "not installed"
-
-    proxy_url, bypass, source = None, list(params["proxy_bypass"] or []), "none"
-    if option_proxy:
-        proxy_url, source = params["proxy_url"], "option"
-    elif want_agent_proxy and runner is not None:
-        agent_url, agent_bypass = agent_proxy(runner)
-        if agent_url:
-            proxy_url, source = agent_url, "agent"
-            if params["proxy_bypass"] is None:
-                bypass = agent_bypass
-    try:
-        shown_proxy = parse_proxy(proxy_url)
-    except ProbeError as exc:
-        module.fail_json(msg=_text(lang, "bad_option", detail=str(exc)))
-
-    agent_findings = []
-    box = {}
-
-    def probes():
-        box["records"] = probe_all(endpoints, params["timeout"], params["ca_file"], proxy_url, bypass, params["private_link"])
-
-    worker = threading.Thread(target=probes, name="arcops-check-probes", daemon=True)
-    worker.start()
-    if runner is not None and params["agent_check"] != "never":
-        try:
-            agent_record, agent_findings = run_agent_check(runner, params, region, lang)
-        except AgentError as exc:
-            agent_record = {"ran": False, "reason": exc.message, "rc": None, "cmd": None, "endpoints": [], "stdout_lines": []}
-    worker.join(params["timeout"] + 5)
-    records = box.get("records") or []
-
-    findings = []
-    for record in records:
-        findings.extend(findings_for(record, lang))
-    findings = _dedupe(findings + agent_findings)
-    ok = bool(records) and all(r["ok"] for r in records) and not findings
-    result = {
-        "changed": False,
-        "ok": ok,
-        "summary": summarize(records, findings, lang),
-        "endpoints": records,
-        "findings": findings,
-        "proxy": {"url": shown_proxy["url"] if shown_proxy else None, "bypass": bypass, "source": source},
-        "agent_check": agent_record,
-        "address_classifier": ADDRESS_CLASSIFIER,
-    }
-    if params["fail_on_error"] and not ok:
-        module.fail_json(msg=result["summary"], **result)
-    module.exit_json(**result)
+    run_module(module, check)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import time
 
 import pytest
 
@@ -71,11 +72,157 @@ def test_real_failures_are_findings_in_dutch(run_module, pki, good, intercepting
     assert [e["ok"] for e in result["endpoints"]] == [True, False, False, False]
 
 
-def test_fail_on_error(run_module, pki):
+@pytest.mark.parametrize("lang, count", [("en", "0 of 1 endpoints reachable. "), ("nl", "0 van 1 endpoints bereikbaar. ")])
+def test_fail_on_error(run_module, pki, lang, count):
     args = {"endpoints": [loop("https://management.azure.com", closed_port())], "ca_file": pki["ca"], "agent_check": "never",
-            "timeout": 5, "fail_on_error": True}
+            "timeout": 5, "fail_on_error": True, "lang": lang}
     failed, result = run_module(check, args)
-    assert failed and result["msg"].startswith("0 of 1 endpoints reachable. ") and result["findings"][0]["id"] == "connection_refused"
+    first = result["findings"][0]
+    assert failed and first["id"] == "connection_refused"
+    # msg: the first finding's cause and remediation in lang, then the summary
+    assert result["msg"] == "%s. %s. %s" % (first["cause"].rstrip("."), first["remediation"].rstrip("."), result["summary"])
+    assert result["summary"].startswith(count) and "management.azure.com" in result["msg"]
+    assert (result["category"], result["cause"], result["remediation"]) == ("network", first["cause"], first["remediation"])
+    # no agent run: the command fields are there, empty
+    assert (result["cmd"], result["rc"], result["stdout"], result["stderr"]) == ("", None, "", "")
+    assert result["ok"] is False and result["changed"] is False and len(result["endpoints"]) == 1
+
+
+_TABLE = [
+    "ENDPOINT                             |REACHABLE  |PRIVATE  |TLS      |PROXY",
+    "https://login.microsoftonline.com    |true       |false    |TLS 1.3  |not used",
+    "https://management.azure.com         |false      |unknown  |unknown  |not used",
+    "https://gbl.his.arc.azure.com        |false      |unknown  |unknown  |not used",
+]
+
+
+def script_agent(tmp_path, check_lines=(), show_sleep=0, check_sleep=0, rc=0):
+    """A fake azcmagent that answers ``show -j`` and prints check_lines on stdout for ``check`` (as the real agent does
+    without --log-stderr), optionally after sleeping; every call is appended to calls.txt."""
+    path = tmp_path / "azcmagent"
+    path.write_text("\n".join([
+        "#!%s" % sys.executable,
+        "import json, sys, time",
+        "argv = sys.argv[1:]",
+        "open(%r, 'a').write(' '.join(argv) + '\\n')" % str(tmp_path / "calls.txt"),
+        "if argv[:1] == ['show']:",
+        "    time.sleep(%r)" % show_sleep,
+        "    print(json.dumps({'status': 'Connected', 'httpsProxy': ''}))",
+        "    sys.exit(0)",
+        "time.sleep(%r)" % check_sleep,
+        "sys.stdout.write(%r)" % "".join(line + "\n" for line in check_lines),
+        "sys.exit(%d)" % rc,
+    ]) + "\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def _check_output():
+    return ["INFO    Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes.",
+            'time="2026-01-01T00:00:00Z" level=error msg="https://management.azure.com is not reachable" '
+            'Error="Get \\"https://management.azure.com\\": dial tcp 10.20.30.40:443: connect: connection refused"',
+            'time="2026-01-01T00:00:00Z" level=error msg="https://gbl.his.arc.azure.com is not reachable"'] + _TABLE
+
+
+def test_agent_check_failures_on_stdout_are_findings(run_module, tmp_path, pki, good):
+    executable = script_agent(tmp_path, _check_output())
+    args = {"endpoints": [loop("https://login.microsoftonline.com", good.port)], "ca_file": pki["ca"], "executable": executable,
+            "timeout": 10}
+    failed, result = run_module(check, args)
+    assert not failed and result["ok"] is False
+    assert result["endpoints"][0]["ok"] is True
+    agent = result["agent_check"]
+    assert agent["ran"] is True and agent["rc"] == 0 and agent["stderr_lines"] == [] and agent["unreachable"] == 2
+    assert [r["reachable"] for r in agent["endpoints"]] == [True, False, False]
+    # the log line on stdout is classified; the row without an explained error gets the probes' unreachable finding
+    assert [f["id"] for f in result["findings"]] == ["connection_refused", "tcp_connect_failed"]
+    refused, row = result["findings"]
+    assert refused["details"]["host"] == "management.azure.com" and "10.20.30.40" in refused["evidence"]
+    assert row["details"] == {"host": "gbl.his.arc.azure.com", "port": 443, "url": "https://gbl.his.arc.azure.com",
+                              "source": "azcmagent check"}
+    assert row["category"] == "network" and row["action"] == "check_network"
+    assert row["cause"] == ("The machine cannot open a TCP connection to gbl.his.arc.azure.com port 443 "
+                            "(azcmagent check reports it not reachable)")
+    assert row["evidence"].startswith("azcmagent check: https://gbl.his.arc.azure.com reachable=false")
+    assert result["summary"].startswith("All 1 endpoints reachable, but: The connection to management.azure.com")
+    # in Dutch, and with fail_on_error: the agent run's cmd, rc, stdout and stderr come with the failure
+    failed, result = run_module(check, dict(args, lang="nl", fail_on_error=True))
+    assert failed and result["findings"][1]["cause"].endswith("(azcmagent check meldt het als niet bereikbaar)")
+    assert result["msg"].startswith("De verbinding met management.azure.com") and result["msg"].endswith(result["summary"])
+    assert result["cmd"].endswith("check --verbose") and result["rc"] == 0 and result["stderr"] == ""
+    assert "https://gbl.his.arc.azure.com        |false" in result["stdout"]
+    assert result["category"] == "network" and result["remediation"] == result["findings"][0]["remediation"]
+
+
+def test_agent_check_all_reachable(run_module, tmp_path, pki, good):
+    executable = script_agent(tmp_path, [_TABLE[0], _TABLE[1]])
+    failed, result = run_module(check, {"endpoints": [loop("https://login.microsoftonline.com", good.port)], "ca_file": pki["ca"],
+                                        "executable": executable, "timeout": 10, "fail_on_error": True})
+    assert not failed and result["ok"] is True and result["findings"] == []
+    assert result["agent_check"]["unreachable"] == 0 and result["agent_check"]["endpoints"][0]["reachable"] is True
+
+
+def test_row_findings():
+    rows = [{"endpoint": "https://management.azure.com", "reachable": False}, {"endpoint": "https://x.example:8443", "reachable": False},
+            {"endpoint": "https://ok.example", "reachable": True}, {"endpoint": "https://named.example", "reachable": False},
+            {"endpoint": "https://gas.example", "reachable": False, "proxy": "set"},
+            {"endpoint": "https://auth.example", "reachable": False, "proxy": "set"},
+            {"endpoint": "https://direct.example", "reachable": False, "proxy": "not used"}]
+    known = [{"id": "proxy_forbidden", "details": {"host": "management.azure.com"}},
+             {"id": "proxyconnect_failed", "details": {}, "evidence": 'msg="https://named.example is not reachable" Error="proxyconnect tcp"'}]
+    errors = {"https://gas.example": "Forbidden", "https://auth.example": "Proxy Authentication Required",
+              "https://direct.example": "Forbidden"}
+    found = check.row_findings(rows, known, "en", errors, "http://127.0.0.1:3128")
+    assert [(f["id"], f["details"]["host"], f["details"]["port"]) for f in found] == [
+        ("tcp_connect_failed", "x.example", 8443), ("proxy_forbidden", "gas.example", 443), ("proxy_auth_required", "auth.example", 443),
+        ("tcp_connect_failed", "direct.example", 443)]
+    assert found[1]["cause"] == "The proxy http://127.0.0.1:3128 refuses CONNECT to gas.example:443 (403 Forbidden)"
+    assert found[1]["details"]["status"] == 403 and found[1]["evidence"].endswith("proxy=set error=Forbidden")
+    assert found[3]["cause"] == "The machine cannot open a TCP connection to direct.example port 443 (Forbidden)"
+    assert all(f["details"]["source"] == "azcmagent check" for f in found)
+
+
+def test_agent_errors():
+    text = "\n".join([
+        'time="2026-01-01T00:00:00Z" level=error msg="https://a.example is not reachable" Error="Forbidden"',
+        'level=error msg="https://b.example/ is not reachable" Error="Get \\"https://b.example\\": dial tcp 10.0.0.1:443: i/o timeout"',
+        'level=error msg="https://c.example is not reachable"',
+        'level=info msg="https://d.example is not reachable" Error=x',
+        'INFO    https://e.example is available, using cryptographic protocol: TLS 1.3'])
+    assert check.agent_errors(text) == {"https://a.example": "Forbidden",
+                                        "https://b.example": 'Get "https://b.example": dial tcp 10.0.0.1:443: i/o timeout'}
+
+
+def test_deadline_gives_each_stage_what_is_left():
+    now = [100.0]
+    deadline = check.Deadline(30, clock=lambda: now[0])
+    assert deadline.remaining() == 30 and deadline.remaining(cap=10) == 10
+    now[0] += 25.5
+    assert deadline.remaining() == 4.5 and deadline.remaining(cap=10) == 4.5
+    now[0] += 60
+    assert deadline.remaining() == check.MIN_STAGE
+    assert check.Deadline(0).seconds == check.MIN_STAGE
+
+
+def test_total_time_is_bounded(run_module, tmp_path, pki):
+    # show, the probe and check all hang: together they must still end at about the timeout
+    executable = script_agent(tmp_path, _TABLE, show_sleep=60, check_sleep=60)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)  # accepts TCP in the backlog, never answers the TLS handshake
+    try:
+        started = time.monotonic()
+        failed, result = run_module(check, {"endpoints": [loop("https://login.microsoftonline.com", silent.getsockname()[1])],
+                                            "ca_file": pki["ca"], "executable": executable, "timeout": 4})
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert not failed and result["ok"] is False
+    assert elapsed < 4 + 2.5, elapsed
+    assert result["proxy"]["source"] == "none" and result["agent_check"]["timed_out"] is True
+    assert result["endpoints"][0]["ok"] is False and result["findings"][0]["details"]["host"] == "login.microsoftonline.com"
+    calls = (tmp_path / "calls.txt").read_text().splitlines()
+    assert calls[0] == "show -j" and calls[1].startswith("check")
 
 
 def test_agent_proxy_and_agent_check(run_module, agent, pki, good):
