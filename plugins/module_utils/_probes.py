@@ -415,7 +415,11 @@ def probe_endpoint(endpoint, deadline, ca_file=None, proxy=None, proxy_bypass=No
         "proxy": {"used": use_proxy, "url": proxy["url"] if use_proxy else None, "ok": None, "status": None, "reason": None, "error": None},
         "ok": False,
     }
-    dns = resolve(endpoint["connect_host"], deadline, resolver)
+    if use_proxy:
+        # Through a proxy the proxy resolves the name (CONNECT host:port): the machine's resolver is not asked.
+        dns = {"ok": None, "name": endpoint["connect_host"], "addresses": [], "error": None, "resolved_by": "proxy"}
+    else:
+        dns = resolve(endpoint["connect_host"], deadline, resolver)
     record["dns"] = _dns_verdict(dns, _expected_class(endpoint, private_link))
     sock = None
     try:

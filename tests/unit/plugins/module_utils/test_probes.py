@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -151,6 +152,7 @@ def test_unresolvable_name_is_dns_finding():
 def test_hanging_resolver_is_bounded():
     def hang(*args):
         time.sleep(30)
+        raise OSError("answered too late")
 
     started = time.monotonic()
     [record] = probes.probe_all([ep("https://login.microsoftonline.com")], timeout=1, resolver=hang)
@@ -171,13 +173,22 @@ def test_silent_server_times_out_within_the_deadline():
         silent.close()
 
 
+def _no_lookup(*names):
+    """A resolver that fails the test when asked about one of ``names`` (the proxy resolves those)."""
+    def resolver(host, *args):
+        assert host not in names, "%s was resolved locally although a proxy carries it" % host
+        return socket.getaddrinfo(host, *args)
+    return resolver
+
+
 def test_proxy_forbidden_and_tunnel_and_bypass(pki, tls_server):
     target = ("127.0.0.1", tls_server.port)
     proxy = ConnectProxy({"login.microsoftonline.com:443": target}, deny={"management.azure.com"})
     try:
         endpoints = [ep("https://login.microsoftonline.com"), ep("https://management.azure.com"),
                      ep("https://gbl.his.arc.azure.com", "127.0.0.1:%d" % tls_server.port)]
-        records = probes.probe_all(endpoints, timeout=5, ca_file=pki["ca"], proxy_url=proxy.url, proxy_bypass=["Arc"])
+        records = probes.probe_all(endpoints, timeout=5, ca_file=pki["ca"], proxy_url=proxy.url, proxy_bypass=["Arc"],
+                                   resolver=_no_lookup("login.microsoftonline.com", "management.azure.com"))
         login, arm, arc = records
         assert login["proxy"] == {"used": True, "url": proxy.url, "ok": True, "status": 200, "reason": "Connection established",
                                   "error": None}
@@ -195,7 +206,9 @@ def test_proxy_forbidden_and_tunnel_and_bypass(pki, tls_server):
 
 def test_unreachable_proxy():
     port = closed_port()
-    [record] = probes.probe_all([ep("https://login.microsoftonline.com")], timeout=5, proxy_url="http://127.0.0.1:%d" % port)
+    [record] = probes.probe_all([ep("https://login.microsoftonline.com")], timeout=5, proxy_url="http://127.0.0.1:%d" % port,
+                                resolver=_no_lookup("login.microsoftonline.com"))
+    assert record["dns"]["resolved_by"] == "proxy"
     [finding] = probes.findings_for(record)
     assert finding["id"] == "proxyconnect_failed"
 
