@@ -9,7 +9,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 BUILD := $(CURDIR)/build
 # The installed copy lives outside the git work tree: inside it, ansible-test would list
 # files with git, find build/ ignored, and skip every target.
-COLLECTIONS ?= $(or $(TMPDIR),/tmp)/arcops-azcmagent/collections
+# One per checkout, so that two checkouts never install over each other's running tests.
+COLLECTIONS ?= $(or $(TMPDIR),/tmp)/arcops-azcmagent-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)/collections
 INSTALLED := $(COLLECTIONS)/ansible_collections/arcops/azcmagent
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(BUILD)/arcops-azcmagent-$(VERSION).tar.gz

@@ -402,19 +402,7 @@ def probe_endpoint(endpoint, deadline, ca_file=None, proxy=None, proxy_bypass=No
     """
     started = time.monotonic()
     use_proxy = proxy is not None and not bypassed(endpoint, proxy_bypass)
-    record = {
-        "url": endpoint["url"],
-        "host": endpoint["host"],
-        "port": endpoint["port"],
-        "connect_to": "%s:%d" % (endpoint["connect_host"], endpoint["connect_port"]),
-        "bypass_group": endpoint["bypass_group"],
-        "purpose": endpoint["purpose"],
-        "dns": None,
-        "tcp": {"ok": False, "address": None, "error": None},
-        "tls": {"ok": False, "version": None, "verified": None, "error": None},
-        "proxy": {"used": use_proxy, "url": proxy["url"] if use_proxy else None, "ok": None, "status": None, "reason": None, "error": None},
-        "ok": False,
-    }
+    record = _new_record(endpoint, use_proxy, proxy)
     if use_proxy:
         # Through a proxy the proxy resolves the name (CONNECT host:port): the machine's resolver is not asked.
         dns = {"ok": None, "name": endpoint["connect_host"], "addresses": [], "error": None, "resolved_by": "proxy"}
@@ -476,8 +464,8 @@ def probe_endpoint(endpoint, deadline, ca_file=None, proxy=None, proxy_bypass=No
         record["elapsed"] = round(time.monotonic() - started, 3)
 
 
-def _timed_out_record(endpoint, proxy, proxy_bypass):
-    use_proxy = proxy is not None and not bypassed(endpoint, proxy_bypass)
+def _new_record(endpoint, use_proxy, proxy):
+    """The record of one endpoint before anything was probed."""
     return {
         "url": endpoint["url"],
         "host": endpoint["host"],
@@ -486,13 +474,18 @@ def _timed_out_record(endpoint, proxy, proxy_bypass):
         "bypass_group": endpoint["bypass_group"],
         "purpose": endpoint["purpose"],
         "dns": None,
-        "tcp": {"ok": False, "address": None, "error": "timed out"},
+        "tcp": {"ok": False, "address": None, "error": None},
         "tls": {"ok": False, "version": None, "verified": None, "error": None},
         "proxy": {"used": use_proxy, "url": proxy["url"] if use_proxy else None, "ok": None, "status": None, "reason": None, "error": None},
         "ok": False,
-        "timed_out": True,
-        "elapsed": None,
     }
+
+
+def _timed_out_record(endpoint, proxy, proxy_bypass):
+    record = _new_record(endpoint, proxy is not None and not bypassed(endpoint, proxy_bypass), proxy)
+    record["tcp"]["error"] = "timed out"
+    record.update(timed_out=True, elapsed=None)
+    return record
 
 
 def probe_all(endpoints, timeout=10.0, ca_file=None, proxy_url=None, proxy_bypass=None, private_link=False, resolver=None):

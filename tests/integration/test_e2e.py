@@ -13,11 +13,12 @@
 
 from __future__ import annotations
 
-import glob
 import os
 
 import pytest
 import yaml
+
+import fleet_checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ONBOARD = os.path.join(ROOT, "playbooks", "onboard.yml")
@@ -34,33 +35,13 @@ def _vars(name, report_dir):
     return data
 
 
-def _results(run, fleet):
-    return {name: run.facts.get(name, {}).get("azcmagent_result") for name in fleet.hosts}
-
-
-def _local_state(fleet):
-    """The agent state files of every host (logs left out: reading commands log too)."""
-    state = {}
-    for name, entry in fleet.hosts.items():
-        root = os.path.join(entry["host_dir"], "root", "var", "opt", "azcmagent")
-        for path in sorted(glob.glob(os.path.join(root, "*.json"))):
-            with open(path, encoding="utf-8") as handle:
-                state["%s:%s" % (name, os.path.basename(path))] = handle.read()
-    return state
-
-
-def _writes(fleet):
-    """Requests to the mock that change Azure (anything but GET and token requests)."""
-    return [r for r in fleet.requests() if r["method"] != "GET" and "/oauth2/" not in r["path"]]
-
-
 @pytest.mark.slow
 def test_onboard_every_scenario_with_the_fix_policy(fleet_factory, run_playbook, scenario_table, tmp_path):
     names = sorted(scenario_table.SCENARIOS)
     fleet = fleet_factory(scenarios={name: 1 for name in names})
     extra = _vars("fix_policy.yml", str(tmp_path / "report"))
     run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=25, env=BECOME_ENV, timeout=600)
-    results = _results(run, fleet)
+    results = fleet_checks.results(run, fleet)
     problems = []
     for host, entry in fleet.hosts.items():
         scenario = entry["scenario"]
@@ -118,7 +99,7 @@ def test_onboard_every_scenario_with_the_fix_policy(fleet_factory, run_playbook,
     changed = {h: again.changed(h) for h in fleet.hosts if again.changed(h)}
     assert not changed, changed
     assert again.failed_hosts == unfixable
-    second = _results(again, fleet)
+    second = fleet_checks.results(again, fleet)
     for host in fleet.hosts:
         if second[host]["ok"]:
             assert second[host]["attempts"] == 1 and not second[host]["repaired"], (host, second[host])
@@ -132,7 +113,7 @@ def test_not_root_without_become_fails_fast(fleet_factory, run_playbook, tmp_pat
     extra = _vars("fix_policy.yml", str(tmp_path / "report"))
     run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=2, env={"ANSIBLE_BECOME_ALLOW_SAME_USER": "false"})
     [host] = fleet.hosts
-    result = _results(run, fleet)[host]
+    result = fleet_checks.results(run, fleet)[host]
     assert (result["ok"], result["code"], result["category"]) == (False, "AZCM0018", "permissions"), result
     assert result["attempts"] == 2, result["actions"]
     assert [a["action"] for a in result["actions"]] == ["connect", "escalate", "connect"]
@@ -147,17 +128,17 @@ def test_default_policy_and_check_mode_change_nothing_destructive(fleet_factory,
     fleet = fleet_factory(scenarios={name: 1 for name in scenarios})
     extra = _vars("default_policy.yml", str(tmp_path / "report"))
 
-    before_local, before_azure = _local_state(fleet), fleet.state()["machines"]
+    before_local, before_azure = fleet_checks.local_state(fleet), fleet.state()["machines"]
     check = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, check=True, forks=10, env=BECOME_ENV)
-    assert _local_state(fleet) == before_local
+    assert fleet_checks.local_state(fleet) == before_local
     assert fleet.state()["machines"] == before_azure
-    assert _writes(fleet) == []
-    predicted = _results(check, fleet)
+    assert fleet_checks.writes(fleet) == []
+    predicted = fleet_checks.results(check, fleet)
     assert all(r["check_mode"] for r in predicted.values())
 
     run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=10, env=BECOME_ENV)
-    results = _results(run, fleet)
-    assert [r for r in _writes(fleet) if r["method"] == "DELETE"] == []
+    results = fleet_checks.results(run, fleet)
+    assert [r for r in fleet_checks.writes(fleet) if r["method"] == "DELETE"] == []
     for host, entry in fleet.hosts.items():
         scenario, result = entry["scenario"], results[host]
         expect = scenario_table.expect(scenario)

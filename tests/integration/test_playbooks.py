@@ -25,6 +25,8 @@ import zipfile
 import pytest
 import yaml
 
+import fleet_checks
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOKS = os.path.join(ROOT, "playbooks")
 VARS = os.path.join(ROOT, "tests", "integration", "playbooks")
@@ -41,28 +43,8 @@ def _vars(name, report_dir, **extra):
     return data
 
 
-def _results(run, fleet):
-    return {name: run.facts.get(name, {}).get("azcmagent_result") for name in fleet.hosts}
-
-
 def _host(fleet, scenario):
     return [name for name, entry in sorted(fleet.hosts.items()) if entry["scenario"] == scenario][0]
-
-
-def _local_state(fleet):
-    """The agent state files of every host (logs left out: reading commands log too)."""
-    state = {}
-    for name, entry in fleet.hosts.items():
-        root = os.path.join(entry["host_dir"], "root", "var", "opt", "azcmagent")
-        for path in sorted(glob.glob(os.path.join(root, "*.json"))):
-            with open(path, encoding="utf-8") as handle:
-                state["%s:%s" % (name, os.path.basename(path))] = handle.read()
-    return state
-
-
-def _writes(fleet):
-    """Requests to the mock that change Azure (anything but GET and token requests)."""
-    return [r for r in fleet.requests() if r["method"] != "GET" and "/oauth2/" not in r["path"]]
 
 
 def _service(fleet, host, action):
@@ -93,7 +75,7 @@ def test_remediate_repairs_only_what_it_really_repaired(fleet_factory, run_playb
     # the policy forbids the restart: nothing is done, so nothing is repaired and the hosts fail with AZCM0064
     report = str(tmp_path / "no-restart")
     run = run_playbook(playbook, inventory=fleet.inventory, extra_vars=_vars("remediate_no_restart.yml", report), env=BECOME_ENV)
-    results = _results(run, fleet)
+    results = fleet_checks.results(run, fleet)
     for host in hosts:
         result = results[host]
         assert (result["ok"], result["repaired"], result["code"], result["category"]) == (False, False, "AZCM0064", "agent_service"), result
@@ -107,7 +89,7 @@ def test_remediate_repairs_only_what_it_really_repaired(fleet_factory, run_playb
     # the default policy allows restart_services: restarted, verified Connected with every service running
     report = str(tmp_path / "default")
     run = run_playbook(playbook, inventory=fleet.inventory, extra_vars=_vars("remediate.yml", report), env=BECOME_ENV)
-    results = _results(run, fleet)
+    results = fleet_checks.results(run, fleet)
     for host in hosts:
         result = results[host]
         assert (result["ok"], result["repaired"], result["state"], result["code"]) == (True, True, "Connected", None), result
@@ -125,16 +107,16 @@ def test_remediate_a_mixed_fleet(fleet_factory, run_playbook, scenario_table, tm
     extra = _vars("remediate.yml", str(tmp_path / "report"))
 
     # check mode changes neither the simulator nor the mock Azure
-    before_local, before_azure = _local_state(fleet), fleet.state()["machines"]
+    before_local, before_azure = fleet_checks.local_state(fleet), fleet.state()["machines"]
     check = run_playbook(playbook, inventory=fleet.inventory, extra_vars=extra, check=True, forks=10, env=BECOME_ENV)
     assert check.stats, check.stdout[-3000:]
-    assert _local_state(fleet) == before_local
+    assert fleet_checks.local_state(fleet) == before_local
     assert fleet.state()["machines"] == before_azure
-    assert _writes(fleet) == []
+    assert fleet_checks.writes(fleet) == []
     assert _service(fleet, _host(fleet, "himds_stopped"), "status") != 0
 
     run = run_playbook(playbook, inventory=fleet.inventory, extra_vars=extra, forks=10, env=BECOME_ENV)
-    results = _results(run, fleet)
+    results = fleet_checks.results(run, fleet)
     stopped = _host(fleet, "himds_stopped")
     assert results[stopped]["ok"] and results[stopped]["state"] == "Connected", results[stopped]
     assert _service(fleet, stopped, "status") == 0
@@ -152,7 +134,7 @@ def test_remediate_a_mixed_fleet(fleet_factory, run_playbook, scenario_table, tm
         assert (result["ok"], result["code"], result["category"]) == (False, expect["code"], expect["category"]), result
         assert result["remediation"] and result["remediation"] in result["message"]
     assert "delete_resource" in results[_host(fleet, "stale_resource")]["remediation"]
-    assert [r for r in _writes(fleet) if r["method"] == "DELETE"] == []
+    assert [r for r in fleet_checks.writes(fleet) if r["method"] == "DELETE"] == []
     assert fleet.machine(_host(fleet, "stale_resource")) is not None
     failing = sorted(_host(fleet, s) for s in ("port_closed", "proxy_blocked", "stale_resource"))
     assert run.failed_hosts == failing
@@ -166,14 +148,14 @@ def test_remediate_a_mixed_fleet(fleet_factory, run_playbook, scenario_table, tm
     assert network["remediation"] != proxy["remediation"]
 
     # a second run changes nothing
-    before_local, before_azure = _local_state(fleet), fleet.state()["machines"]
+    before_local, before_azure = fleet_checks.local_state(fleet), fleet.state()["machines"]
     again = run_playbook(playbook, inventory=fleet.inventory, extra_vars=extra, forks=10, env=BECOME_ENV)
     changed = {h: again.changed(h) for h in fleet.hosts if again.changed(h)}
     assert not changed, changed
     assert again.failed_hosts == failing
-    assert _local_state(fleet) == before_local
+    assert fleet_checks.local_state(fleet) == before_local
     assert fleet.state()["machines"] == before_azure
-    assert not any(r["repaired"] for r in _results(again, fleet).values())
+    assert not any(r["repaired"] for r in fleet_checks.results(again, fleet).values())
 
 
 def _tree(directory, skip):
@@ -198,7 +180,7 @@ def test_offboard(fleet_factory, run_playbook, scenario_table, tmp_path):
 
     run = run_playbook(playbook, inventory=fleet.inventory, extra_vars=_vars("offboard.yml", str(tmp_path / "r1"), azcmagent_hosts=selection),
                        env=BECOME_ENV)
-    results = _results(run, fleet)
+    results = fleet_checks.results(run, fleet)
     assert results[connected]["ok"] and results[connected]["state"] == "Disconnected", results[connected]
     assert _status(fleet, connected) == "Disconnected"
     assert fleet.machine(connected) is None
@@ -214,7 +196,7 @@ def test_offboard(fleet_factory, run_playbook, scenario_table, tmp_path):
     # locally only: the agent ends Disconnected, the locked resource stays
     run = run_playbook(playbook, inventory=fleet.inventory, env=BECOME_ENV,
                        extra_vars=_vars("offboard.yml", str(tmp_path / "r2"), azcmagent_hosts=locked, azcmagent_offboard_force_local_only=True))
-    result = _results(run, fleet)[locked]
+    result = fleet_checks.results(run, fleet)[locked]
     assert result["ok"] and result["state"] == "Disconnected", result
     assert result["actions"][0]["action"] == "force_local_disconnect"
     assert _status(fleet, locked) == "Disconnected"
@@ -222,13 +204,13 @@ def test_offboard(fleet_factory, run_playbook, scenario_table, tmp_path):
     assert run.failed_hosts == []
 
     # a second offboarding changes nothing
-    before_local, before_azure = _local_state(fleet), fleet.state()["machines"]
+    before_local, before_azure = fleet_checks.local_state(fleet), fleet.state()["machines"]
     again = run_playbook(playbook, inventory=fleet.inventory, extra_vars=_vars("offboard.yml", str(tmp_path / "r3"), azcmagent_hosts=selection),
                          env=BECOME_ENV)
     changed = {h: again.changed(h) for h in fleet.hosts if again.changed(h)}
     assert not changed, changed
     assert again.failed_hosts == []
-    assert _local_state(fleet) == before_local and fleet.state()["machines"] == before_azure
+    assert fleet_checks.local_state(fleet) == before_local and fleet.state()["machines"] == before_azure
 
     # remove_state: the host's own state directory (derived from its log file) goes, nothing else does
     state_dir = os.path.join(fleet.hosts[spare]["host_dir"], "root", "var", "opt", "azcmagent")
@@ -238,7 +220,7 @@ def test_offboard(fleet_factory, run_playbook, scenario_table, tmp_path):
     real = {path: os.path.exists(path) for path in ("/var/opt/azcmagent", "/opt/azcmagent")}
     run = run_playbook(playbook, inventory=fleet.inventory, env=BECOME_ENV,
                        extra_vars=_vars("offboard.yml", str(tmp_path / "r4"), azcmagent_hosts=spare, azcmagent_offboard_remove_state=True))
-    result = _results(run, fleet)[spare]
+    result = fleet_checks.results(run, fleet)[spare]
     assert result["ok"] and result["state_dirs_removed"] == [state_dir], result
     assert not os.path.exists(state_dir)
     assert fleet.machine(spare) is None
@@ -252,18 +234,18 @@ def test_diagnose_is_read_only_and_reports(fleet_factory, run_playbook, tmp_path
     fleet = fleet_factory(scenarios=FLEET)
     playbook = os.path.join(PLAYBOOKS, "diagnose.yml")
     report = str(tmp_path / "report")
-    before_local, before_azure = _local_state(fleet), fleet.state()["machines"]
+    before_local, before_azure = fleet_checks.local_state(fleet), fleet.state()["machines"]
     before_tmp = set(glob.glob(os.path.join(tempfile.gettempdir(), "azcmagent-logs-*")))
 
     run = run_playbook(playbook, inventory=fleet.inventory, extra_vars=_vars("diagnose.yml", report), forks=10, env=BECOME_ENV)
     assert run.rc == 0, run.stdout[-3000:]
     assert {h: run.changed(h) for h in fleet.hosts if run.changed(h)} == {}
-    assert _local_state(fleet) == before_local
+    assert fleet_checks.local_state(fleet) == before_local
     assert fleet.state()["machines"] == before_azure
-    assert _writes(fleet) == []
+    assert fleet_checks.writes(fleet) == []
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "azcmagent-logs-*"))) == before_tmp
 
-    results = _results(run, fleet)
+    results = fleet_checks.results(run, fleet)
     for host in fleet.hosts:
         bundle = os.path.join(report, "logs", host + ".zip")
         assert results[host]["logs"] == bundle
@@ -304,7 +286,7 @@ def test_onboard_failure_names_the_failed_remediation_step(fleet_factory, run_pl
     [host] = fleet.hosts
     run = run_playbook(os.path.join(PLAYBOOKS, "onboard.yml"), inventory=fleet.inventory, env=BECOME_ENV,
                        extra_vars=_vars("onboard_register_providers.yml", str(tmp_path / "report")))
-    result = _results(run, fleet)[host]
+    result = fleet_checks.results(run, fleet)[host]
     assert not result["ok"] and result["code"] == scenario_table.expect("provider_unregistered")["code"], result
     failed = [a for a in result["actions"] if a["action"] == "register_providers" and a.get("done") and not a["ok"]]
     assert failed, result["actions"]
