@@ -29,7 +29,7 @@ import fleet_checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOKS = os.path.join(ROOT, "playbooks")
-VARS = os.path.join(ROOT, "tests", "integration", "playbooks")
+VARS = os.path.join(ROOT, "tests", "integration", "vars")
 # local connections run as root: without this ansible skips `become` (root to root), which the simulator needs to see
 BECOME_ENV = {"ANSIBLE_BECOME_ALLOW_SAME_USER": "true"}
 FLEET = {"clean": 1, "connected": 1, "himds_stopped": 1, "resource_locked": 1, "port_closed": 1, "stale_resource": 1, "proxy_blocked": 1}
