@@ -83,7 +83,9 @@ class Console:
     # -- secrets ---------------------------------------------------------------------------
     def add_secret(self, secret):
         """Never print or log this string (or its JSON-escaped form)."""
-        if secret and secret not in self._secrets:
+        # Values shorter than 4 characters are not masked: masking "x" would garble every word holding an x,
+        # and no Entra secret or token is that short.
+        if secret and len(secret) >= 4 and secret not in self._secrets:
             self._secrets.append(secret)
             escaped = json.dumps(secret)[1:-1]
             if escaped != secret:
