@@ -261,6 +261,25 @@ def _start_squid(directory, port=0, service="arcsim"):
     return {"url": "http://127.0.0.1:%d" % port, "port": port, "pid": proc.pid, "conf": conf, "dir": proxy_dir, "log_dir": log_dir}
 
 
+def _himds_strays(directory):
+    """Pids of himds daemons still running for hosts under ``directory``."""
+    prefix = os.path.join(os.path.abspath(directory), "hosts") + os.sep
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as handle:
+                argv = handle.read().decode("utf-8", "replace").split("\0")
+        except OSError:
+            continue
+        if any(arg.endswith("himds.py") for arg in argv) and "--agent-dir" in argv:
+            agent_dir = argv[argv.index("--agent-dir") + 1] if argv.index("--agent-dir") + 1 < len(argv) else ""
+            if agent_dir.startswith(prefix):
+                pids.append(int(entry))
+    return pids
+
+
 def _kill(pid, timeout=10.0):
     """SIGTERM one process we started, wait, SIGKILL if needed. True when it was alive."""
     if not pid:
@@ -536,6 +555,8 @@ def down(directory):
         host_dirs += [os.path.join(hosts_root, d) for d in os.listdir(hosts_root) if os.path.join(hosts_root, d) not in host_dirs]
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         summary["himds"] = sum(1 for stopped in pool.map(hostlib.stop_himds, [d for d in host_dirs if os.path.isdir(d)]) if stopped)
+    # A daemon whose pid file is gone (a test removed the host's agent state) is found by its command line.
+    summary["himds"] += sum(1 for pid in _himds_strays(directory) if _kill(pid))
     scripts = set(record.get("init_scripts") or []) | {h.get("init_script") for h in record.get("hosts", {}).values() if h.get("init_script")}
     for host_dir in host_dirs:
         sim_path = os.path.join(host_dir, "sim.json")

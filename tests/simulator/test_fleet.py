@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -341,3 +342,18 @@ def test_two_hundred_hosts_up_and_down(tmp_path):
         summary = fleetlib.down(fleet.dir)
     assert summary["himds"] == 200 and summary["init_scripts"] == 200
     assert not [h for h in fleet.hosts.values() if _alive(h["himds_pid"])]
+
+
+def test_down_stops_a_daemon_whose_pid_file_is_gone(tmp_path):
+    fleet = fleetlib.up(str(tmp_path / "stray"), scenario="clean", hosts=1)
+    [entry] = fleet.hosts.values()
+    pid = entry["himds_pid"]
+    assert _alive(pid)
+    # what the offboard role's remove_state does to a host: its agent state, pid file included, is gone
+    shutil.rmtree(os.path.join(entry["root"], "var", "opt", "azcmagent"))
+    summary = fleetlib.down(fleet.dir)
+    assert summary["himds"] == 1
+    deadline = time.time() + 5
+    while _alive(pid) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
