@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one text table of the collection (English and Dutch) and its one accessor.
+
+PRIVATE: this module_util is internal to arcops.azcmagent and may change at any time.
+
+Every sentence a module, filter or role shows a person, other than the per-code texts of the
+AZCM catalog (``_catalog_data``), lives here under a dotted key ``<area>.<name>`` with one
+entry per language; :func:`text` is the only way to read it. Placeholders use
+``str.format`` names (``{timeout}``); a test checks that both languages of a key have the same
+placeholders.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+LANGUAGES = ("en", "nl")
+DEFAULT_LANG = "en"
+
+# (typing's aliases, not collections.abc's: module_utils still import on the managed node's Python 3.8)
+Texts = t.Mapping[str, t.Mapping[str, str]]
+
+# Each area keeps its own block, so that the table reads by area. Keys are "<area>.<name>".
+
+# -- module outcomes: agent not found, lock, timeout, target mismatch, internal errors ---------
+_OUTCOME: Texts = {}
+
+# -- the check module ---------------------------------------------------------------------------
+_CHECK: Texts = {}
+
+# -- Resource Manager and Entra ID (the ARM client and the Azure modules) ----------------------
+_ARM: Texts = {}
+
+# -- option validation --------------------------------------------------------------------------
+_VALIDATION: Texts = {}
+
+# -- network probes -----------------------------------------------------------------------------
+_PROBES: Texts = {}
+
+# -- classifier defaults and diagnosis sentences ----------------------------------------------
+_DIAGNOSIS: Texts = {}
+
+# -- remediation plans ----------------------------------------------------------------------------
+_PLAN: Texts = {}
+
+# -- per-host results and the fleet summary -----------------------------------------------------
+_RESULTS: Texts = {}
+
+TEXTS: dict[str, t.Mapping[str, str]] = {}
+for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _RESULTS):
+    _clash = set(TEXTS) & set(_area)
+    if _clash:
+        raise RuntimeError(f"text keys defined twice: {sorted(_clash)}")
+    TEXTS.update(_area)
+
+
+def normalize_lang(lang: object) -> str:
+    """``en`` or ``nl`` from a language tag such as ``EN``, ``nl-NL`` or ``nl_BE``.
+
+    Raises ``ValueError`` naming the accepted values for anything else."""
+    if isinstance(lang, str):
+        base = lang.strip().replace("_", "-").split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    raise ValueError(f"unsupported language {lang!r}: expected one of {', '.join(LANGUAGES)} (a region such as 'nl-NL' is allowed)")
+
+
+def text(key: str, lang: str = DEFAULT_LANG, /, **fields: object) -> str:
+    """The sentence ``key`` in ``lang`` (English when the key has no text in that language), filled with ``fields``.
+
+    An unknown key raises ``KeyError``: a missing text is a bug of the collection, not of the input."""
+    entry = TEXTS[key]
+    template = entry.get(normalize_lang(lang)) or entry[DEFAULT_LANG]
+    return template.format(**fields) if fields else template
