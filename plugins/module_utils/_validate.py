@@ -16,23 +16,24 @@ from __future__ import annotations
 
 import re
 
-# A GUID in its canonical 8-4-4-4-12 hexadecimal form, nothing before or after.
-GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+# A GUID in its canonical 8-4-4-4-12 hexadecimal form, nothing before or after. Every pattern here ends in \Z,
+# not $, which would accept a trailing newline (a value that ends up in the agent's argv).
+GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z")
 
 # An Entra ID tenant may also be named by a verified domain (contoso.onmicrosoft.com).
-TENANT_DOMAIN_RE = re.compile(r"^(?=.{4,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+TENANT_DOMAIN_RE = re.compile(r"^(?=.{4,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z")
 
 # Resource group names: 1-90 word characters, hyphens, periods and parentheses; not ending in a period.
-RESOURCE_GROUP_RE = re.compile(r"^[-\w.()]{0,89}[-\w()]$")
+RESOURCE_GROUP_RE = re.compile(r"^[-\w.()]{0,89}[-\w()]\Z")
 
 # Machine resource names as the agent accepts them (AZCM0017 / AZCM0102 remediation): alphanumerics,
 # hyphens and underscores, 1-54 characters, not ending with a hyphen or an underscore.
-RESOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,52}[A-Za-z0-9])?$")
+RESOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,52}[A-Za-z0-9])?\Z")
 
 # A full Azure resource ID: /subscriptions/<guid>/resourceGroups/<rg>/providers/<namespace>/<type>/<name>.
 RESOURCE_ID_RE = re.compile(
     r"^/subscriptions/[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
-    r"/resourceGroups/[-\w.()]{1,90}/providers/[A-Za-z][\w.]*/[A-Za-z][\w]*/[^/\s]+$",
+    r"/resourceGroups/[-\w.()]{1,90}/providers/[A-Za-z][\w.]*/[A-Za-z][\w]*/[^/\s]+\Z",
     re.IGNORECASE,
 )
 

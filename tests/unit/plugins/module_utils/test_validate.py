@@ -176,3 +176,16 @@ def test_resource_name_rule_matches_agent_text(name):
     expected = (0 < len(name) <= 54 and all(c.isascii() and (c.isalnum() or c in "-_") for c in name)
                 and name[-1] not in "-_" and name[0] not in "-_")
     assert ok == expected
+
+
+@pytest.mark.parametrize("validator, value", [
+    (v.validate_resource_name, "web01\n"),
+    (v.validate_resource_group, "arc-servers\n"),
+    (lambda value: v.validate_guid(value, "subscription_id"), "00000000-0000-0000-0000-000000000000\n"),
+    (v.validate_tenant, "contoso.onmicrosoft.com\n"),
+    (lambda value: v.validate_resource_id(value, "resource_id"),
+     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/m\n"),
+], ids=["resource_name", "resource_group", "guid", "tenant_domain", "resource_id"])
+def test_trailing_newline_is_refused(validator, value):
+    with pytest.raises(v.ValidationError):
+        validator(value)

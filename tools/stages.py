@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the stages of ``make test``: groups one after the other, the stages of a group side by side.
+
+Usage: ``stages.py [--done TARGET,...] LOGDIR GROUP [GROUP ...]`` where a group is
+``stage[,stage...]`` and a stage is a ``make`` target; the targets named by ``--done`` were made
+before (``make -o``), so no stage makes them again. Each stage's output goes to ``LOGDIR/<stage>.log``; when a stage ends, its
+duration and result are printed, and the tail of its log when it failed. The stages of a group
+share nothing that they write (the installed collection is only read), so they may run at once;
+the run stops after the first group with a failed stage. Exit status 0 only when every stage passed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+TAIL_LINES = 60
+
+
+def _tail(path: str) -> str:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return "".join(handle.readlines()[-TAIL_LINES:])
+
+
+def run_group(stages: list[str], logdir: str, done: list[str]) -> bool:
+    running: dict[str, tuple[subprocess.Popen[bytes], float, str]] = {}
+    for stage in stages:
+        log = os.path.join(logdir, f"{stage}.log")
+        with open(log, "wb") as handle:
+            argv = ["make", "--no-print-directory"] + [f"--old-file={target}" for target in done] + [stage]
+            process = subprocess.Popen(argv, stdout=handle, stderr=subprocess.STDOUT)
+        running[stage] = (process, time.monotonic(), log)
+        print(f"stage {stage}: started (log: {log})", flush=True)
+    ok = True
+    while running:
+        for stage, (process, started, log) in list(running.items()):
+            if process.poll() is None:
+                continue
+            del running[stage]
+            took = time.monotonic() - started
+            if process.returncode == 0:
+                print(f"stage {stage}: passed in {took:.0f} s", flush=True)
+            else:
+                ok = False
+                print(f"stage {stage}: FAILED (exit {process.returncode}) after {took:.0f} s; last lines of {log}:", flush=True)
+                print(_tail(log), flush=True)
+        time.sleep(0.5)
+    return ok
+
+
+def main(argv: list[str]) -> int:
+    done: list[str] = []
+    if argv[:1] == ["--done"] and len(argv) > 1:
+        done = [target for target in argv[1].split(",") if target]
+        argv = argv[2:]
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    logdir = argv[0]
+    os.makedirs(logdir, exist_ok=True)
+    started = time.monotonic()
+    for group in argv[1:]:
+        if not run_group([stage for stage in group.split(",") if stage], logdir, done):
+            print(f"make test: FAILED after {time.monotonic() - started:.0f} s", flush=True)
+            return 1
+    print(f"make test: all stages passed in {time.monotonic() - started:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
