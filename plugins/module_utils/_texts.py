@@ -44,7 +44,20 @@ _PROBES: Texts = {}
 _DIAGNOSIS: Texts = {}
 
 # -- remediation plans ----------------------------------------------------------------------------
-_PLAN: Texts = {}
+_PLAN: Texts = {
+    "plan.budget": {
+        "en": "The retry budget is spent (attempt {attempt} of {max_attempts}): {remediation}",
+        "nl": "Het aantal pogingen is op (poging {attempt} van {max_attempts}): {remediation}",
+    },
+    "plan.blocked": {
+        "en": "The policy does not allow {action} (policy key {key}): {remediation}",
+        "nl": "Het beleid staat {action} niet toe (beleidssleutel {key}): {remediation}",
+    },
+    "plan.no_resource": {
+        "en": "The agent's output does not name the resource ID of the existing machine, so nothing is deleted: {remediation}",
+        "nl": "De uitvoer van de agent noemt de resource-ID van de bestaande machine niet, dus wordt er niets verwijderd: {remediation}",
+    },
+}
 
 # -- per-host results and the fleet summary -----------------------------------------------------
 _RESULTS: Texts = {}
