@@ -196,7 +196,7 @@ def plan(diagnosis: t.Mapping[str, t.Any], policy: t.Mapping[str, t.Any] | None 
     budget_left = full["attempt"] < full["max_attempts"]
 
     def blocked_report(action: str, key: str) -> Step:
-        return _step("report", text("plan.blocked", lang, action=action, key=key, remediation=remediation), code,
+        return _step("report", text("plan.blocked", lang, action=action, policy_key=key, remediation=remediation), code,
                      {"remediation": remediation, "blocked_action": action, "policy_key": key})
 
     def budget_report() -> Step:

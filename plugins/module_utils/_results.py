@@ -364,7 +364,7 @@ def _groups(rows: t.Iterable[Record], key: str) -> list[tuple[t.Any, list[Record
     groups: dict[t.Any, list[Record]] = {}
     for row in rows:
         groups.setdefault(_fold(row[key]), []).append(row)
-    return [(members[0][key], members) for _, members in sorted(groups.items(), key=lambda item: item[0])]
+    return [(members[0][key], members) for _folded, members in sorted(groups.items(), key=lambda item: item[0])]
 
 
 def summary_title(kind: str, lang: str = "en") -> str:
@@ -394,8 +394,9 @@ def fleet_summary(*, results: t.Mapping[str, object], title: str = "", check_mod
             remediations = [{"remediation": rem, "hosts": [m["host"] for m in members if m["remediation"] == rem]} for rem in texts]
             failures.append({"code": code or "none", "category": category, "count": len(members), "hosts": [m["host"] for m in members],
                              "remediations": remediations, "remediation": " / ".join(texts)})
+    repaired = [r for r in ok_rows if r["repaired"]]
     repairs: list[Record] = [{"code": code or "none", "count": len(members), "hosts": [m["host"] for m in members]}
-               for code, members in _groups([r for r in ok_rows if r["repaired"]], "initial_code")]
+                             for code, members in _groups(repaired, "initial_code")]
     by_state = [{"label": state, "count": len(members)} for state, members in _groups(rows, "state")]
     codes = [r["code"] or r["initial_code"] or "success" for r in rows]
     by_code = [{"label": code, "count": codes.count(code)} for code in sorted(set(codes))]

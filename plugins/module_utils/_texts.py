@@ -50,8 +50,8 @@ _PLAN: Texts = {
         "nl": "Het aantal pogingen is op (poging {attempt} van {max_attempts}): {remediation}",
     },
     "plan.blocked": {
-        "en": "The policy does not allow {action} (policy key {key}): {remediation}",
-        "nl": "Het beleid staat {action} niet toe (beleidssleutel {key}): {remediation}",
+        "en": "The policy does not allow {action} (policy key {policy_key}): {remediation}",
+        "nl": "Het beleid staat {action} niet toe (beleidssleutel {policy_key}): {remediation}",
     },
     "plan.no_resource": {
         "en": "The agent's output does not name the resource ID of the existing machine, so nothing is deleted: {remediation}",

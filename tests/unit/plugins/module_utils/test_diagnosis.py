@@ -111,8 +111,8 @@ def test_command_result_rc_zero_is_ok():
     assert diagnosis["ok"] is True
     assert diagnosis["actions"] == ["none"]
     assert diagnosis["category"] == "success"
-    assert plan(diagnosis) == [{"action": "none", "reason": diagnosis["summary"], "code": None, "destructive": False, "reconnect": False,
-                              "args": {}}]
+    assert plan(diagnosis) == [{"action": "none", "reason": diagnosis["summary"], "code": None, "destructive": False,
+                                "reconnect": False, "args": {}}]
 
 
 def test_command_result_with_stderr():

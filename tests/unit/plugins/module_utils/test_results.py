@@ -41,7 +41,7 @@ def _step(action, done=True, ok=True, changed=False, detail="", **extra):
 # ---------------------------------------------------------------- texts
 
 def _fields(template):
-    return sorted(name for _, name, _, _ in string.Formatter().parse(template) if name)
+    return sorted(field for _literal, field, _spec, _conversion in string.Formatter().parse(template) if field)
 
 
 @pytest.mark.parametrize("key", sorted(k for k in TEXTS if k.startswith(("results.", "plan."))))
@@ -135,8 +135,8 @@ def test_offboard_refuses_to_guess_the_state_directory(lang, words):
 
 # ---------------------------------------------------------------- remediate playbook (connected hosts)
 
-HEALTH_STOPPED = {"status": "Connected", "connected": True, "services": [{"name": "himdsd", "status": "stopped"},
-                                                                           {"name": "arcproxyd", "status": "running"}]}
+HEALTH_STOPPED = {"status": "Connected", "connected": True,
+                  "services": [{"name": "himdsd", "status": "stopped"}, {"name": "arcproxyd", "status": "running"}]}
 
 
 def test_remediate_healthy_host():
