@@ -131,6 +131,17 @@ _value:
     destructive:
       description: Whether the step deletes or disconnects something.
       type: bool
+    reconnect:
+      description:
+        - Whether the onboard role connects again once this step has been carried out. V(true) for V(retry) and
+          V(escalate) (the next connect is the step itself) and for the fixes that change what the next connect meets
+          (V(restart_services), V(register_providers), V(set_proxy), V(delete_resource), V(force_local_disconnect),
+          V(reonboard)) while O(policy.attempt) is below O(policy.max_attempts); V(false) for V(check_network),
+          V(report) and V(none), and when the attempt budget is spent.
+        - The C(arcops.azcmagent.remediate) role turns it into C(azcmagent_remediation_result.reconnect), which is V(true) when a step
+          that asks for it was carried out (a V(retry) or V(escalate) step also in check mode), no step failed, and no
+          V(check_network) step found the endpoints unreachable without a V(set_proxy) step done after it.
+      type: bool
     args:
       description: >-
         Arguments: C(delay), C(attempt), C(max_attempts) for V(retry); C(namespaces) for V(register_providers);
@@ -139,26 +150,28 @@ _value:
       type: dict
 """
 
+import typing as t
 from collections.abc import Mapping
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import plan
+from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import plan
 from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, describe, fail
 
 NAME = "azcm_plan"
 
 
-def azcm_plan(diagnosis, policy=None, lang="en"):
+def azcm_plan(diagnosis: t.Any, policy: t.Any = None, lang: t.Any = "en") -> list[dict[str, t.Any]]:
     """The remediation steps for a diagnosis under a policy."""
     lang = check_lang(NAME, lang)
     if not isinstance(diagnosis, Mapping):
-        fail(NAME, "expected a diagnosis (the dict that azcm_diagnose returns), got %s" % describe(diagnosis))
+        fail(NAME, f"expected a diagnosis (the dict that azcm_diagnose returns), got {describe(diagnosis)}")
     if policy is not None and not isinstance(policy, Mapping):
-        fail(NAME, "option policy expects a dict, got %s" % describe(policy))
-    return call(NAME, plan, diagnosis, dict(policy) if policy else None, lang=lang)
+        fail(NAME, f"option policy expects a dict, got {describe(policy)}")
+    steps: list[dict[str, t.Any]] = call(NAME, plan, diagnosis, dict(policy) if policy else None, lang=lang)
+    return steps
 
 
 class FilterModule(object):
     """arcops.azcmagent.azcm_plan."""
 
-    def filters(self):
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {NAME: azcm_plan}

@@ -21,14 +21,10 @@ Standard library only, Python 3.8+.
 
 from __future__ import annotations
 
-import math
-import random
-import re
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import (
     CodeError,
-    DESTRUCTIVE_ACTIONS,
     lookup,
     normalize_code,
     normalize_lang,
@@ -42,43 +38,12 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier impor
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import code_from_exit_status, scan_output
 
 
-#: What the remediate role may do on its own (docs/architecture.md), plus ``attempt``:
-#: the number of the connect attempt that just failed (1 for the first).
-DEFAULT_POLICY = {
-    "reonboard": False,
-    "delete_resource": False,
-    "force_local_disconnect": False,
-    "restart_services": True,
-    "register_providers": False,
-    "escalate": True,
-    "set_proxy": True,
-    "proxy_url": "",
-    "retry": True,
-    "max_attempts": 3,
-    "backoff_base": 2,
-    "backoff_max": 60,
-    "jitter": True,
-    "attempt": 1,
-}
-
-_BOOL_KEYS = ("reonboard", "delete_resource", "force_local_disconnect", "restart_services", "register_providers", "escalate",
-              "set_proxy", "retry", "jitter")
-_INT_KEYS = ("max_attempts", "attempt")
-_NUMBER_KEYS = ("backoff_base", "backoff_max")
-_STR_KEYS = ("proxy_url",)
-
-#: Resource providers the agent needs (registered together by the register_providers action).
-PROVIDER_NAMESPACES = ("Microsoft.HybridCompute", "Microsoft.GuestConfiguration", "Microsoft.HybridConnectivity")
-
 # Categories that a plain retry cannot fix (a retry with a bad secret can even lock the account).
 _NO_RETRY_CATEGORIES = frozenset(("credentials", "permissions", "input"))
 
 # Codes that only say "something failed"; a finding's more specific category and action win over them.
 _GENERIC_CODES = frozenset((None, "AZCM0001", "AZCM0002", "AZCM0012", "AZCM0026", "AZCM0041", "AZCM0042", "AZCM0043", "AZCM0062",
                             "AZCM0063", "AZCM0068", "AZCM0101"))
-
-# Actions after which connect is run again.
-_RETRY_AFTER_FIX = frozenset(("restart_services", "register_providers", "set_proxy", "delete_resource"))
 
 _TEXTS = {
     "en": {
@@ -285,202 +250,3 @@ def diagnose(data, lang="en"):
         "unparsed": len(scan.get("unparsed") or ()),
         "resource_id": scan.get("resource_id"),
     }
-
-
-# --------------------------------------------------------------------------------------
-# Plan
-# --------------------------------------------------------------------------------------
-
-def _type_name(value):
-    return type(value).__name__
-
-
-def validate_policy(policy):
-    """Return the complete policy (defaults + policy); ValueError names a bad key and the expected type."""
-    if policy is None:
-        return dict(DEFAULT_POLICY)
-    if not isinstance(policy, Mapping):
-        raise ValueError("policy must be a dict of %s, got %s" % (", ".join(sorted(DEFAULT_POLICY)), _type_name(policy)))
-    merged = dict(DEFAULT_POLICY)
-    for key, value in policy.items():
-        if key not in DEFAULT_POLICY:
-            raise ValueError("unknown policy key %r: expected one of %s" % (key, ", ".join(sorted(DEFAULT_POLICY))))
-        if key in _BOOL_KEYS and not isinstance(value, bool):
-            raise ValueError("policy key %r must be a boolean (true/false), got %s %r" % (key, _type_name(value), value))
-        if key in _INT_KEYS and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ValueError("policy key %r must be an integer >= 1, got %s %r" % (key, _type_name(value), value))
-        if key in _NUMBER_KEYS and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf")):
-            raise ValueError("policy key %r must be a number >= 0 (seconds), got %s %r" % (key, _type_name(value), value))
-        if key in _STR_KEYS and not isinstance(value, str):
-            raise ValueError("policy key %r must be a string, got %s %r" % (key, _type_name(value), value))
-        merged[key] = value
-    return merged
-
-
-def backoff_delay(policy, retry_after=0, rng=None):
-    """Seconds to wait before the next attempt: min(backoff_max, base * 2**(attempt-1)) + jitter, at least retry_after."""
-    attempt = policy["attempt"]
-    delay = min(float(policy["backoff_max"]), float(policy["backoff_base"]) * (2 ** min(attempt - 1, 30)))
-    if policy["jitter"] and delay > 0:
-        delay += (rng or random).uniform(0, delay / 2.0)
-    return int(math.ceil(max(delay, float(retry_after or 0))))
-
-
-def _check_diagnosis(diagnosis):
-    if not isinstance(diagnosis, Mapping) or "ok" not in diagnosis or "actions" not in diagnosis:
-        given = _type_name(diagnosis)
-        if isinstance(diagnosis, Mapping):
-            given = "a dict with keys %s" % ", ".join(sorted(str(k) for k in diagnosis)[:12])
-        raise ValueError("plan() expects a diagnosis (the output of azcm_diagnose, with keys ok, actions, findings, ...), got %s" % given)
-    actions = diagnosis.get("actions")
-    if not isinstance(actions, (list, tuple)) or not all(isinstance(a, str) for a in actions):
-        raise ValueError("the diagnosis key 'actions' must be a list of action names, got %s" % _type_name(actions))
-
-
-def _step(action, reason, code, args=None):
-    return {"action": action, "reason": reason, "code": code, "destructive": action in DESTRUCTIVE_ACTIONS, "args": args or {}}
-
-
-# A machine resource ID as the agent prints it (the Azure resource of AZCM0044 / 0062 / 0081).
-_MACHINE_ID_RE = re.compile(
-    r"^/subscriptions/(?P<subscription_id>[^/]+)/resourceGroups/(?P<resource_group>[^/]+)"
-    r"/providers/Microsoft\.HybridCompute/machines/(?P<resource_name>[^/?#\s]+)$", re.IGNORECASE)
-
-
-def _resource_args(resource_id):
-    """The arguments of a delete_resource step: the machine resource the agent named, or None."""
-    match = _MACHINE_ID_RE.match(resource_id or "")
-    if not match:
-        return None
-    args = match.groupdict()
-    args["resource_id"] = resource_id
-    return args
-
-
-def _finding_hosts(findings):
-    hosts = []
-    for finding in findings:
-        details = finding.get("details") if isinstance(finding, Mapping) else None
-        if isinstance(details, Mapping) and details.get("host") and finding.get("category") in ("network", "proxy", "dns", "tls"):
-            hosts.append(details["host"])
-    return _unique(hosts)
-
-
-def _namespaces(findings):
-    found = []
-    for finding in findings:
-        details = finding.get("details") if isinstance(finding, Mapping) else None
-        if finding.get("id") == "missing_subscription_registration" and isinstance(details, Mapping) and details.get("namespace"):
-            found.append(details["namespace"])
-    return _unique(found + list(PROVIDER_NAMESPACES))
-
-
-def _retry_after(findings):
-    values = [f["details"]["retry_after"] for f in findings
-              if isinstance(f, Mapping) and isinstance(f.get("details"), Mapping) and isinstance(f["details"].get("retry_after"), int)]
-    return max(values) if values else 0
-
-
-def plan(diagnosis, policy=None, lang="en", rng=None):
-    """Return the ordered remediation steps for a diagnosis under a policy (see the module docstring)."""
-    _check_diagnosis(diagnosis)
-    policy = validate_policy(policy)
-    lang = normalize_lang(lang)
-    texts = _TEXTS[lang]
-    code = diagnosis.get("azcm_code")
-    reason = diagnosis.get("summary") or diagnosis.get("cause") or ""
-    remediation = diagnosis.get("remediation") or diagnosis.get("summary") or ""
-    findings = [f for f in diagnosis.get("findings") or () if isinstance(f, Mapping)]
-    if diagnosis.get("ok"):
-        return [_step("none", reason, code)]
-
-    category = diagnosis.get("category")
-    steps = []
-    blocked = False
-    needs_retry = False
-    for action in diagnosis["actions"]:
-        if action in ("none", "retry"):
-            continue
-        if action == "report":
-            steps.append(_step("report", reason, code, {"remediation": remediation}))
-            blocked = True
-        elif action in DESTRUCTIVE_ACTIONS:
-            if not policy[action]:
-                steps.append(_step("report", texts["blocked"].format(action=action, key=action, remediation=remediation), code,
-                                   {"remediation": remediation, "blocked_action": action, "policy_key": action}))
-                blocked = True
-                continue
-            args = None
-            if action == "delete_resource":
-                # Only the resource the agent named may be deleted: never a guess from the inventory name.
-                args = _resource_args(diagnosis.get("resource_id"))
-                if args is None:
-                    steps.append(_step("report", texts["no_resource"].format(remediation=remediation), code, {"remediation": remediation}))
-                    blocked = True
-                    continue
-            steps.append(_step(action, reason, code, args))
-            if action == "delete_resource" and policy["force_local_disconnect"]:
-                steps.append(_step("force_local_disconnect", reason, code))
-            needs_retry = needs_retry or action in _RETRY_AFTER_FIX
-        elif action == "check_network":
-            steps.append(_step("check_network", reason, code, {"endpoints": _finding_hosts(findings)}))
-            if policy["set_proxy"] and policy["proxy_url"] and any(f.get("category") in ("proxy", "network") for f in findings):
-                steps.append(_step("set_proxy", reason, code, {"proxy_url": policy["proxy_url"]}))
-                needs_retry = True
-        elif action == "set_proxy":
-            if policy["set_proxy"] and policy["proxy_url"]:
-                steps.append(_step("set_proxy", reason, code, {"proxy_url": policy["proxy_url"]}))
-                needs_retry = True
-            else:
-                key = "set_proxy" if not policy["set_proxy"] else "proxy_url"
-                steps.append(_step("report", texts["blocked"].format(action=action, key=key, remediation=remediation), code,
-                                   {"remediation": remediation, "blocked_action": action, "policy_key": key}))
-                blocked = True
-        elif action in ("restart_services", "register_providers", "escalate"):
-            if not policy[action]:
-                steps.append(_step("report", texts["blocked"].format(action=action, key=action, remediation=remediation), code,
-                                   {"remediation": remediation, "blocked_action": action, "policy_key": action}))
-                blocked = True
-                continue
-            if action == "escalate":
-                # A retry with become: it spends an attempt like any retry.
-                if policy["attempt"] >= policy["max_attempts"]:
-                    steps.append(_step("report", texts["budget"].format(remediation=remediation, **policy), code,
-                                       {"remediation": remediation, "attempt": policy["attempt"], "max_attempts": policy["max_attempts"]}))
-                    blocked = True
-                else:
-                    steps.append(_step("escalate", reason, code, {"attempt": policy["attempt"] + 1, "max_attempts": policy["max_attempts"]}))
-                continue
-            args = {"namespaces": _namespaces(findings)} if action == "register_providers" else {}
-            steps.append(_step(action, reason, code, args))
-            needs_retry = True
-        else:
-            steps.append(_step("report", reason, code, {"remediation": remediation}))
-            blocked = True
-
-    wants_retry = "retry" in diagnosis["actions"] and policy["retry"] and category not in _NO_RETRY_CATEGORIES
-    if (needs_retry or wants_retry) and not blocked:
-        if policy["attempt"] >= policy["max_attempts"]:
-            steps.append(_step("report", texts["budget"].format(remediation=remediation, **policy), code,
-                               {"remediation": remediation, "attempt": policy["attempt"], "max_attempts": policy["max_attempts"]}))
-        else:
-            steps.append(_step("retry", reason, code, {
-                "delay": backoff_delay(policy, _retry_after(findings), rng),
-                "attempt": policy["attempt"] + 1,
-                "max_attempts": policy["max_attempts"],
-            }))
-    if not steps:
-        steps.append(_step("report", reason, code, {"remediation": remediation}))
-    return _dedupe_steps(steps)
-
-
-def _dedupe_steps(steps):
-    result = []
-    seen = set()
-    for step in steps:
-        key = (step["action"], step["args"].get("blocked_action"))
-        if key in seen:
-            continue
-        seen.add(key)
-        result.append(step)
-    return result

@@ -44,10 +44,82 @@ _PROBES: Texts = {}
 _DIAGNOSIS: Texts = {}
 
 # -- remediation plans ----------------------------------------------------------------------------
-_PLAN: Texts = {}
+_PLAN: Texts = {
+    "plan.budget": {
+        "en": "The retry budget is spent (attempt {attempt} of {max_attempts}): {remediation}",
+        "nl": "Het aantal pogingen is op (poging {attempt} van {max_attempts}): {remediation}",
+    },
+    "plan.blocked": {
+        "en": "The policy does not allow {action} (policy key {policy_key}): {remediation}",
+        "nl": "Het beleid staat {action} niet toe (beleidssleutel {policy_key}): {remediation}",
+    },
+    "plan.no_resource": {
+        "en": "The agent's output does not name the resource ID of the existing machine, so nothing is deleted: {remediation}",
+        "nl": "De uitvoer van de agent noemt de resource-ID van de bestaande machine niet, dus wordt er niets verwijderd: {remediation}",
+    },
+}
 
 # -- per-host results and the fleet summary -----------------------------------------------------
-_RESULTS: Texts = {}
+_RESULTS: Texts = {
+    "results.message": {
+        "en": "{host}: {code} ({category}): {cause}. {remediation}",
+        "nl": "{host}: {code} ({category}): {cause}. {remediation}",
+    },
+    "results.no_code": {"en": "no AZCM code", "nl": "geen AZCM-code"},
+    "results.step_failed": {
+        "en": "The automatic step {action} failed: {detail}.",
+        "nl": "De automatische stap {action} is mislukt: {detail}.",
+    },
+    "results.remediate_step_failed": {
+        "en": "The step {action} failed: {detail}.",
+        "nl": "De stap {action} is mislukt: {detail}.",
+    },
+    "results.no_detail": {"en": "no detail", "nl": "geen details"},
+    "results.state_refused": {
+        "en": "The agent's state directory could not be derived from its log file ({log_file}), so nothing was removed. "
+              "Set azcmagent_state_dirs to the directories to remove.",
+        "nl": "De statusmap van de agent kon niet uit zijn logbestand ({log_file}) worden afgeleid, dus er is niets verwijderd. "
+              "Geef in azcmagent_state_dirs de mappen op die weg moeten.",
+    },
+    "results.none_reported": {"en": "none reported", "nl": "geen gemeld"},
+    "results.still_stopped": {
+        "en": "After the repair the agent is {state} and these services are still stopped: {services}.",
+        "nl": "Na het herstel is de agent {state} en deze services staan nog steeds stil: {services}.",
+    },
+    "results.unknown": {"en": "unknown", "nl": "onbekend"},
+    "results.none": {"en": "none", "nl": "geen"},
+    "results.healthy": {"en": "healthy", "nl": "gezond"},
+    "results.restarted": {"en": "restarted {services}", "nl": "herstart: {services}"},
+    "results.would_restart": {"en": "would restart {services}", "nl": "zou herstarten: {services}"},
+    "results.not_repaired": {"en": "not repaired: {services}", "nl": "niet hersteld: {services}"},
+    "results.agent_is": {"en": "The agent is {status}", "nl": "De agent is {status}"},
+    "results.onboard_it": {
+        "en": "Onboard it with the arcops.azcmagent.onboard playbook.",
+        "nl": "Verbind de machine met het playbook arcops.azcmagent.onboard.",
+    },
+    "results.diagnose_message": {"en": "{host}: {code}: {remediation}", "nl": "{host}: {code}: {remediation}"},
+    "results.no_result": {
+        "en": "The host has no result: it was unreachable or failed before the role ended; read its task output.",
+        "nl": "De host heeft geen resultaat: hij was onbereikbaar of faalde voordat de rol klaar was; lees de uitvoer van zijn taken.",
+    },
+    "results.no_result_message": {"en": "{host}: no result", "nl": "{host}: geen resultaat"},
+    "results.title_default": {"en": "Azure Arc", "nl": "Azure Arc"},
+    "results.title_onboard": {"en": "Onboarding", "nl": "Verbinden"},
+    "results.title_offboard": {"en": "Offboarding", "nl": "Loskoppelen"},
+    "results.title_remediate": {"en": "Remediation", "nl": "Herstel"},
+    "results.title_diagnose": {"en": "Diagnosis", "nl": "Diagnose"},
+    "results.headline": {
+        "en": "{title}: {hosts} hosts, {connected} connected, {changed} changed, {repaired} repaired, {failed} failed.",
+        "nl": "{title}: {hosts} hosts, {connected} verbonden, {changed} gewijzigd, {repaired} hersteld, {failed} mislukt.",
+    },
+    "results.repaired_line": {"en": "repaired {code} x{count}: {hosts}", "nl": "hersteld {code} x{count}: {hosts}"},
+    "results.failed_line": {
+        "en": "FAILED {code} ({category}) x{count}: {hosts} -> {remediation}",
+        "nl": "MISLUKT {code} ({category}) x{count}: {hosts} -> {remediation}",
+    },
+    "results.failed_group": {"en": "FAILED {code} ({category}) x{count}: {hosts}", "nl": "MISLUKT {code} ({category}) x{count}: {hosts}"},
+    "results.failed_member": {"en": "  {hosts} -> {remediation}", "nl": "  {hosts} -> {remediation}"},
+}
 
 TEXTS: dict[str, t.Mapping[str, str]] = {}
 for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _RESULTS):

@@ -4,22 +4,15 @@
 
 from __future__ import annotations
 
-import random
 import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import ACTIONS, CATEGORIES, DESTRUCTIVE_ACTIONS, lookup
-from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import (
-    DEFAULT_POLICY,
-    PROVIDER_NAMESPACES,
-    backoff_delay,
-    diagnose,
-    plan,
-    validate_policy,
-)
+from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import ACTIONS, CATEGORIES, lookup
+from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import plan
 
 SUB = str(uuid.uuid4())
 KEYS = {"ok", "azcm_code", "azcm_codes", "exit_code", "title", "cause", "remediation", "category", "retryable", "action", "findings",
@@ -118,7 +111,8 @@ def test_command_result_rc_zero_is_ok():
     assert diagnosis["ok"] is True
     assert diagnosis["actions"] == ["none"]
     assert diagnosis["category"] == "success"
-    assert plan(diagnosis) == [{"action": "none", "reason": diagnosis["summary"], "code": None, "destructive": False, "args": {}}]
+    assert plan(diagnosis) == [{"action": "none", "reason": diagnosis["summary"], "code": None, "destructive": False,
+                                "reconnect": False, "args": {}}]
 
 
 def test_command_result_with_stderr():
@@ -249,148 +243,6 @@ def test_dutch_summary():
         diagnose("x", lang="fr")
 
 
-# ---------------------------------------------------------------- plan
-
-ALL_ON = {"reonboard": True, "delete_resource": True, "force_local_disconnect": True, "register_providers": True,
-          "proxy_url": "http://127.0.0.1:3128", "jitter": False}
-
-
-def _plan_for(code, fatal=None, policy=None):
-    stdout = console(code, lookup(code)["title"], *([fatal] if fatal else []))
-    return plan(diagnose({"rc": int(code[4:]), "stdout": stdout, "failed": True}), policy, rng=random.Random(1))
-
-
-def actions_of(steps):
-    return [s["action"] for s in steps]
-
-
-@pytest.mark.parametrize("code, fatal, off, on", [
-    ("AZCM0044", STALE, ["report"], ["delete_resource", "force_local_disconnect", "retry"]),
-    ("AZCM0043", None, ["report"], ["force_local_disconnect"]),
-    ("AZCM0067", None, ["report"], ["reonboard"]),
-    ("AZCM0042", NOT_REGISTERED, ["report"], ["register_providers", "retry"]),
-    ("AZCM0026", PROXY_FORBIDDEN, ["check_network"], ["check_network", "set_proxy", "retry"]),
-    ("AZCM0026", UNREACHABLE, ["check_network", "retry"], ["check_network", "set_proxy", "retry"]),
-    ("AZCM0064", None, ["restart_services", "retry"], ["restart_services", "retry"]),
-    ("AZCM0018", None, ["escalate"], ["escalate"]),
-    ("AZCM0041", BAD_SECRET, ["report"], ["report"]),
-    ("AZCM0042", THROTTLED, ["retry"], ["retry"]),
-], ids=["0044", "0043", "0067", "providers", "proxy", "unreachable", "restart", "escalate", "credentials", "throttled"])
-def test_plan_policy_off_and_on(code, fatal, off, on):
-    default_steps = _plan_for(code, fatal)
-    assert actions_of(default_steps) == off
-    steps = _plan_for(code, fatal, ALL_ON)
-    assert actions_of(steps) == on
-    for step in default_steps + steps:
-        assert set(step) == {"action", "reason", "code", "destructive", "args"}
-        assert step["destructive"] == (step["action"] in DESTRUCTIVE_ACTIONS)
-        assert step["code"] == code
-    assert not any(s["destructive"] for s in default_steps)
-
-
-def test_delete_resource_names_the_resource_the_agent_named():
-    [delete] = [s for s in _plan_for("AZCM0044", STALE, ALL_ON) if s["action"] == "delete_resource"]
-    assert delete["args"] == {"resource_id": STALE_ID, "subscription_id": STALE_ID.split("/")[2], "resource_group": "arc-rg",
-                              "resource_name": "web01"}
-
-
-def test_delete_resource_without_a_named_resource_deletes_nothing():
-    steps = _plan_for("AZCM0044", None, ALL_ON)
-    assert "delete_resource" not in actions_of(steps)
-    assert steps[0]["action"] == "report" and "does not name the resource ID" in steps[0]["reason"]
-
-
-def test_blocked_destructive_step_reports_remediation():
-    steps = _plan_for("AZCM0044")
-    assert steps[0]["args"]["blocked_action"] == "delete_resource"
-    assert steps[0]["args"]["policy_key"] == "delete_resource"
-    assert steps[0]["args"]["remediation"] == lookup("AZCM0044")["remediation"]
-
-
-def test_register_providers_namespaces():
-    steps = _plan_for("AZCM0042", "The subscription is not registered to use namespace 'Microsoft.AzureArcData'", ALL_ON)
-    assert steps[0]["args"]["namespaces"] == ["Microsoft.AzureArcData"] + list(PROVIDER_NAMESPACES)
-
-
-def test_check_network_endpoints():
-    steps = _plan_for("AZCM0026", PROXY_FORBIDDEN)
-    assert steps[0]["args"]["endpoints"] == ["login.microsoftonline.com"]
-
-
-def test_credentials_never_retry_even_when_allowed():
-    steps = _plan_for("AZCM0041", BAD_SECRET, dict(ALL_ON, retry=True, max_attempts=10))
-    assert "retry" not in actions_of(steps)
-
-
-def test_retry_backoff_is_exponential_and_bounded():
-    delays = [_plan_for("AZCM0026", UNREACHABLE, {"jitter": False, "attempt": n, "max_attempts": 10})[-1]["args"]["delay"] for n in range(1, 9)]
-    assert delays == [2, 4, 8, 16, 32, 60, 60, 60]
-
-
-def test_retry_jitter_within_half_the_delay():
-    policy = validate_policy({"attempt": 3, "max_attempts": 10})
-    values = set(backoff_delay(policy, rng=random.Random(seed)) for seed in range(50))
-    assert min(values) >= 8 and max(values) <= 12 and len(values) > 1
-
-
-def test_throttling_waits_retry_after():
-    steps = _plan_for("AZCM0042", THROTTLED)
-    assert steps[-1]["action"] == "retry"
-    assert steps[-1]["args"]["delay"] >= 45
-    assert steps[-1]["args"]["attempt"] == 2
-
-
-def test_retry_budget_spent():
-    steps = _plan_for("AZCM0026", UNREACHABLE, {"attempt": 3, "max_attempts": 3})
-    assert actions_of(steps) == ["check_network", "report"]
-    assert "attempt 3 of 3" in steps[-1]["reason"]
-    steps = _plan_for("AZCM0018", None, {"attempt": 3})
-    assert actions_of(steps) == ["report"]
-
-
-def test_retry_disabled_by_policy():
-    assert actions_of(_plan_for("AZCM0026", UNREACHABLE, {"retry": False})) == ["check_network"]
-
-
-def test_restart_services_disabled_reports():
-    steps = _plan_for("AZCM0064", None, {"restart_services": False})
-    assert actions_of(steps) == ["report"]
-    assert steps[0]["args"]["policy_key"] == "restart_services"
-
-
-def test_plan_dutch_report():
-    diagnosis = diagnose(console("AZCM0044", "Resource Already Exists"), lang="nl")
-    steps = plan(diagnosis, lang="nl")
-    assert "Het beleid staat delete_resource niet toe" in steps[0]["reason"]
-
-
-@pytest.mark.parametrize("policy, message", [
-    ({"retries": 3}, "unknown policy key 'retries'"),
-    ({"max_attempts": "3"}, "'max_attempts' must be an integer"),
-    ({"max_attempts": 0}, "'max_attempts' must be an integer >= 1"),
-    ({"attempt": True}, "'attempt' must be an integer"),
-    ({"reonboard": "yes"}, "'reonboard' must be a boolean"),
-    ({"backoff_base": -1}, "'backoff_base' must be a number >= 0"),
-    ({"proxy_url": 3128}, "'proxy_url' must be a string"),
-    (["retry"], "policy must be a dict"),
-], ids=["unknown", "str-int", "zero", "bool-int", "str-bool", "negative", "int-str", "list"])
-def test_policy_validation(policy, message):
-    with pytest.raises(ValueError, match=message):
-        plan(diagnose("AZCM0026"), policy)
-
-
-def test_default_policy_matches_contract():
-    assert validate_policy(None) == DEFAULT_POLICY
-    assert DEFAULT_POLICY["max_attempts"] == 3 and DEFAULT_POLICY["attempt"] == 1
-    assert not any(DEFAULT_POLICY[key] for key in DESTRUCTIVE_ACTIONS)
-
-
-@pytest.mark.parametrize("bad", ["text", {"azcm_code": "AZCM0044"}, None], ids=["str", "dict", "none"])
-def test_plan_needs_a_diagnosis(bad):
-    with pytest.raises(ValueError, match="expects a diagnosis"):
-        plan(bad)
-
-
 # ---------------------------------------------------------------- robustness
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -414,18 +266,3 @@ def test_diagnose_one_megabyte_line(filler):
     text = filler * (1000000 // len(filler)) + " AZCM0044 " + UNREACHABLE
     diagnosis = diagnose(text)
     assert diagnosis["azcm_code"] == "AZCM0044"
-
-
-@pytest.mark.parametrize("policy, expected", [
-    ({}, ["report"]),
-    ({"proxy_url": "http://proxy.example:3128", "jitter": False}, ["set_proxy", "retry"]),
-    ({"proxy_url": "http://proxy.example:3128", "set_proxy": False}, ["report"]),
-], ids=["no-proxy-url", "allowed", "disabled"])
-def test_plan_set_proxy_action(policy, expected):
-    diagnosis = dict(diagnose("AZCM0026"), actions=["set_proxy"], category="proxy")
-    steps = plan(diagnosis, policy)
-    assert actions_of(steps) == expected
-    if expected[0] == "set_proxy":
-        assert steps[0]["args"] == {"proxy_url": "http://proxy.example:3128"}
-    else:
-        assert steps[0]["args"]["blocked_action"] == "set_proxy"

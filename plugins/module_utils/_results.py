@@ -1,0 +1,425 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Per-host results (``azcmagent_result``), the remediate role's result and the fleet summary.
+
+PRIVATE: this module_util is internal to the arcops.azcmagent collection and may change at any time.
+
+The roles and playbooks collect what their tasks returned and hand it to the private filters
+``_azcm_result``, ``_azcm_remediation_result`` and ``_azcm_fleet_summary``, which call the pure
+functions here. Every builder takes keyword arguments only (what the tasks registered) and returns
+plain data; every sentence comes from the text table (``_texts``, area ``results``) in ``lang``.
+
+* :func:`onboard_result`, :func:`offboard_result`, :func:`remediate_result` (a connected host of
+  the remediate playbook), :func:`diagnose_result`: the per-host result. Every one has the fields
+  ``host``, ``ok``, ``state``, ``changed``, ``repaired``, ``code``, ``initial_code``, ``category``,
+  ``cause``, ``remediation``, ``summary``, ``message``, ``attempts`` and ``actions``, plus its own.
+* :func:`remediation_result`: ``azcmagent_remediation_result`` of the remediate role, including
+  ``escalated`` and ``reconnect`` (whether the onboard role connects again).
+* :func:`fleet_summary`: counts, failures grouped by code and category, repairs by code, the
+  chart series and the printed lines of a run.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from collections.abc import Mapping
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import lookup
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import extract_codes
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang, text
+
+Record = t.Dict[str, t.Any]
+Facts = t.Mapping[str, t.Any]
+
+# The catalog and the parser are not typed yet: give them their types here.
+_lookup = t.cast(t.Callable[[str, str], t.Mapping[str, t.Any]], lookup)
+_extract_codes = t.cast(t.Callable[[str], t.List[str]], extract_codes)
+
+#: Service states (as the info module reports them) that count as stopped.
+STOPPED_STATUSES = ("stopped", "inactive", "failed", "dead")
+
+#: Summary titles per kind of run; any other title is shown as given.
+SUMMARY_KINDS = ("onboard", "offboard", "remediate", "diagnose")
+
+#: Actions that change nothing when they are planned but not carried out: the remediate role counts them
+#: for ``reconnect`` also in check mode (the next connect is the step itself).
+_CONNECT_STEPS = ("retry", "escalate")
+
+_TRAILING_DOT_RE = re.compile(r"\.$")
+
+_TRUE_STRINGS = frozenset(("y", "yes", "on", "1", "true", "t"))
+
+
+# --------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------
+
+def _bool(value: object) -> bool:
+    """What Ansible's ``bool`` filter makes of a value (a templated ``"True"`` included)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE_STRINGS
+    if isinstance(value, (int, float)):
+        return value == 1
+    return False
+
+
+def _map(value: object) -> Facts:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _maps(value: object) -> list[Facts]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, (list, tuple)) else []
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _undot(sentence: object) -> str:
+    """A sentence without its final full stop (the message adds its own)."""
+    return _TRAILING_DOT_RE.sub("", _str(sentence))
+
+
+def _message(host: str, code: str | None, category: str, cause: object, remediation: str, lang: str) -> str:
+    return text("results.message", lang, host=host, code=code or text("results.no_code", lang), category=category, cause=_undot(cause),
+                remediation=remediation)
+
+
+def stopped_services(services: object) -> list[str]:
+    """Names of the services (``info`` module ``services``) that are not running."""
+    return [_str(s.get("name")) for s in _maps(services) if s.get("status") in STOPPED_STATUSES]
+
+
+# --------------------------------------------------------------------------------------
+# per-host results
+# --------------------------------------------------------------------------------------
+
+def onboard_result(*, host: str, failed: bool, connect: Facts | None, diagnosis: Facts | None, plan: t.Sequence[Facts] | None,
+                   actions: t.Sequence[Facts], escalated: bool, check_mode: bool, preflight: str = "", lang: str = "en") -> Record:
+    """The result of the onboard role, from the facts of its connect attempts.
+
+    ``actions`` holds the connects and the remediation steps in order; ``diagnosis`` and ``plan`` are those of
+    the last attempt; ``connect`` is its module result."""
+    lang = normalize_lang(lang)
+    ok = not failed
+    diagnosis = _map(diagnosis)
+    actions = _maps(actions)
+    connects = [a for a in actions if a.get("action") == "connect"]
+    first = connects[0] if connects else {}
+
+    # why the plan stopped: a step that the policy blocked or the spent budget says it better than the catalog
+    note = ""
+    for step in _maps(plan):
+        args = _map(step.get("args"))
+        if step.get("action") == "report" and ("blocked_action" in args or "max_attempts" in args):
+            note = _str(step.get("reason"))
+    network = ""
+    for step in actions:
+        if step.get("action") == "check_network" and step.get("detail"):
+            network = _str(step.get("detail"))
+    # a remediation step that failed: say which and why, so the operator knows the automatic fix did not happen
+    failed_steps = [a for a in actions if a.get("action") != "connect" and a.get("done") and not a.get("ok")]
+    remediation = note or _str(diagnosis.get("remediation"))
+    if network:
+        remediation += f" {network}"
+    if failed_steps:
+        last = failed_steps[-1]
+        detail = _undot(last.get("detail") or text("results.no_detail", lang))
+        remediation += " " + text("results.step_failed", lang, action=last.get("action"), detail=detail)
+
+    code = None if ok else diagnosis.get("azcm_code")
+    category = _str(diagnosis.get("category")) or "unknown"
+    cause = "" if ok else _str(diagnosis.get("cause"))
+    return {
+        "host": host,
+        "ok": ok,
+        "state": _str(_map(connect).get("state")),
+        "changed": any(_bool(a.get("changed")) for a in actions),
+        "repaired": ok and len(connects) > 1,
+        "code": code,
+        "initial_code": first.get("code") if not first.get("ok", True) else None,
+        "category": "success" if ok else category,
+        "cause": cause,
+        "remediation": "" if ok else remediation,
+        "summary": _str(diagnosis.get("summary")),
+        "message": "" if ok else _message(host, code, category, cause, remediation, lang),
+        "attempts": len(connects),
+        "escalated": bool(escalated),
+        "check_mode": bool(check_mode),
+        "preflight": preflight or "",
+        "actions": [dict(a) for a in actions],
+    }
+
+
+def offboard_result(*, host: str, failed: bool, disconnect: Facts | None, diagnosis: Facts | None, force_local_only: bool,
+                    remove_state: bool = False, state_paths: t.Sequence[str] = (), log_file: str = "",
+                    package_removal: Facts | None = None, state_removal: Facts | None = None, lang: str = "en") -> Record:
+    """The result of the offboard role.
+
+    The removal of the state directories is refused (the host fails with category ``input``) when it was asked for,
+    the disconnect worked, and no directory could be derived (``state_paths`` empty)."""
+    lang = normalize_lang(lang)
+    diagnosis = _map(diagnosis)
+    disconnect = _map(disconnect)
+    state_removal = _map(state_removal)
+    refused = bool(remove_state) and not failed and not state_paths
+    note = text("results.state_refused", lang, log_file=log_file or text("results.none_reported", lang))
+    code = diagnosis.get("azcm_code") if failed else None
+    category = _str(diagnosis.get("category")) or "unknown"
+    if failed:
+        remediation = _str(diagnosis.get("remediation"))
+        message = _message(host, code, category, diagnosis.get("cause"), remediation, lang)
+    elif refused:
+        remediation, message = note, f"{host}: {note}"
+    else:
+        remediation = message = ""
+    return {
+        "host": host,
+        "ok": not failed and not refused,
+        "state": _str(disconnect.get("state")),
+        "state_dirs_removed": [r.get("path") for r in _maps(state_removal.get("results")) if _bool(r.get("changed"))],
+        "changed": any(_bool(r.get("changed")) for r in (disconnect, _map(package_removal), state_removal)),
+        "repaired": False,
+        "code": code,
+        "initial_code": code,
+        "category": category if failed else "input" if refused else "success",
+        "cause": _str(diagnosis.get("cause")) if failed else "",
+        "remediation": remediation,
+        "summary": _str(diagnosis.get("summary")),
+        "message": message,
+        "attempts": 1,
+        "actions": [{
+            "action": "force_local_disconnect" if force_local_only else "disconnect",
+            "ok": not failed,
+            "changed": _bool(disconnect.get("changed")),
+            "code": diagnosis.get("azcm_code"),
+        }],
+    }
+
+
+def remediate_result(*, host: str, health: Facts, remediation: Facts | None, check_mode: bool, lang: str = "en") -> Record:
+    """The result of a connected host of the remediate playbook (stopped agent services restarted or not).
+
+    Repaired only when a step was really done AND the verification shows the agent Connected with every service running;
+    in check mode a host counts as ok when the plan would restart its services."""
+    lang = normalize_lang(lang)
+    fix = _map(remediation)
+    steps = _maps(fix.get("steps"))
+    stopped = stopped_services(health.get("services"))
+    needed = bool(stopped)
+    done = any(s.get("done") and s.get("ok") and s.get("action") not in ("report", "none") for s in steps)
+    verified = _bool(fix.get("verified"))
+    verified_ok = verified and _bool(fix.get("connected")) and not fix.get("stopped_services", ["unknown"])
+    repaired = needed and done and verified_ok
+    would = bool(check_mode) and any(s.get("action") == "restart_services" and s.get("allowed") for s in steps)
+    ok = not needed or repaired or would
+
+    entry = _lookup("AZCM0064", lang)
+    blocked = [_str(s.get("reason")) for s in steps if s.get("action") == "report"]
+    failed_steps = [s for s in steps if s.get("done") and not s.get("ok")]
+    remedy = blocked[0] if blocked else _str(entry["remediation"])
+    if failed_steps:
+        remedy += " " + text("results.remediate_step_failed", lang, action=failed_steps[0].get("action"), detail=failed_steps[0].get("detail"))
+    if verified and not verified_ok:
+        services = ", ".join(fix.get("stopped_services") or ()) or text("results.none", lang)
+        remedy += " " + text("results.still_stopped", lang, state=fix.get("state") or text("results.unknown", lang), services=services)
+
+    names = ", ".join(stopped)
+    if not needed:
+        summary = text("results.healthy", lang)
+    elif repaired:
+        summary = text("results.restarted", lang, services=names)
+    elif would:
+        summary = text("results.would_restart", lang, services=names)
+    else:
+        summary = text("results.not_repaired", lang, services=names)
+    return {
+        "host": host,
+        "ok": ok,
+        "state": fix.get("state") if verified else health.get("status"),
+        "changed": _bool(fix.get("changed")),
+        "repaired": repaired,
+        "code": None if ok else "AZCM0064",
+        "initial_code": "AZCM0064" if needed else None,
+        "category": "success" if ok else "agent_service",
+        "cause": "" if ok else _str(entry["cause"]),
+        "remediation": "" if ok else remedy,
+        "summary": summary,
+        "message": "" if ok else _message(host, "AZCM0064", "agent_service", entry["cause"], remedy, lang),
+        "attempts": 0,
+        "check_mode": bool(check_mode),
+        "actions": [dict(s) for s in steps],
+    }
+
+
+def diagnose_result(*, host: str, info: Facts, check: Facts | None, logs: str = "", lang: str = "en") -> Record:
+    """The result of the diagnose playbook for one host (read-only: agent state, network check, log bundle)."""
+    lang = normalize_lang(lang)
+    check = _map(check)
+    status = _str(info.get("status"))
+    stopped = stopped_services(info.get("services"))
+    findings = _maps(check.get("findings"))
+    network_ok = _bool(check.get("ok", True))
+    healthy = _bool(info.get("connected")) and not stopped and network_ok
+    codes = _extract_codes(_str(info.get("error_code")))
+    code = codes[0] if codes else "AZCM0064" if stopped else None
+    finding = findings[0] if findings else {}
+    category = finding.get("category", "agent_service" if stopped else "not_connected")
+    if "cause" in finding:
+        cause = finding["cause"]
+    else:
+        cause = _lookup("AZCM0064", lang)["cause"] if stopped else text("results.agent_is", lang, status=status)
+    if "remediation" in finding:
+        remedy = finding["remediation"]
+    else:
+        remedy = _lookup(code, lang)["remediation"] if code else text("results.onboard_it", lang)
+    return {
+        "host": host,
+        "ok": healthy,
+        "state": status,
+        "changed": False,
+        "repaired": False,
+        "code": code,
+        "initial_code": code,
+        "category": "success" if healthy else category,
+        "cause": "" if healthy else cause,
+        "remediation": "" if healthy else remedy,
+        "summary": _str(check.get("summary")),
+        "attempts": 0,
+        "actions": [],
+        "message": "" if healthy else text("results.diagnose_message", lang, host=host, code=code or status, remediation=remedy),
+        "network_ok": network_ok,
+        "findings": [dict(f) for f in findings],
+        "logs": logs or "",
+        "version": _str(info.get("version")),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# the remediate role
+# --------------------------------------------------------------------------------------
+
+def remediation_result(*, steps: t.Sequence[Facts], verify: Facts | None = None) -> Record:
+    """``azcmagent_remediation_result`` of the remediate role, from its recorded steps and the verification (info module).
+
+    ``reconnect`` is true when a step whose plan entry asks for it (``reconnect``) was carried out (a retry or escalate
+    step also when it was only planned, in check mode), no step failed, and no check_network step found the endpoints
+    unreachable unless a set_proxy step was done too."""
+    steps = _maps(steps)
+    verify = _map(verify)
+    ok = not any(s.get("done") and not s.get("ok") for s in steps)
+    network_ok = all(_bool(s["network_ok"]) for s in steps if "network_ok" in s)
+    proxy_set = any(s.get("action") == "set_proxy" and s.get("done") for s in steps)
+    asks = any(_bool(s.get("reconnect")) and (s.get("done") or s.get("action") in _CONNECT_STEPS) for s in steps)
+    return {
+        "ok": ok,
+        "changed": any(_bool(s.get("changed")) for s in steps),
+        "state": _str(verify.get("status")),
+        "verified": "status" in verify,
+        "connected": _bool(verify.get("connected", False)),
+        "stopped_services": stopped_services(verify.get("services")),
+        "steps": [dict(s) for s in steps],
+        "network_ok": network_ok,
+        "escalated": any(s.get("action") == "escalate" and s.get("done") and s.get("ok") for s in steps),
+        "reconnect": ok and asks and (network_ok or proxy_set),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# the fleet summary
+# --------------------------------------------------------------------------------------
+
+def _row(host: str, result: object, lang: str) -> Record:
+    if not isinstance(result, Mapping):
+        return {"host": host, "ok": False, "state": "NoResult", "changed": False, "repaired": False, "code": "", "initial_code": "",
+                "category": "unknown", "attempts": 0, "remediation": text("results.no_result", lang),
+                "message": text("results.no_result_message", lang, host=host)}
+    return {
+        "host": host,
+        "ok": _bool(result.get("ok")),
+        "state": result.get("state") or "Unknown",
+        "changed": _bool(result.get("changed", False)),
+        "repaired": _bool(result.get("repaired", False)),
+        "code": result.get("code") or "",
+        "initial_code": result.get("initial_code") or "",
+        "category": result.get("category", "unknown"),
+        "remediation": result.get("remediation", ""),
+        "attempts": result.get("attempts", 0),
+        "message": result.get("message", ""),
+    }
+
+
+def _fold(value: t.Any) -> t.Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _groups(rows: t.Iterable[Record], key: str) -> list[tuple[t.Any, list[Record]]]:
+    """Rows grouped by a key as Jinja's ``groupby`` groups them: case-insensitively, groups in the key's order,
+    rows in their order, each group named by its first row."""
+    groups: dict[t.Any, list[Record]] = {}
+    for row in rows:
+        groups.setdefault(_fold(row[key]), []).append(row)
+    return [(members[0][key], members) for _folded, members in sorted(groups.items(), key=lambda item: item[0])]
+
+
+def summary_title(kind: str, lang: str = "en") -> str:
+    """The title of a summary: the text of a known kind (``onboard``, ...), else the kind as given."""
+    return text(f"results.title_{kind}", lang) if kind in SUMMARY_KINDS else kind
+
+
+def fleet_summary(*, results: t.Mapping[str, object], title: str = "", check_mode: bool = False, lang: str = "en") -> Record:
+    """The summary of a run over the hosts of ``results`` (host name -> its ``azcmagent_result``, or None when it has none).
+
+    Keys: ``title``, ``counts``, ``failures`` (per code and category, every distinct remediation with its hosts),
+    ``repairs`` (per first code), ``by_state`` and ``by_code`` (chart series), ``hosts`` (one row per host, sorted),
+    ``lines`` (what the playbook prints) and ``check_mode``."""
+    lang = normalize_lang(lang)
+    title = title or text("results.title_default", lang)
+    rows = [_row(host, results[host], lang) for host in sorted(results)]
+    failed = [r for r in rows if not r["ok"]]
+    ok_rows = [r for r in rows if r["ok"]]
+
+    failures: list[Record] = []
+    for code, by_code in _groups(failed, "code"):
+        for category, members in _groups(by_code, "category"):
+            texts: list[str] = []
+            for member in members:
+                if member["remediation"] not in texts:
+                    texts.append(member["remediation"])
+            remediations = [{"remediation": rem, "hosts": [m["host"] for m in members if m["remediation"] == rem]} for rem in texts]
+            failures.append({"code": code or "none", "category": category, "count": len(members), "hosts": [m["host"] for m in members],
+                             "remediations": remediations, "remediation": " / ".join(texts)})
+    repaired = [r for r in ok_rows if r["repaired"]]
+    repairs: list[Record] = [{"code": code or "none", "count": len(members), "hosts": [m["host"] for m in members]}
+                             for code, members in _groups(repaired, "initial_code")]
+    by_state = [{"label": state, "count": len(members)} for state, members in _groups(rows, "state")]
+    codes = [r["code"] or r["initial_code"] or "success" for r in rows]
+    by_code = [{"label": code, "count": codes.count(code)} for code in sorted(set(codes))]
+    counts = {
+        "hosts": len(rows),
+        "connected": sum(1 for r in rows if r["state"] == "Connected"),
+        "ok": len(ok_rows),
+        "changed": sum(1 for r in rows if r["changed"]),
+        "unchanged": sum(1 for r in ok_rows if not r["changed"]),
+        "repaired": sum(1 for r in ok_rows if r["repaired"]),
+        "failed": len(failed),
+    }
+
+    lines = [text("results.headline", lang, title=title, **counts)]
+    for group in repairs:
+        lines.append(text("results.repaired_line", lang, code=group["code"], count=group["count"], hosts=", ".join(group["hosts"])))
+    for group in failures:
+        fields = {"code": group["code"], "category": group["category"], "count": group["count"], "hosts": ", ".join(group["hosts"])}
+        if len(group["remediations"]) == 1:
+            lines.append(text("results.failed_line", lang, remediation=group["remediation"], **fields))
+        else:
+            lines.append(text("results.failed_group", lang, **fields))
+            for entry in group["remediations"]:
+                lines.append(text("results.failed_member", lang, hosts=", ".join(entry["hosts"]), remediation=entry["remediation"]))
+    return {"title": title, "counts": counts, "failures": failures, "repairs": repairs, "by_state": by_state, "by_code": by_code,
+            "hosts": rows, "lines": lines, "check_mode": bool(check_mode)}
