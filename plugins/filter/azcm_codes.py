@@ -48,7 +48,7 @@ _value:
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import extract_codes
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import extract_codes
 from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_text_input
 
 NAME = "azcm_codes"

@@ -39,7 +39,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier impor
     strongest,
     translate_finding,
 )
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import code_from_exit_status, scan_output
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import code_from_exit_status, scan_output
 
 
 #: What the remediate role may do on its own (docs/architecture.md), plus ``attempt``:
