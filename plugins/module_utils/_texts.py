@@ -219,6 +219,25 @@ _DIAGNOSIS: Texts = {
         "en": "The machine is already connected to the requested target: nothing to do.",
         "nl": "De machine is al verbonden met het gevraagde doel: er hoeft niets te gebeuren.",
     },
+    # the catalog's entry for a well-formed AZCM code it does not know ({code}; {url}: the troubleshooting page)
+    "diagnosis.unknown_code.title": {
+        "en": "Unknown AZCM code",
+        "nl": "Onbekende AZCM-code",
+    },
+    "diagnosis.unknown_code.cause": {
+        "en": "The agent reported {code}, a code this catalog does not know (newer than this collection, or undocumented)",
+        "nl": "De agent meldde {code}, een code die deze catalogus niet kent (nieuwer dan deze collectie, of niet gedocumenteerd)",
+    },
+    "diagnosis.unknown_code.remediation": {
+        "en": (
+            "Look the code up in the current list at {url}, then run azcmagent connect --verbose again and read the agent log "
+            "(/var/opt/azcmagent/log/azcmagent.log) for the detailed error."
+        ),
+        "nl": (
+            "Zoek de code op in de actuele lijst op {url}, voer daarna azcmagent connect --verbose opnieuw uit en lees het "
+            "agentlogboek (/var/opt/azcmagent/log/azcmagent.log) voor de uitgebreide foutmelding."
+        ),
+    },
     # what a classifier text says when the evidence did not name a detail (keys: the placeholder's name)
     "diagnosis.default.host": {
         "en": "the Azure endpoint",
