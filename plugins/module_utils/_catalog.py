@@ -78,6 +78,7 @@ _CODE_TEXT_RE = re.compile(r"^(?:AZCM)?(?P<number>[0-9]{1,4})$", re.IGNORECASE)
 
 _ACCEPTED_FORMS = "'AZCM0044', 'azcm0044', '0044', '44' or the integer 44 (0 to 9999)"
 
+
 class CodeError(ValueError):
     """A value that is not an AZCM code in any accepted form."""
 

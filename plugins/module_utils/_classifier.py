@@ -150,11 +150,13 @@ RULES: tuple[Rule, ...] = (
     Rule.build(
         id="proxy_forbidden",
         triggers=("Forbidden", ": Filtered"),
-        patterns=(r"\bnetwork is Forbidden\b",
+        patterns=(
+            r"\bnetwork is Forbidden\b",
             r"""(?P<method>\b(?:GET|POST|PUT|DELETE|PATCH|HEAD))\s+\\?"?(?P<url>https?://[^\s"'\\]+?)\\?"?:\s+(?P<reason>Forbidden|Filtered)\b""",
             r"""(?P<url>https?://[^\s"'\\]+?)\\?"?:\s+(?P<reason>Forbidden|Filtered)\b""",
             r"\brefresh request\b.*\b(?P<reason>Forbidden)\b",
-            r"\bproxy\b.*\b403\b.*\b(?P<reason>Forbidden|Filtered)\b"),
+            r"\bproxy\b.*\b403\b.*\b(?P<reason>Forbidden|Filtered)\b",
+        ),
         extract=("url", "dial"),
     ),
     Rule.build(
@@ -184,14 +186,21 @@ RULES: tuple[Rule, ...] = (
     Rule.build(
         id="io_timeout",
         triggers=("imeout", "timed out", "deadline exceeded"),
-        patterns=(r"\bi/o timeout\b", r"\bTLS handshake timeout\b", r"\bClient\.Timeout exceeded\b", r"\bconnection timed out\b",
-            r"\bcontext deadline exceeded\b", r"\boperation timed out\b"),
+        patterns=(
+            r"\bi/o timeout\b",
+            r"\bTLS handshake timeout\b",
+            r"\bClient\.Timeout exceeded\b",
+            r"\bconnection timed out\b",
+            r"\bcontext deadline exceeded\b",
+            r"\boperation timed out\b",
+        ),
         extract=("url", "dial"),
     ),
     Rule.build(
         id="dns_no_such_host",
         triggers=("no such host",),
-        patterns=(r"\blookup (?P<host>[A-Za-z0-9_.-]+)(?: on (?P<resolver>[^\s:]+(?::[0-9]+)?))?: no such host",
+        patterns=(
+            r"\blookup (?P<host>[A-Za-z0-9_.-]+)(?: on (?P<resolver>[^\s:]+(?::[0-9]+)?))?: no such host",
         ),
         extract=("url",),
     ),
@@ -203,11 +212,13 @@ RULES: tuple[Rule, ...] = (
     Rule.build(
         id="tls_interception",
         triggers=("x509", "dialing"),
-        patterns=(r"\bx509: certificate signed by unknown authority\b",
+        patterns=(
+            r"\bx509: certificate signed by unknown authority\b",
             r"\bFailed to Tls dialing (?P<host>[A-Za-z0-9_.-]+)(?::(?P<port>[0-9]+))?",
             r"\bx509: certificate is (?:not valid|valid for [^,]*, not) ",
             r"\bx509: certificate has expired or is not yet valid\b",
-            r"\bx509: "),
+            r"\bx509: ",
+        ),
         extract=("url", "dial"),
     ),
     Rule.build(
@@ -218,29 +229,35 @@ RULES: tuple[Rule, ...] = (
     Rule.build(
         id="scope_locked",
         triggers=("ocked",),
-        patterns=(r"\bThe scope '(?P<scope>[^']+)' cannot perform (?P<operation>delete|write) operation because (?:the )?following scope\(s\) are "
+        patterns=(
+            r"\bThe scope '(?P<scope>[^']+)' cannot perform (?P<operation>delete|write) operation because (?:the )?following scope\(s\) are "
             r"locked: '(?P<locked_scope>[^']+)'",
             r"\bcannot perform (?P<operation>delete|write) operation because (?:the )?following scope\(s\) are locked",
-            r"\bScopeLocked\b"),
+            r"\bScopeLocked\b",
+        ),
         extract=("status", "arm_code"),
     ),
     Rule.build(
         id="missing_subscription_registration",
         triggers=("to use namespace",),
-        patterns=(r"\b(?:is not|isn't|is n't|not) registered to use namespace '(?P<namespace>[^']+)'",
+        patterns=(
+            r"\b(?:is not|isn't|is n't|not) registered to use namespace '(?P<namespace>[^']+)'",
             r"\bsubscription registration is in '(?P<registration_state>[^']+)' state\. The subscription must be registered to use namespace "
             r"'(?P<namespace>[^']+)'",
             r"\bregistered to use namespace '(?P<namespace>[^']+)'",
-            r"\bMissingSubscriptionRegistration\b"),
+            r"\bMissingSubscriptionRegistration\b",
+        ),
         extract=("status", "arm_code"),
     ),
     Rule.build(
         id="authorization_failed",
         triggers=("uthoriz",),
-        patterns=(r"\bThe client '(?P<principal>[^']*)' with object id '(?P<object_id>[^']*)' (?:does not|doesn't|does n't) have authorization to "
+        patterns=(
+            r"\bThe client '(?P<principal>[^']*)' with object id '(?P<object_id>[^']*)' (?:does not|doesn't|does n't) have authorization to "
             r"perform action '(?P<action>[^']+)' over scope '(?P<scope>[^']+)'",
             r"\b(?:does not|doesn't|does n't) have authorization to perform action '(?P<action>[^']+)'(?: over scope '(?P<scope>[^']+)')?",
-            r"\bAuthorizationFailed\b"),
+            r"\bAuthorizationFailed\b",
+        ),
         extract=("status", "arm_code"),
     ),
     Rule.build(
@@ -258,41 +275,54 @@ RULES: tuple[Rule, ...] = (
     Rule.build(
         id="application_not_found",
         triggers=("AADSTS", "with identifier"),
-        patterns=(r"\bApplication with identifier '(?P<app_id>[^']*)' (?:was not|wasn't|was n't) found in the directory '(?P<directory>[^']*)'",
-            r"\bAADSTS700016\b"),
+        patterns=(
+            r"\bApplication with identifier '(?P<app_id>[^']*)' (?:was not|wasn't|was n't) found in the directory '(?P<directory>[^']*)'",
+            r"\bAADSTS700016\b",
+        ),
     ),
     Rule.build(
         id="tenant_not_found",
         triggers=("AADSTS",),
-        patterns=(r"\bAADSTS90002: Tenant '?(?P<tenant>[^'\s]+?)'? not found",
-            r"\bAADSTS90002\b"),
+        patterns=(
+            r"\bAADSTS90002: Tenant '?(?P<tenant>[^'\s]+?)'? not found",
+            r"\bAADSTS90002\b",
+        ),
     ),
     Rule.build(
         id="certificate_not_registered",
         triggers=("AADSTS",),
-        patterns=(r"\bAADSTS700027\b", r"\bClient assertion contains an invalid signature\b",
-            r"\bcertificate with identifier used to sign the client assertion is not registered on application\b"),
+        patterns=(
+            r"\bAADSTS700027\b",
+            r"\bClient assertion contains an invalid signature\b",
+            r"\bcertificate with identifier used to sign the client assertion is not registered on application\b",
+        ),
     ),
     Rule.build(
         id="access_token_invalid",
         triggers=("Authentication",),
-        patterns=(r"\b(?P<arm_code>InvalidAuthenticationToken|ExpiredAuthenticationToken|InvalidAuthenticationTokenAudience)\b",
-            r"\bThe access token (?:is invalid|expiry UTC time|has been obtained for wrong audience)"),
+        patterns=(
+            r"\b(?P<arm_code>InvalidAuthenticationToken|ExpiredAuthenticationToken|InvalidAuthenticationTokenAudience)\b",
+            r"\bThe access token (?:is invalid|expiry UTC time|has been obtained for wrong audience)",
+        ),
         extract=("status",),
     ),
     Rule.build(
         id="throttled",
         triggers=("Requests", _STATUS_TRIGGER),
-        patterns=(r"\b(?P<arm_code>SubscriptionRequestsThrottled|ResourceRequestsThrottled|TooManyRequests)\b",
+        patterns=(
+            r"\b(?P<arm_code>SubscriptionRequestsThrottled|ResourceRequestsThrottled|TooManyRequests)\b",
             r"\bToo Many Requests\b",
-            r"(?:[Ss]tatus ?[Cc]ode\s*[=:]?\s*\"?|RESPONSE )429\b"),
+            r"(?:[Ss]tatus ?[Cc]ode\s*[=:]?\s*\"?|RESPONSE )429\b",
+        ),
         extract=("retry_after", "status", "arm_code"),
     ),
     Rule.build(
         id="arm_server_error",
         triggers=(_STATUS_TRIGGER,),
-        patterns=(r"(?:[Ss]tatus ?[Cc]ode\s*[=:]?\s*\"?|RESPONSE )(?P<status>5[0-9][0-9])\b",
-            r"\b(?P<arm_code>InternalServerError|ServiceUnavailable|GatewayTimeout|BadGateway)\b"),
+        patterns=(
+            r"(?:[Ss]tatus ?[Cc]ode\s*[=:]?\s*\"?|RESPONSE )(?P<status>5[0-9][0-9])\b",
+            r"\b(?P<arm_code>InternalServerError|ServiceUnavailable|GatewayTimeout|BadGateway)\b",
+        ),
         extract=("status", "arm_code", "url"),
     ),
     Rule.build(
@@ -308,15 +338,19 @@ RULES: tuple[Rule, ...] = (
     Rule.build(
         id="not_root",
         triggers=("must be root", "dministrative privileges"),
-        patterns=(r"\bYou must be root to (?:execute|run)\b(?: (?P<path>\S+))?",
+        patterns=(
+            r"\bYou must be root to (?:execute|run)\b(?: (?P<path>\S+))?",
             r"\bexecuted without administrative privileges\b",
-            r"\bAdministrative privileges required\b"),
+            r"\bAdministrative privileges required\b",
+        ),
     ),
     Rule.build(
         id="device_code_login",
         triggers=("devicelogin",),
-        patterns=(r"\bTo sign in, use a web browser to open the page (?P<url>https?://\S*devicelogin)\b",
-            r"https?://\S*devicelogin\b"),
+        patterns=(
+            r"\bTo sign in, use a web browser to open the page (?P<url>https?://\S*devicelogin)\b",
+            r"https?://\S*devicelogin\b",
+        ),
     ),
     Rule.build(
         id="resource_group_not_found",
@@ -467,27 +501,23 @@ _Hits = t.Dict[str, t.Dict[str, t.Tuple[int, str, t.Dict[str, t.Any]]]]
 def _scan_trigger(text: str, trigger: Trigger, rules: tuple[Rule, ...], per_rule: _Hits) -> None:
     """Find the lines holding trigger and match its rules there; append raw hits to per_rule[id]."""
     # Long literals are fastest with str.find (it skips ahead); short ones with a compiled regex.
-    literal = None
-    regex = None
-    if isinstance(trigger, str):
-        if len(trigger) >= _FIND_MIN_LEN:
-            literal = trigger
-        else:
-            regex = _LITERAL_RES[trigger]
+    literal = ""
+    regex: re.Pattern[str] | None = None
+    if isinstance(trigger, str) and len(trigger) >= _FIND_MIN_LEN:
+        literal = trigger
     else:
-        regex = trigger
+        regex = _LITERAL_RES[trigger] if isinstance(trigger, str) else trigger
     length = len(text)
     pos = 0
     seen_lines: set[str] = set()
     counts = {rule.id: 0 for rule in rules}
     active = list(rules)
     while active:
-        if literal is not None:
+        if regex is None:
             hit = text.find(literal, pos)
             if hit < 0:
                 return
         else:
-            assert regex is not None
             found = regex.search(text, pos)
             if found is None:
                 return

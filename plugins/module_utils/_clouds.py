@@ -156,7 +156,8 @@ def endpoint_cloud(value: object) -> str:
 def _endpoints(cloud: object) -> tuple[str, Endpoints]:
     name = endpoint_cloud(cloud)
     endpoints = CLOUDS[name].endpoints
-    assert endpoints is not None  # endpoint_cloud only returns clouds with endpoints
+    if endpoints is None:  # pragma: no cover - endpoint_cloud only returns clouds with endpoints
+        raise ValueError(f"cloud {name} has no endpoints of its own")
     return name, endpoints
 
 

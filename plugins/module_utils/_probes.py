@@ -401,7 +401,8 @@ def _new_record(endpoint: Endpoint, use_proxy: bool, proxy: Proxy | None) -> Rec
         "dns": None,
         "tcp": {"ok": False, "address": None, "error": None},
         "tls": {"ok": False, "version": None, "verified": None, "error": None},
-        "proxy": {"used": use_proxy, "url": proxy["url"] if use_proxy and proxy is not None else None, "ok": None, "status": None, "reason": None, "error": None},
+        "proxy": {"used": use_proxy, "url": proxy["url"] if use_proxy and proxy is not None else None, "ok": None, "status": None,
+                  "reason": None, "error": None},
         "ok": False,
     }
 

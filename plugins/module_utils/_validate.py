@@ -21,7 +21,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import AG
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import LANGUAGES, text
 
 # re-export for plugins/modules/connect.py; removed when it imports from _clouds
-from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import normalize_location as normalize_location  # noqa: F401
+from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import normalize_location as normalize_location  # noqa: F401  # pylint: disable=useless-import-alias
 
 # A GUID in its canonical 8-4-4-4-12 hexadecimal form, nothing before or after.
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -51,6 +51,7 @@ CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 # A character that makes the agent's tag parser need the value in single quotes.
 TAG_NEEDS_QUOTES_RE = re.compile(r"[\s=]")
+
 
 class ValidationError(ValueError):
     """An option value the agent would refuse: carries the AZCM code, the option and a readable detail."""

@@ -231,7 +231,7 @@ def test_every_rule_kind_has_a_rule_and_every_placeholder_a_default():
 
 def test_rules_are_built_from_keywords_only():
     with pytest.raises(TypeError):
-        _classifier.Rule.build("network_unreachable", ("x",), ("x",))  # pylint: disable=too-many-function-args
+        _classifier.Rule.build("network_unreachable", ("x",), ("x",))  # pylint: disable=too-many-function-args,missing-kwoa
     with pytest.raises(ValueError, match="no finding kind"):
         _classifier.Rule.build(id="no_such_kind", triggers=("x",), patterns=("x",))
     with pytest.raises(ValueError, match="unknown extract"):
