@@ -45,6 +45,7 @@ _value:
   elements: str
 """
 
+import typing as t
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
@@ -54,17 +55,17 @@ from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input imp
 NAME = "azcm_codes"
 
 
-def azcm_codes(data):
+def azcm_codes(data: object) -> list[str]:
     """The AZCM codes of a text, list of lines or registered result."""
     check_text_input(NAME, data)
     if isinstance(data, Mapping):
         return list(call(NAME, diagnose, data)["azcm_codes"])
-    text = data if isinstance(data, str) else "\n".join(data)
+    text = data if isinstance(data, str) else "\n".join(t.cast("list[str]", data))
     return list(call(NAME, extract_codes, text))
 
 
-class FilterModule(object):
+class FilterModule:
     """arcops.azcmagent.azcm_codes."""
 
-    def filters(self):
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {NAME: azcm_codes}

@@ -74,4 +74,4 @@ def call(filter_name: str, function: t.Callable[..., T], *args: t.Any, **kwargs:
     except AnsibleFilterError:
         raise
     except (TypeError, ValueError) as exc:
-        raise AnsibleFilterError(f"{filter_name}: {exc}", orig_exc=exc)  # pylint: disable=raise-missing-from
+        raise AnsibleFilterError(f"{filter_name}: {exc}", orig_exc=exc) from exc
