@@ -33,7 +33,7 @@ import dataclasses
 import re
 import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import KINDS, FindingKind, weight
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import KINDS, Finding, FindingKind, weight
 from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS, normalize_lang
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text as _text
@@ -52,19 +52,6 @@ _WINDOW = 2000
 
 # Remember at most this many already examined lines per trigger (repeated lines are skipped).
 _SEEN_LINES_MAX = 4096
-
-
-class Finding(t.TypedDict):
-    """A known error found in a text (the shape the probes give their findings as well)."""
-
-    id: str
-    category: str
-    cause: str
-    remediation: str
-    evidence: str
-    action: str
-    retryable: bool
-    details: dict[str, t.Any]
 
 
 # --------------------------------------------------------------------------------------

@@ -21,7 +21,21 @@ import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
-__all__ = ["FindingKind", "FINDING_KINDS", "KINDS", "kind", "weight"]
+__all__ = ["Finding", "FindingKind", "FINDING_KINDS", "KINDS", "kind", "weight"]
+
+
+class Finding(t.TypedDict):
+    """A finding, as the classifier and the probes give it: the kind's id, category, action and retryable, the texts in one
+    language, the evidence (secrets scrubbed) and the details the texts were filled with."""
+
+    id: str
+    category: str
+    cause: str
+    remediation: str
+    evidence: str
+    action: str
+    retryable: bool
+    details: dict[str, t.Any]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -29,9 +29,8 @@ import threading
 import time
 import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import Finding
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import bypass_group_of, parse_url
-from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import FINDING_KINDS
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import FINDING_KINDS, Finding
 from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import KINDS as FINDING_KINDS_BY_ID
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import LANGUAGES
 
