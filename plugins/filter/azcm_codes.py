@@ -45,26 +45,27 @@ _value:
   elements: str
 """
 
+import typing as t
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import extract_codes
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import extract_codes
 from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_text_input
 
 NAME = "azcm_codes"
 
 
-def azcm_codes(data):
+def azcm_codes(data: object) -> list[str]:
     """The AZCM codes of a text, list of lines or registered result."""
     check_text_input(NAME, data)
     if isinstance(data, Mapping):
         return list(call(NAME, diagnose, data)["azcm_codes"])
-    text = data if isinstance(data, str) else "\n".join(data)
+    text = data if isinstance(data, str) else "\n".join(t.cast("list[str]", data))
     return list(call(NAME, extract_codes, text))
 
 
-class FilterModule(object):
+class FilterModule:
     """arcops.azcmagent.azcm_codes."""
 
-    def filters(self):
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {NAME: azcm_codes}

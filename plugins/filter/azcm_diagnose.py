@@ -143,21 +143,23 @@ _value:
       type: str
 """
 
+import typing as t
+
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
 from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, check_text_input
 
 NAME = "azcm_diagnose"
 
 
-def azcm_diagnose(data, lang="en"):
+def azcm_diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
     """Diagnose a text, a list of lines or a registered result."""
     lang = check_lang(NAME, lang)
     check_text_input(NAME, data)
     return call(NAME, diagnose, data, lang=lang)
 
 
-class FilterModule(object):
+class FilterModule:
     """arcops.azcmagent.azcm_diagnose."""
 
-    def filters(self):
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {NAME: azcm_diagnose}

@@ -86,22 +86,24 @@ _value:
       type: str
 """
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import lookup
+import typing as t
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import CodeInfo, lookup
 from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, describe, fail
 
 NAME = "azcm_info"
 
 
-def azcm_info(code, lang="en"):
+def azcm_info(code: object, lang: str = "en") -> CodeInfo:
     """The catalog entry of a code."""
     lang = check_lang(NAME, lang)
     if isinstance(code, bool) or not isinstance(code, (str, int)):
-        fail(NAME, "expected an AZCM code ('AZCM0044', 'azcm0044', '0044', '44' or 44), got %s" % describe(code))
+        fail(NAME, f"expected an AZCM code ('AZCM0044', 'azcm0044', '0044', '44' or 44), got {describe(code)}")
     return call(NAME, lookup, code, lang)
 
 
-class FilterModule(object):
+class FilterModule:
     """arcops.azcmagent.azcm_info."""
 
-    def filters(self):
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {NAME: azcm_info}

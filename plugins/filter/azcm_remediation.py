@@ -51,6 +51,8 @@ _value:
   type: str
 """
 
+import typing as t
+
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import is_code, lookup
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
 from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, check_text_input, describe, fail
@@ -58,20 +60,21 @@ from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input imp
 NAME = "azcm_remediation"
 
 
-def azcm_remediation(data, lang="en"):
+def azcm_remediation(data: object, lang: str = "en") -> str | None:
     """The remediation sentence for a code, a text, a list of lines or a result."""
     lang = check_lang(NAME, lang)
     if isinstance(data, bool):
-        fail(NAME, "expected an AZCM code, a text, a list of strings or a registered result (dict), got %s" % describe(data))
+        fail(NAME, f"expected an AZCM code, a text, a list of strings or a registered result (dict), got {describe(data)}")
     if isinstance(data, int) or (isinstance(data, str) and is_code(data)):
         return call(NAME, lookup, data, lang)["remediation"]
     check_text_input(NAME, data, "an AZCM code, a text, a list of strings or a registered result (dict)")
     diagnosis = call(NAME, diagnose, data, lang=lang)
-    return diagnosis["remediation"] or diagnosis["cause"]
+    sentence: str | None = diagnosis["remediation"] or diagnosis["cause"]
+    return sentence
 
 
-class FilterModule(object):
+class FilterModule:
     """arcops.azcmagent.azcm_remediation."""
 
-    def filters(self):
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
         return {NAME: azcm_remediation}

@@ -16,13 +16,16 @@ same thing everywhere. Standard library only, Python 3.8+.
 from __future__ import annotations
 
 import re
+import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog_data import CATALOG
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import DEFAULT_LANG, LANGUAGES, normalize_lang, text
+
+# The languages and normalize_lang() live in _texts (the one text table), the catalog reads its per-code texts through them.
+__all__ = ["TROUBLESHOOTING_URL", "CATEGORIES", "ACTIONS", "DESTRUCTIVE_ACTIONS", "CODES", "CodeError", "CodeInfo", "normalize_code",
+           "is_code", "is_known", "lookup"]
 
 TROUBLESHOOTING_URL = "https://aka.ms/arc/azcmerror"
-
-LANGUAGES = ("en", "nl")
-DEFAULT_LANG = "en"
 
 CATEGORIES = (
     "success",
@@ -66,65 +69,60 @@ ACTIONS = (
 DESTRUCTIVE_ACTIONS = frozenset(("force_local_disconnect", "delete_resource", "reonboard"))
 
 # Every code of the catalog, in numeric order.
-CODES = tuple(sorted(CATALOG, key=lambda code: CATALOG[code]["exit_code"]))
+CODES: tuple[str, ...] = tuple(sorted(CATALOG, key=lambda code: int(CATALOG[code]["exit_code"])))
 
 # A code as text: optional "AZCM" prefix (any case), then 1 to 4 ASCII digits, nothing else.
 # "AZCM0044", "azcm0044", "AZCM44", "0044" and "44" match; "AZCM44x", "AZCM00044", "-1" do not.
 # [0-9] and not \d: \d also matches non-ASCII digits such as U+0664.
 _CODE_TEXT_RE = re.compile(r"^(?:AZCM)?(?P<number>[0-9]{1,4})$", re.IGNORECASE)
 
-# A language tag: a two-letter primary language, then optional "-" or "_" subtags ("nl", "nl-NL", "nl_BE", "EN").
-_LANG_RE = re.compile(r"^(?P<primary>[A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*$")
-
 _ACCEPTED_FORMS = "'AZCM0044', 'azcm0044', '0044', '44' or the integer 44 (0 to 9999)"
-
-_UNKNOWN_TEXT = {
-    "title": {
-        "en": "Unknown AZCM code",
-        "nl": "Onbekende AZCM-code",
-    },
-    "cause": {
-        "en": "The agent reported {code}, a code this catalog does not know (newer than this collection, or undocumented)",
-        "nl": "De agent meldde {code}, een code die deze catalogus niet kent (nieuwer dan deze collectie, of niet gedocumenteerd)",
-    },
-    "remediation": {
-        "en": (
-            "Look the code up in the current list at {url}, then run azcmagent connect --verbose again and read the agent log "
-            "(/var/opt/azcmagent/log/azcmagent.log) for the detailed error."
-        ),
-        "nl": (
-            "Zoek de code op in de actuele lijst op {url}, voer daarna azcmagent connect --verbose opnieuw uit en lees het "
-            "agentlogboek (/var/opt/azcmagent/log/azcmagent.log) voor de uitgebreide foutmelding."
-        ),
-    },
-}
 
 
 class CodeError(ValueError):
     """A value that is not an AZCM code in any accepted form."""
 
 
-def normalize_code(value):
+class CodeInfo(t.TypedDict):
+    """What :func:`lookup` says about a code."""
+
+    code: str
+    exit_code: int
+    title: str
+    console_title: str | None
+    cause: str
+    remediation: str
+    category: str
+    retryable: bool
+    action: str
+    legacy: bool
+    known: bool
+    note: str | None
+    url: str
+    lang: str
+
+
+def normalize_code(value: object) -> str:
     """Return the canonical form ``AZCMnnnn`` of an AZCM code.
 
     Accepts ``"AZCM0044"``, ``"azcm0044"``, ``"AZCM44"``, ``"0044"``, ``"44"`` (surrounding blanks are ignored)
     and the integer ``44`` (0 to 9999). Raises CodeError for anything else.
     """
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise CodeError("%r is not an AZCM code: expected %s" % (value, _ACCEPTED_FORMS))
+        raise CodeError(f"{value!r} is not an AZCM code: expected {_ACCEPTED_FORMS}")
     if isinstance(value, int):
         number = value
     else:
         match = _CODE_TEXT_RE.match(value.strip())
         if match is None:
-            raise CodeError("%r is not an AZCM code: expected %s" % (value, _ACCEPTED_FORMS))
+            raise CodeError(f"{value!r} is not an AZCM code: expected {_ACCEPTED_FORMS}")
         number = int(match.group("number"))
     if not 0 <= number <= 9999:
-        raise CodeError("%r is out of range for an AZCM code: expected %s" % (value, _ACCEPTED_FORMS))
-    return "AZCM%04d" % number
+        raise CodeError(f"{value!r} is out of range for an AZCM code: expected {_ACCEPTED_FORMS}")
+    return f"AZCM{number:04d}"
 
 
-def is_code(value):
+def is_code(value: object) -> bool:
     """Tell whether ``value`` is an AZCM code in an accepted form (known to the catalog or not)."""
     try:
         normalize_code(value)
@@ -133,7 +131,7 @@ def is_code(value):
     return True
 
 
-def is_known(value):
+def is_known(value: object) -> bool:
     """Tell whether ``value`` is an AZCM code that the catalog describes."""
     try:
         return normalize_code(value) in CATALOG
@@ -141,22 +139,9 @@ def is_known(value):
         return False
 
 
-def normalize_lang(lang):
-    """Return ``"en"`` or ``"nl"`` for a language tag such as ``"EN"``, ``"nl-NL"`` or ``"nl_BE"``.
-
-    Raises ValueError for anything else.
-    """
-    match = _LANG_RE.match(lang.strip()) if isinstance(lang, str) else None
-    primary = match.group("primary").lower() if match else None
-    if primary not in LANGUAGES:
-        raise ValueError("unsupported language %r: expected one of %s (a region such as 'nl-NL' is allowed)" % (lang, ", ".join(LANGUAGES)))
-    return primary
-
-
-def _unknown_entry(code):
-    """The entry of a well-formed code that the catalog does not describe."""
-    fill = {"code": code, "url": TROUBLESHOOTING_URL}
-    entry = {
+def _unknown_entry(code: str) -> dict[str, t.Any]:
+    """The entry of a well-formed code that the catalog does not describe (texts: ``diagnosis.unknown_code.*``)."""
+    entry: dict[str, t.Any] = {
         "exit_code": int(code[4:]),
         "legacy": False,
         "category": "unknown",
@@ -165,12 +150,12 @@ def _unknown_entry(code):
         "console_title": None,
         "note": None,
     }
-    for key, texts in _UNKNOWN_TEXT.items():
-        entry[key] = dict((lang, text.format(**fill)) for lang, text in texts.items())
+    for key in ("title", "cause", "remediation"):
+        entry[key] = {lang: text(f"diagnosis.unknown_code.{key}", lang, code=code, url=TROUBLESHOOTING_URL) for lang in LANGUAGES}
     return entry
 
 
-def lookup(value, lang=DEFAULT_LANG):
+def lookup(value: object, lang: str = DEFAULT_LANG) -> CodeInfo:
     """Describe an AZCM code in ``lang`` (``en`` or ``nl``).
 
     Returns a new dict on every call (callers may change it): ``code``, ``exit_code``, ``title``,
@@ -181,10 +166,8 @@ def lookup(value, lang=DEFAULT_LANG):
     """
     code = normalize_code(value)
     lang = normalize_lang(lang)
-    entry = CATALOG.get(code)
-    known = entry is not None
-    if not known:
-        entry = _unknown_entry(code)
+    known = code in CATALOG
+    entry = CATALOG[code] if known else _unknown_entry(code)
     note = entry["note"]
     return {
         "code": code,

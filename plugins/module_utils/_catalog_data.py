@@ -21,7 +21,9 @@ docs/architecture.md ("Catalog").
 
 from __future__ import annotations
 
-CATALOG = {
+import typing as t
+
+CATALOG: t.Dict[str, t.Dict[str, t.Any]] = {
     "AZCM0000": {
         "exit_code": 0,
         "legacy": False,

@@ -2,132 +2,249 @@
 # Copyright (c) 2026, arcops engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Per-cloud endpoints: Entra ID, Resource Manager and the agent's network endpoints.
+"""The clouds of Azure: names, aliases, regions and endpoints, in one table.
 
 PRIVATE: this module is internal to the arcops.azcmagent collection and may change at any time.
 
-Two kinds of facts live here, both pure data with small pure helpers:
+:data:`CLOUDS` holds one :class:`Cloud` record per value of the agent's ``--cloud`` flag: its
+name, the friendly spellings accepted for it, its regions and its endpoints (what the
+controller-side modules talk to, and what the agent on a machine must reach, the list that
+``azcmagent check`` tests). Everything else derives from it. A cloud name means one of two
+things, and each has its own function:
 
-* what the controller-side modules talk to (authority host, resource manager, token scope);
-* what the agent on a machine must reach (the list that ``azcmagent check`` tests), per
-  cloud and region, with the private link and Arc gateway variants.
+* :func:`agent_cloud`: the value the agent's ``--cloud`` flag takes (``AzureCloud``,
+  ``AzureUSGovernment``, ``AzureChinaCloud``, ``Azure.Local``), matched case-insensitively and
+  never guessed from an alias, because the agent gets it verbatim;
+* :func:`endpoint_cloud`: the cloud whose endpoints to use (Entra ID, Resource Manager, the
+  agent's endpoints), from its name or a friendly alias (``public``, ``usgov``, ``china``);
+  only the clouds with endpoints of their own (:data:`CLOUD_NAMES`).
+
+Regions: :func:`normalize_location` is the agent's own lenient form (blanks removed, lower
+case), :func:`normalize_region` also checks the shape of a region name, :func:`regions_of`
+the regions a cloud knows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import typing as t
 
 # Canonical cloud names, as the agent's --cloud flag spells them.
 AZURE_CLOUD = "AzureCloud"
 AZURE_US_GOVERNMENT = "AzureUSGovernment"
 AZURE_CHINA_CLOUD = "AzureChinaCloud"
-
-CLOUD_NAMES = (AZURE_CLOUD, AZURE_US_GOVERNMENT, AZURE_CHINA_CLOUD)
+AZURE_LOCAL = "Azure.Local"
 
 # Proxy bypass groups of the agent (`azcmagent config set proxy.bypass`).
 BYPASS_GROUPS = ("AAD", "ARM", "Arc", "ArcData", "AMA")
 
-CLOUDS = {
-    AZURE_CLOUD: {
-        "authority_host": "https://login.microsoftonline.com",
-        "resource_manager": "https://management.azure.com",
-        "audience": "https://management.azure.com",
-        "login_hosts": ("login.microsoftonline.com", "login.windows.net"),
-        "pas_host": "pas.windows.net",
-        "management_host": "management.azure.com",
-        "his_suffix": "his.arc.azure.com",
-        "gc_suffix": "guestconfiguration.azure.com",
-        "gateway_suffix": "gw.arc.azure.com",
-    },
-    AZURE_US_GOVERNMENT: {
-        "authority_host": "https://login.microsoftonline.us",
-        "resource_manager": "https://management.usgovcloudapi.net",
-        "audience": "https://management.usgovcloudapi.net",
-        "login_hosts": ("login.microsoftonline.us",),
-        "pas_host": "pasff.usgovcloudapi.net",
-        "management_host": "management.usgovcloudapi.net",
-        "his_suffix": "his.arc.azure.us",
-        "gc_suffix": "guestconfiguration.azure.us",
-        "gateway_suffix": "gw.arc.azure.us",
-    },
-    AZURE_CHINA_CLOUD: {
-        "authority_host": "https://login.chinacloudapi.cn",
-        "resource_manager": "https://management.chinacloudapi.cn",
-        "audience": "https://management.chinacloudapi.cn",
-        "login_hosts": ("login.chinacloudapi.cn",),
-        "pas_host": "pas.chinacloudapi.cn",
-        "management_host": "management.chinacloudapi.cn",
-        "his_suffix": "his.arc.azure.cn",
-        "gc_suffix": "guestconfiguration.azure.cn",
-        "gateway_suffix": "gw.arc.azure.cn",
-    },
-}
 
-# Spellings accepted for each cloud (compared case-insensitively, blanks, "-" and "_" removed).
-_CLOUD_ALIASES = {
-    "azurecloud": AZURE_CLOUD,
-    "public": AZURE_CLOUD,
-    "azurepubliccloud": AZURE_CLOUD,
-    "azureusgovernment": AZURE_US_GOVERNMENT,
-    "azureusgovernmentcloud": AZURE_US_GOVERNMENT,
-    "usgovernment": AZURE_US_GOVERNMENT,
-    "usgov": AZURE_US_GOVERNMENT,
-    "azurechinacloud": AZURE_CHINA_CLOUD,
-    "china": AZURE_CHINA_CLOUD,
-}
+@dataclasses.dataclass(frozen=True)
+class Endpoints:
+    """The endpoints of one cloud: Entra ID and Resource Manager, and the host names the agent reaches."""
+
+    authority_host: str
+    resource_manager: str
+    audience: str
+    login_hosts: tuple[str, ...]
+    pas_host: str
+    management_host: str
+    his_suffix: str
+    gc_suffix: str
+    gateway_suffix: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Cloud:
+    """One cloud: the agent's name for it, friendly aliases, its regions and its endpoints (None: it has none of its own)."""
+
+    name: str
+    aliases: tuple[str, ...]
+    regions: frozenset[str]
+    endpoints: Endpoints | None
+
+
+_PUBLIC_REGIONS = frozenset("""
+australiacentral australiacentral2 australiaeast australiasoutheast austriaeast belgiumcentral brazilsouth
+brazilsoutheast canadacentral canadaeast centralindia centralus centraluseuap chilecentral denmarkeast eastasia
+eastus eastus2 eastus2euap francecentral francesouth germanynorth germanywestcentral indonesiacentral
+israelcentral italynorth japaneast japanwest jioindiacentral jioindiawest koreacentral koreasouth malaysiawest
+mexicocentral newzealandnorth northcentralus northeurope norwayeast norwaywest polandcentral qatarcentral
+southafricanorth southafricawest southcentralus southeastasia southindia spaincentral swedencentral swedensouth
+switzerlandnorth switzerlandwest taiwannorth uaecentral uaenorth uksouth ukwest westcentralus westeurope westindia
+westus westus2 westus3
+""".split())
+_GOVERNMENT_REGIONS = frozenset("usgovarizona usgoviowa usgovtexas usgovvirginia usdodcentral usdodeast".split())
+_CHINA_REGIONS = frozenset("chinaeast chinaeast2 chinaeast3 chinanorth chinanorth2 chinanorth3".split())
+
+#: Every cloud, by the agent's name, in the order the agent documents them. Aliases are compared
+#: case-insensitively with blanks, "-" and "_" removed.
+CLOUDS: t.Mapping[str, Cloud] = {cloud.name: cloud for cloud in (
+    Cloud(AZURE_CLOUD, ("public", "azurepubliccloud"), _PUBLIC_REGIONS, Endpoints(
+        authority_host="https://login.microsoftonline.com",
+        resource_manager="https://management.azure.com",
+        audience="https://management.azure.com",
+        login_hosts=("login.microsoftonline.com", "login.windows.net"),
+        pas_host="pas.windows.net",
+        management_host="management.azure.com",
+        his_suffix="his.arc.azure.com",
+        gc_suffix="guestconfiguration.azure.com",
+        gateway_suffix="gw.arc.azure.com",
+    )),
+    Cloud(AZURE_US_GOVERNMENT, ("azureusgovernmentcloud", "usgovernment", "usgov"), _GOVERNMENT_REGIONS, Endpoints(
+        authority_host="https://login.microsoftonline.us",
+        resource_manager="https://management.usgovcloudapi.net",
+        audience="https://management.usgovcloudapi.net",
+        login_hosts=("login.microsoftonline.us",),
+        pas_host="pasff.usgovcloudapi.net",
+        management_host="management.usgovcloudapi.net",
+        his_suffix="his.arc.azure.us",
+        gc_suffix="guestconfiguration.azure.us",
+        gateway_suffix="gw.arc.azure.us",
+    )),
+    Cloud(AZURE_CHINA_CLOUD, ("china",), _CHINA_REGIONS, Endpoints(
+        authority_host="https://login.chinacloudapi.cn",
+        resource_manager="https://management.chinacloudapi.cn",
+        audience="https://management.chinacloudapi.cn",
+        login_hosts=("login.chinacloudapi.cn",),
+        pas_host="pas.chinacloudapi.cn",
+        management_host="management.chinacloudapi.cn",
+        his_suffix="his.arc.azure.cn",
+        gc_suffix="guestconfiguration.azure.cn",
+        gateway_suffix="gw.arc.azure.cn",
+    )),
+    # Azure Local (Azure Stack HCI) machines name their region in any of the clouds above.
+    Cloud(AZURE_LOCAL, (), _PUBLIC_REGIONS | _GOVERNMENT_REGIONS | _CHINA_REGIONS, None),
+)}
+
+#: The values of the agent's --cloud flag.
+AGENT_CLOUD_NAMES: tuple[str, ...] = tuple(CLOUDS)
+#: The clouds with endpoints of their own: what the Resource Manager modules and the check module accept.
+CLOUD_NAMES: tuple[str, ...] = tuple(name for name, cloud in CLOUDS.items() if cloud.endpoints is not None)
+
+_SEPARATORS_RE = re.compile(r"[\s_-]+")
+_ALIASES = {key: cloud.name for cloud in CLOUDS.values() if cloud.endpoints is not None
+            for key in (_SEPARATORS_RE.sub("", cloud.name).lower(),) + cloud.aliases}
+
+
+def agent_cloud(value: object) -> str:
+    """The agent's ``--cloud`` spelling of ``value`` (any case; None or "" means AzureCloud).
+
+    Raises ValueError naming the accepted values for anything else (aliases included: the agent takes the name verbatim)."""
+    if value is None or value == "":
+        return AZURE_CLOUD
+    wanted = str(value).strip().lower()
+    for name in AGENT_CLOUD_NAMES:
+        if name.lower() == wanted:
+            return name
+    raise ValueError(f"unknown cloud {value!r}: use one of {', '.join(AGENT_CLOUD_NAMES)}")
+
+
+def endpoint_cloud(value: object) -> str:
+    """The cloud whose endpoints to use, from its name or an alias such as ``public`` (None or "" means AzureCloud).
+
+    Raises ValueError naming the accepted values for anything else."""
+    if value is None or str(value).strip() == "":
+        return AZURE_CLOUD
+    key = _SEPARATORS_RE.sub("", str(value)).lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    raise ValueError(f"unknown cloud {value!r}: use one of {', '.join(CLOUD_NAMES)}")
+
+
+def _endpoints(cloud: object) -> tuple[str, Endpoints]:
+    name = endpoint_cloud(cloud)
+    endpoints = CLOUDS[name].endpoints
+    if endpoints is None:  # pragma: no cover - endpoint_cloud only returns clouds with endpoints
+        raise ValueError(f"cloud {name} has no endpoints of its own")
+    return name, endpoints
+
+
+# ---------------------------------------------------------------------------------------------
+# Regions
+# ---------------------------------------------------------------------------------------------
 
 # An Azure region name as the agent takes it for --location: lower-case letters and
 # digits ("westeurope", "eastus2"); blanks are stripped by the agent (v1.50), so we do too.
 _REGION_RE = re.compile(r"^[a-z][a-z0-9]{1,39}$")
+_BLANKS_RE = re.compile(r"\s+")
 
 
-def normalize_cloud(value):
-    """Return the canonical cloud name for ``value`` (None or "" means AzureCloud).
+def normalize_location(value: str | None) -> str:
+    """The agent strips blanks from --location (1.50+) and ARM compares case-insensitively: 'West Europe' -> 'westeurope'.
 
-    Raises ValueError naming the accepted values for anything else.
-    """
-    if value is None or str(value).strip() == "":
-        return AZURE_CLOUD
-    key = re.sub(r"[\s_-]+", "", str(value)).lower()
-    if key in _CLOUD_ALIASES:
-        return _CLOUD_ALIASES[key]
-    raise ValueError("unknown cloud %r: use one of %s" % (value, ", ".join(CLOUD_NAMES)))
+    Lenient: no check of the result (None gives "")."""
+    return _BLANKS_RE.sub("", value or "").lower()
 
 
-def normalize_region(value):
-    """Return the region in the agent's form (lower case, no blanks), e.g. "West Europe" -> "westeurope"."""
+def normalize_region(value: object) -> str:
+    """The region in the agent's form, checked for the shape of a region name: "West Europe" -> "westeurope".
+
+    Raises ValueError for None and for anything that is not shaped like a region."""
     if value is None:
         raise ValueError("a region (location) is required, for example westeurope")
-    region = re.sub(r"\s+", "", str(value)).lower()
+    region = normalize_location(str(value))
     if not _REGION_RE.match(region):
-        raise ValueError("invalid region %r: expected a name such as westeurope or eastus2" % (value,))
+        raise ValueError(f"invalid region {value!r}: expected a name such as westeurope or eastus2")
     return region
 
 
-def _strip_url(url):
+def regions_of(cloud: str) -> frozenset[str]:
+    """The regions of a cloud given by the agent's name (the public regions for a name this table does not know)."""
+    known = CLOUDS.get(cloud)
+    return known.regions if known is not None else CLOUDS[AZURE_CLOUD].regions
+
+
+# ---------------------------------------------------------------------------------------------
+# Endpoints
+# ---------------------------------------------------------------------------------------------
+
+
+class ArmEndpoints(t.TypedDict):
+    """Entra ID and Resource Manager endpoints of one cloud."""
+
+    cloud: str
+    authority_host: str
+    resource_manager: str
+    scope: str
+
+
+class AgentEndpoint(t.TypedDict):
+    """One endpoint the agent must reach."""
+
+    url: str
+    host: str
+    port: int
+    bypass_group: str
+    purpose: str
+    private_link_capable: bool
+
+
+def _strip_url(url: str) -> str:
     return str(url).strip().rstrip("/")
 
 
-def arm_endpoints(cloud=None, authority_host=None, resource_manager_endpoint=None):
+def arm_endpoints(cloud: str | None = None, authority_host: str | None = None,
+                  resource_manager_endpoint: str | None = None) -> ArmEndpoints:
     """Entra ID and Resource Manager endpoints of ``cloud``, with optional overrides.
 
     Returns ``{cloud, authority_host, resource_manager, scope}``; URLs have no trailing slash.
     The token scope always follows the cloud (``<audience>/.default``): overriding the
     endpoints (a mock, a private gateway) does not change which audience the token is for.
     """
-    name = normalize_cloud(cloud)
-    data = CLOUDS[name]
+    name, data = _endpoints(cloud)
     return {
         "cloud": name,
-        "authority_host": _strip_url(authority_host or data["authority_host"]),
-        "resource_manager": _strip_url(resource_manager_endpoint or data["resource_manager"]),
-        "scope": data["audience"] + "/.default",
+        "authority_host": _strip_url(authority_host or data.authority_host),
+        "resource_manager": _strip_url(resource_manager_endpoint or data.resource_manager),
+        "scope": f"{data.audience}/.default",
     }
 
 
-def _endpoint(host, group, purpose, private_link=False, port=443):
+def _endpoint(host: str, group: str, purpose: str, private_link: bool = False, port: int = 443) -> AgentEndpoint:
     return {
-        "url": "https://%s" % host if port == 443 else "https://%s:%d" % (host, port),
+        "url": f"https://{host}" if port == 443 else f"https://{host}:{port}",
         "host": host,
         "port": port,
         "bypass_group": group,
@@ -136,7 +253,8 @@ def _endpoint(host, group, purpose, private_link=False, port=443):
     }
 
 
-def agent_endpoints(cloud=None, region=None, connection_type="direct", gateway_url=None):
+def agent_endpoints(cloud: str | None = None, region: str | None = None, connection_type: str = "direct",
+                    gateway_url: str | None = None) -> list[AgentEndpoint]:
     """The endpoints the agent must reach on TCP 443, as ``azcmagent check`` lists them.
 
     ``connection_type`` is ``direct`` (default) or ``gateway``. With the Arc gateway, the
@@ -147,30 +265,35 @@ def agent_endpoints(cloud=None, region=None, connection_type="direct", gateway_u
     ``proxy.bypass`` groups), ``purpose`` and ``private_link_capable`` (the Arc service
     endpoints resolve to private addresses when a private link scope is used).
     """
-    name = normalize_cloud(cloud)
-    data = CLOUDS[name]
+    _name, data = _endpoints(cloud)
     reg = normalize_region(region) if region else None
-    items = []
-    for host in data["login_hosts"]:
-        items.append(_endpoint(host, "AAD", "Microsoft Entra ID (authentication)"))
-    items.append(_endpoint(data["pas_host"], "AAD", "Microsoft Entra ID (public key service)"))
-    items.append(_endpoint(data["management_host"], "ARM", "Azure Resource Manager (connect, disconnect)"))
-    items.append(_endpoint("gbl." + data["his_suffix"], "Arc", "Arc global metadata and identity", True))
+    items = [_endpoint(host, "AAD", "Microsoft Entra ID (authentication)") for host in data.login_hosts]
+    items.append(_endpoint(data.pas_host, "AAD", "Microsoft Entra ID (public key service)"))
+    items.append(_endpoint(data.management_host, "ARM", "Azure Resource Manager (connect, disconnect)"))
+    items.append(_endpoint(f"gbl.{data.his_suffix}", "Arc", "Arc global metadata and identity", True))
     if reg:
-        items.append(_endpoint("%s.%s" % (reg, data["his_suffix"]), "Arc", "Arc regional metadata and identity", True))
+        items.append(_endpoint(f"{reg}.{data.his_suffix}", "Arc", "Arc regional metadata and identity", True))
     if connection_type == "gateway":
         if not gateway_url:
             raise ValueError("connection_type gateway needs the Arc gateway URL (gateway_url)")
         gw = parse_url(gateway_url)
-        item = _endpoint(gw["host"], "Arc", "Arc gateway", False, gw["port"])
-        items.append(item)
+        items.append(_endpoint(gw["host"], "Arc", "Arc gateway", False, gw["port"]))
         return items
     if connection_type != "direct":
-        raise ValueError("connection_type must be direct or gateway, not %r" % (connection_type,))
-    items.append(_endpoint("agentserviceapi." + data["gc_suffix"], "Arc", "Extension and guest configuration service", True))
+        raise ValueError(f"connection_type must be direct or gateway, not {connection_type!r}")
+    items.append(_endpoint(f"agentserviceapi.{data.gc_suffix}", "Arc", "Extension and guest configuration service", True))
     if reg:
-        items.append(_endpoint("%s-gas.%s" % (reg, data["gc_suffix"]), "Arc", "Regional guest configuration service", True))
+        items.append(_endpoint(f"{reg}-gas.{data.gc_suffix}", "Arc", "Regional guest configuration service", True))
     return items
+
+
+class UrlParts(t.TypedDict):
+    """A URL split by :func:`parse_url`."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
 
 
 # https://host[:port][/path]; the host is a DNS name, an IPv4 address or a bracketed IPv6 address.
@@ -182,7 +305,7 @@ _URL_RE = re.compile(
 )
 
 
-def parse_url(url, default_port=443):
+def parse_url(url: object, default_port: int = 443) -> UrlParts:
     """Split ``https://host[:port]`` (scheme optional) into ``{url, scheme, host, port}``.
 
     Raises ValueError for anything that is not such a URL.
@@ -190,27 +313,27 @@ def parse_url(url, default_port=443):
     text = str(url).strip() if url is not None else ""
     match = _URL_RE.match(text)
     if not match:
-        raise ValueError("invalid URL %r: expected https://host or https://host:port" % (url,))
+        raise ValueError(f"invalid URL {url!r}: expected https://host or https://host:port")
     scheme = match.group("scheme") or "https"
     host = match.group("host").strip("[]").lower()
     port = int(match.group("port")) if match.group("port") else (default_port if scheme == "https" else 80)
     if not 0 < port < 65536:
-        raise ValueError("invalid port in %r" % (url,))
-    shown = host if ":" not in host else "[%s]" % host
-    canonical = "%s://%s" % (scheme, shown) if port == (443 if scheme == "https" else 80) else "%s://%s:%d" % (scheme, shown, port)
+        raise ValueError(f"invalid port in {url!r}")
+    shown = host if ":" not in host else f"[{host}]"
+    canonical = f"{scheme}://{shown}" if port == (443 if scheme == "https" else 80) else f"{scheme}://{shown}:{port}"
     return {"url": canonical, "scheme": scheme, "host": host, "port": port}
 
 
-def bypass_group_of(host, cloud=None):
+def bypass_group_of(host: str, cloud: str | None = None) -> str | None:
     """The agent's proxy bypass group of ``host`` (AAD, ARM, Arc) or None when it is in none."""
     host = host.lower().rstrip(".")
-    for name in ([normalize_cloud(cloud)] if cloud else CLOUD_NAMES):
-        data = CLOUDS[name]
-        if host in data["login_hosts"] or host == data["pas_host"] or host.endswith(".login.microsoft.com"):
+    for name in ([endpoint_cloud(cloud)] if cloud else CLOUD_NAMES):
+        _name, data = _endpoints(name)
+        if host in data.login_hosts or host == data.pas_host or host.endswith(".login.microsoft.com"):
             return "AAD"
-        if host == data["management_host"]:
+        if host == data.management_host:
             return "ARM"
-        for suffix in (data["his_suffix"], data["gc_suffix"], data["gateway_suffix"]):
-            if host == suffix or host.endswith("." + suffix):
+        for suffix in (data.his_suffix, data.gc_suffix, data.gateway_suffix):
+            if host == suffix or host.endswith(f".{suffix}"):
                 return "Arc"
     return None

@@ -2,7 +2,7 @@
 # Copyright (c) 2026, arcops engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Diagnosis (what went wrong) and plan (what to do about it) for an agent run.
+"""Diagnosis of an agent run: what went wrong, in the catalog's and the classifier's words.
 
 PRIVATE: this module is private to the arcops.azcmagent collection and may change at any time.
 
@@ -11,23 +11,20 @@ PRIVATE: this module is private to the arcops.azcmagent collection and may chang
   ``azcm_code``, ``azcm_codes``, ``exit_code``, ``title``, ``cause``, ``remediation``,
   ``category``, ``retryable``, ``action``, ``findings``, ``actions``, ``summary``,
   ``unparsed``.
-* :func:`plan` turns a diagnosis and a policy (what may be done automatically, see
-  :data:`DEFAULT_POLICY`) into ordered steps ``{action, reason, code, destructive, args}``
-  for the remediate role.
 
-Both are pure functions (``plan`` draws jitter from ``random`` unless given ``rng``).
-Standard library only, Python 3.8+.
+What to do about it is :func:`._plan.plan`'s business. A pure function; standard library only,
+Python 3.8+.
 """
 
 from __future__ import annotations
 
+import typing as t
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import (
     CodeError,
     lookup,
     normalize_code,
-    normalize_lang,
 )
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import (
     classify,
@@ -35,7 +32,8 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier impor
     strongest,
     translate_finding,
 )
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import code_from_exit_status, scan_output
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import ScanResult, code_from_exit_status, scan_output
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang, text as _text
 
 
 # Categories that a plain retry cannot fix (a retry with a bad secret can even lock the account).
@@ -44,29 +42,6 @@ _NO_RETRY_CATEGORIES = frozenset(("credentials", "permissions", "input"))
 # Codes that only say "something failed"; a finding's more specific category and action win over them.
 _GENERIC_CODES = frozenset((None, "AZCM0001", "AZCM0002", "AZCM0012", "AZCM0026", "AZCM0041", "AZCM0042", "AZCM0043", "AZCM0062",
                             "AZCM0063", "AZCM0068", "AZCM0101"))
-
-_TEXTS = {
-    "en": {
-        "ok": "No error: the agent reported success.",
-        "unknown": "The command failed, but no AZCM code or known error was found in its output.",
-        "unknown_remediation": "Read the output and the agent log (/var/opt/azcmagent/log/azcmagent.log); see https://aka.ms/arc/azcmerror.",
-        "same_target": "The machine is already connected to the requested target: nothing to do.",
-        "budget": "The retry budget is spent (attempt {attempt} of {max_attempts}): {remediation}",
-        "blocked": "The policy does not allow {action} (policy key {key}): {remediation}",
-        "no_proxy": "No proxy_url is set in the policy to configure.",
-        "no_resource": "The agent's output does not name the resource ID of the existing machine, so nothing is deleted: {remediation}",
-    },
-    "nl": {
-        "ok": "Geen fout: de agent meldt dat het gelukt is.",
-        "unknown": "De opdracht is mislukt, maar in de uitvoer staat geen AZCM-code of bekende fout.",
-        "unknown_remediation": "Lees de uitvoer en het agentlogboek (/var/opt/azcmagent/log/azcmagent.log); zie https://aka.ms/arc/azcmerror.",
-        "same_target": "De machine is al verbonden met het gevraagde doel: er hoeft niets te gebeuren.",
-        "budget": "Het aantal pogingen is op (poging {attempt} van {max_attempts}): {remediation}",
-        "blocked": "Het beleid staat {action} niet toe (beleidssleutel {key}): {remediation}",
-        "no_proxy": "Er is geen proxy_url in het beleid opgegeven om in te stellen.",
-        "no_resource": "De uitvoer van de agent noemt de resource-ID van de bestaande machine niet, dus wordt er niets verwijderd: {remediation}",
-    },
-}
 
 # Keys of a registered result whose text is diagnosed, in the order the text is assembled.
 # ``msg`` counts only when the result holds no output: our modules' msg quotes the catalog,
@@ -78,18 +53,18 @@ _TEXT_KEYS = (("stdout", "stdout_lines"), ("stderr", "stderr_lines"), (None, "lo
 # Input
 # --------------------------------------------------------------------------------------
 
-def _lines_text(value, key):
+def _lines_text(value: t.Iterable[object], key: str) -> str:
     """Join a list of lines; every item must be a string."""
     parts = []
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise TypeError("%s item %d is %s (%r), expected a string: give a text, a list of strings or a registered result"
-                            % (key, index, type(item).__name__, item))
+            raise TypeError(f"{key} item {index} is {type(item).__name__} ({item!r}), expected a string: give a text, a list of strings "
+                            "or a registered result")
         parts.append(item)
     return "\n".join(parts)
 
 
-def _result_text(result):
+def _result_text(result: t.Mapping[str, t.Any]) -> str:
     """The text of a registered result: stdout, stderr and the agent log lines, else msg."""
     parts = []
     for text_key, lines_key in _TEXT_KEYS:
@@ -106,7 +81,7 @@ def _result_text(result):
     return "\n".join(parts)
 
 
-def _as_int(value):
+def _as_int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -116,45 +91,56 @@ def _as_int(value):
     return None
 
 
-def _read_input(data):
-    """Normalize the input: (text, rc, failed, given_code, given_findings, same_target)."""
+class _Input(t.NamedTuple):
+    """PRIVATE: what diagnose() reads from its input."""
+
+    text: str
+    rc: int | None = None
+    failed: bool | None = None
+    given_code: str | None = None
+    given_findings: list[t.Mapping[str, t.Any]] | None = None
+    same_target: bool = False
+
+
+def _read_input(data: object) -> _Input:
+    """Normalize the input: text, rc, failed, given code and findings, and whether the target was already reached."""
     if isinstance(data, str):
-        return data, None, None, None, None, False
+        return _Input(data)
     if isinstance(data, Mapping):
-        text = _result_text(data)
         rc = _as_int(data.get("rc"))
-        failed = data.get("failed")
-        failed = bool(failed) if isinstance(failed, (bool, int)) else None
-        given = data.get("azcm_code")
+        raw_failed = data.get("failed")
+        failed = bool(raw_failed) if isinstance(raw_failed, (bool, int)) else None
+        raw_code = data.get("azcm_code")
         try:
-            given = normalize_code(given) if given not in (None, "") else None
+            given = normalize_code(raw_code) if raw_code not in (None, "") else None
         except CodeError:
             given = None
-        findings = data.get("findings")
-        findings = [f for f in findings if isinstance(f, Mapping)] if isinstance(findings, (list, tuple)) else None
+        raw_findings = data.get("findings")
+        findings = [f for f in raw_findings if isinstance(f, Mapping)] if isinstance(raw_findings, (list, tuple)) else None
         unchanged = data.get("changed") is False and not failed and rc in (None, 0)
         same_target = data.get("same_target") is True or (data.get("azcm_code") == "AZCM0067" and unchanged)
-        return text, rc, failed, given, findings, same_target
+        return _Input(_result_text(data), rc, failed, given, findings, same_target)
     if isinstance(data, (list, tuple)):
-        return _lines_text(data, "list"), None, None, None, None, False
-    raise TypeError("cannot diagnose %s: expected a text, a list of strings or a registered result (a dict)" % type(data).__name__)
+        return _Input(_lines_text(data, "list"))
+    raise TypeError(f"cannot diagnose {type(data).__name__}: expected a text, a list of strings or a registered result (a dict)")
 
 
 # --------------------------------------------------------------------------------------
 # Diagnosis
 # --------------------------------------------------------------------------------------
 
-def _sentence(text):
-    text = (text or "").strip()
-    if text and text[-1] not in ".!?":
-        text += "."
-    return text
+def _sentence(sentence: str | None) -> str:
+    sentence = (sentence or "").strip()
+    if sentence and sentence[-1] not in ".!?":
+        sentence += "."
+    return sentence
 
 
-def _summary(code, title, cause, remediation, finding):
+def _summary(code: str | None, title: str | None, cause: str | None, remediation: str | None,
+             finding: t.Mapping[str, t.Any] | None) -> str:
     parts = []
     if code:
-        parts.append("%s (%s): %s" % (code, title, _sentence(cause)))
+        parts.append(f"{code} ({title}): {_sentence(cause)}")
     elif cause:
         parts.append(_sentence(cause))
     if finding and finding.get("cause") and finding.get("cause") != cause:
@@ -164,7 +150,7 @@ def _summary(code, title, cause, remediation, finding):
     return " ".join(parts)
 
 
-def _unique(values):
+def _unique(values: t.Iterable[t.Any]) -> list[t.Any]:
     seen = []
     for value in values:
         if value and value not in seen:
@@ -172,20 +158,23 @@ def _unique(values):
     return seen
 
 
-def diagnose(data, lang="en"):
+def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
     """Diagnose a text, a list of lines, or a registered module / command result (see the module docstring)."""
     lang = normalize_lang(lang)
     text, rc, failed, given_code, given_findings, same_target = _read_input(data)
 
-    scan = scan_output(text) if text else {}
-    codes = list(scan.get("codes") or [])
-    exit_codes = scan.get("exit_codes") or []
+    scan: ScanResult | None = scan_output(text) if text else None
+    codes = list(scan["codes"]) if scan else []
+    exit_codes = scan["exit_codes"] if scan else []
+    unparsed = len(scan["unparsed"]) if scan else 0
+    resource_id = scan["resource_id"] if scan else None
     primary = given_code or (exit_codes[-1]["code"] if exit_codes else None) or (codes[-1] if codes else None)
     if primary is None and rc not in (None, 0):
         primary = code_from_exit_status(rc)
     if primary and primary not in codes:
         codes.append(primary)
 
+    findings: list[t.Any]
     if text:
         findings = classify(text, lang)
     else:
@@ -198,22 +187,24 @@ def diagnose(data, lang="en"):
 
     if ok:
         entry = lookup(primary, lang) if primary else None
-        cause = _TEXTS[lang]["same_target"] if primary == "AZCM0067" else _TEXTS[lang]["ok"]
+        cause = _text("diagnosis.same_target" if primary == "AZCM0067" else "diagnosis.ok", lang)
         return {
             "ok": True, "azcm_code": primary, "azcm_codes": codes, "exit_code": entry["exit_code"] if entry else (rc if rc is not None else 0),
             "title": entry["title"] if entry else None, "cause": cause, "remediation": None, "category": "success",
             "retryable": False, "action": "none", "findings": findings, "actions": ["none"],
-            "summary": cause if primary in (None, "AZCM0000") else "%s (%s): %s" % (primary, entry["title"], cause),
-            "unparsed": len(scan.get("unparsed") or ()),
-            "resource_id": scan.get("resource_id"),
+            "summary": cause if primary in (None, "AZCM0000") or entry is None else f"{primary} ({entry['title']}): {cause}",
+            "unparsed": unparsed,
+            "resource_id": resource_id,
         }
 
+    title: str | None
+    exit_code: int | None
     if primary:
         entry = lookup(primary, lang)
         title, cause, remediation = entry["title"], entry["cause"], entry["remediation"]
         category, retryable, action, exit_code = entry["category"], entry["retryable"], entry["action"] or "report", entry["exit_code"]
     else:
-        title, cause, remediation = None, _TEXTS[lang]["unknown"], _TEXTS[lang]["unknown_remediation"]
+        title, cause, remediation = None, _text("diagnosis.unknown", lang), _text("diagnosis.unknown_remediation", lang)
         category, retryable, action, exit_code = "unknown", False, "report", rc
 
     if best is not None and (primary in _GENERIC_CODES or category == "unknown"):
@@ -247,6 +238,6 @@ def diagnose(data, lang="en"):
         "findings": findings,
         "actions": actions,
         "summary": _summary(primary, title, cause, remediation, best if primary else None),
-        "unparsed": len(scan.get("unparsed") or ()),
-        "resource_id": scan.get("resource_id"),
+        "unparsed": unparsed,
+        "resource_id": resource_id,
     }

@@ -27,8 +27,12 @@ import socket
 import ssl
 import threading
 import time
+import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import bypass_group_of, parse_url
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import FINDING_KINDS, Finding
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import KINDS as FINDING_KINDS_BY_ID
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import LANGUAGES
 
 try:
     import netaddr  # optional: a richer address classifier where the node has it
@@ -57,121 +61,39 @@ EXPECT_VALUES = ("auto", "private", "public", "any")
 
 _MAX_PROXY_ANSWER = 65536
 
-# Finding texts (en, nl): cause and remediation. Format fields: host, port, url, proxy,
-# status, reason, error, addresses, expected.
-_TEXTS = {
-    "dns_no_such_host": {
-        "category": "dns",
-        "action": "check_network",
-        "retryable": False,
-        "en": ("The name {host} cannot be resolved ({error})",
-               "Make sure the machine's DNS servers resolve {host} (or use a proxy that does), then run the check again"),
-        "nl": ("De naam {host} kan niet worden omgezet ({error})",
-               "Zorg dat de DNS-servers van de machine {host} kunnen omzetten (of gebruik een proxy die dat doet) en voer de controle opnieuw uit"),
-    },
-    "dns_not_private": {
-        "category": "dns",
-        "action": "report",
-        "retryable": False,
-        "en": ("{host} resolves to public addresses ({addresses}) although private link is used",
-               "Add the private endpoint's DNS records (private DNS zone or conditional forwarder) for {host}"),
-        "nl": ("{host} wordt omgezet naar publieke adressen ({addresses}) terwijl private link wordt gebruikt",
-               "Voeg de DNS-records van het private endpoint (private DNS-zone of voorwaardelijke doorstuurserver) voor {host} toe"),
-    },
-    "dns_not_public": {
-        "category": "dns",
-        "action": "report",
-        "retryable": False,
-        "en": ("{host} resolves to private addresses ({addresses}) but no private link scope is used",
-               "Connect with --private-link-scope, or remove the private DNS records for {host}"),
-        "nl": ("{host} wordt omgezet naar private adressen ({addresses}) maar er wordt geen private link scope gebruikt",
-               "Verbind met --private-link-scope, of verwijder de private DNS-records voor {host}"),
-    },
-    "tcp_connect_failed": {
-        "category": "network",
-        "action": "check_network",
-        "retryable": True,
-        "en": ("The machine cannot open a TCP connection to {host} port {port} ({error})",
-               "Allow outbound TCP {port} to {host} in the firewall, or set the agent's proxy.url to a proxy that can reach it"),
-        "nl": ("De machine kan geen TCP-verbinding openen naar {host} poort {port} ({error})",
-               "Sta uitgaand TCP {port} naar {host} toe in de firewall, of stel proxy.url van de agent in op een proxy die er wel bij kan"),
-    },
-    "tls_interception": {
-        "category": "tls",
-        "action": "check_network",
-        "retryable": False,
-        "en": ("The TLS certificate presented for {host} does not verify ({error}): a proxy or firewall inspects TLS",
-               "Exclude {host} from TLS inspection on the proxy or firewall; the agent does not accept a substituted certificate"),
-        "nl": ("Het TLS-certificaat voor {host} kan niet worden geverifieerd ({error}): een proxy of firewall inspecteert TLS",
-               "Sluit {host} uit van TLS-inspectie op de proxy of firewall; de agent accepteert geen vervangen certificaat"),
-    },
-    "tls_handshake_failed": {
-        "category": "tls",
-        "action": "check_network",
-        "retryable": True,
-        "en": ("The TLS handshake with {host} failed ({error})",
-               "Make sure {host} is reached without TLS downgrade or inspection and that TLS 1.2 or later is allowed"),
-        "nl": ("De TLS-handshake met {host} is mislukt ({error})",
-               "Zorg dat {host} bereikt wordt zonder TLS-inspectie of -downgrade en dat TLS 1.2 of hoger is toegestaan"),
-    },
-    "proxy_forbidden": {
-        "category": "proxy",
-        "action": "check_network",
-        "retryable": False,
-        "en": ("The proxy {proxy} refuses CONNECT to {host}:{port} ({status} {reason})",
-               "Allow {host} on the proxy, or add its group to the agent's proxy.bypass if it is reachable directly"),
-        "nl": ("De proxy {proxy} weigert CONNECT naar {host}:{port} ({status} {reason})",
-               "Sta {host} toe op de proxy, of zet de groep ervan in proxy.bypass van de agent als het direct bereikbaar is"),
-    },
-    "proxy_connect_failed": {
-        "category": "proxy",
-        "action": "check_network",
-        "retryable": True,
-        "en": ("The proxy {proxy} answered CONNECT to {host}:{port} with {status} {reason}",
-               "Check the proxy's log for {host}; it must be able to reach the endpoint on port {port}"),
-        "nl": ("De proxy {proxy} beantwoordde CONNECT naar {host}:{port} met {status} {reason}",
-               "Controleer het log van de proxy voor {host}; de proxy moet het endpoint op poort {port} kunnen bereiken"),
-    },
-    "proxyconnect_failed": {
-        "category": "proxy",
-        "action": "check_network",
-        "retryable": True,
-        "en": ("The proxy {proxy} cannot be reached ({error})",
-               "Check the agent's proxy.url (or the proxy_url option) and that the proxy is running and allowed by the firewall"),
-        "nl": ("De proxy {proxy} is niet bereikbaar ({error})",
-               "Controleer proxy.url van de agent (of de optie proxy_url) en of de proxy draait en door de firewall wordt toegelaten"),
-    },
-    "io_timeout": {
-        "category": "network",
-        "action": "check_network",
-        "retryable": True,
-        "en": ("The probe of {url} did not finish within the time limit",
-               "Look for a firewall that silently drops traffic to {host}, or raise the timeout"),
-        "nl": ("De test van {url} is niet binnen de tijdslimiet klaar",
-               "Zoek naar een firewall die verkeer naar {host} stilletjes laat vallen, of verhoog de timeout"),
-    },
-}
+#: The finding ids a probe can produce (their meaning and texts: ``_findings`` and ``_texts``).
+FINDING_IDS: tuple[str, ...] = tuple(sorted(kind.id for kind in FINDING_KINDS if kind.probe_texts))
 
-# Ids that share the texts of another entry (same id, category and action as the classifier's rules).
-_ALIASES = {
-    "connection_refused": ("tcp_connect_failed", {"category": "network", "action": "check_network", "retryable": True}),
-    "network_unreachable": ("tcp_connect_failed", {"category": "network", "action": "check_network", "retryable": True}),
-    "proxy_auth_required": ("proxy_forbidden", {"category": "proxy", "action": "check_network", "retryable": False}),
-}
+# The details a probe finding keeps of the fields its texts are filled with.
+_DETAIL_KEYS = ("host", "port", "url", "proxy", "status", "addresses", "expected")
 
-FINDING_IDS = tuple(sorted(set(_TEXTS) | set(_ALIASES)))
+
+# An endpoint as normalize_endpoint() gives it, the record of one probed endpoint, a parsed proxy URL.
+Endpoint = t.Dict[str, t.Any]
+Record = t.Dict[str, t.Any]
+# socket.getaddrinfo or a stand-in with its signature (tests).
+Resolver = t.Callable[..., t.Any]
+
+
+class Proxy(t.TypedDict):
+    """A proxy URL split by :func:`parse_proxy`; ``url`` never holds the credentials."""
+
+    url: str
+    host: str
+    port: int
+    authorization: str | None
 
 
 class ProbeError(ValueError):
     """A bad endpoint, proxy or option given to the probes."""
 
 
-def _check_lang(lang):
-    if lang not in ("en", "nl"):
-        raise ValueError("lang must be en or nl, not %r" % (lang,))
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be en or nl, not {lang!r}")
 
 
-def classify_address(address):
+def classify_address(address: str) -> str:
     """Class of one IP address: loopback, private, link_local, public, or reserved.
 
     ``private`` covers RFC 1918, RFC 6598 (shared address space) and IPv6 unique local
@@ -188,7 +110,7 @@ def classify_address(address):
             return "loopback"
         if ip.is_link_local():
             return "link_local"
-        if ip in _NETADDR_PRIVATE:
+        if _NETADDR_PRIVATE is not None and ip in _NETADDR_PRIVATE:
             return "private"
         return "public" if ip.is_global() else "reserved"
     try:
@@ -209,7 +131,7 @@ _PRIVATE_NETS = tuple(ipaddress.ip_network(cidr) for cidr in _PRIVATE_CIDRS)
 _NETADDR_PRIVATE = netaddr.IPSet(_PRIVATE_CIDRS) if netaddr is not None else None
 
 
-def addresses_class(addresses):
+def addresses_class(addresses: t.Iterable[str]) -> str | None:
     """Overall class of a list of addresses: the common class, ``mixed``, or None when empty."""
     classes = sorted(set(classify_address(a) for a in addresses))
     if not classes:
@@ -217,7 +139,7 @@ def addresses_class(addresses):
     return classes[0] if len(classes) == 1 else "mixed"
 
 
-def parse_proxy(proxy_url):
+def parse_proxy(proxy_url: object) -> Proxy | None:
     """Split an ``http://[user:password@]host[:port]`` proxy URL; None or "" gives None.
 
     Returns ``{url, host, port, authorization}``; ``url`` never holds the credentials.
@@ -230,16 +152,16 @@ def parse_proxy(proxy_url):
     host = match.group("host").strip("[]")
     port = int(match.group("port") or 80)
     if not 0 < port < 65536:
-        raise ProbeError("invalid proxy port %d" % port)
+        raise ProbeError(f"invalid proxy port {port}")
     authorization = None
     if match.group("user"):
-        raw = "%s:%s" % (match.group("user"), match.group("password") or "")
+        raw = f"{match.group('user')}:{match.group('password') or ''}"
         authorization = "Basic " + base64.b64encode(raw.encode("utf-8")).decode("ascii")
-    shown = host if ":" not in host else "[%s]" % host
-    return {"url": "http://%s:%d" % (shown, port), "host": host, "port": port, "authorization": authorization}
+    shown = host if ":" not in host else f"[{host}]"
+    return {"url": f"http://{shown}:{port}", "host": host, "port": port, "authorization": authorization}
 
 
-def normalize_endpoint(item, cloud=None):
+def normalize_endpoint(item: object, cloud: str | None = None) -> Endpoint:
     """Normalize one endpoint given as a URL string or a dict.
 
     Dict keys: ``url`` (required), ``connect_to`` (``host:port`` really dialled),
@@ -250,23 +172,23 @@ def normalize_endpoint(item, cloud=None):
     if isinstance(item, str):
         item = {"url": item}
     if not isinstance(item, dict) or not item.get("url"):
-        raise ProbeError("an endpoint must be a URL string or a dict with a url key, not %r" % (item,))
+        raise ProbeError(f"an endpoint must be a URL string or a dict with a url key, not {item!r}")
     try:
         parts = parse_url(item["url"])
     except ValueError as exc:
         raise ProbeError(str(exc)) from None
     if parts["scheme"] != "https":
-        raise ProbeError("endpoint %s: only https endpoints can be probed" % item["url"])
+        raise ProbeError(f"endpoint {item['url']}: only https endpoints can be probed")
     connect_host, connect_port = parts["host"], parts["port"]
     if item.get("connect_to"):
         match = _HOST_PORT_RE.match(str(item["connect_to"]).strip())
         if not match:
-            raise ProbeError("endpoint %s: connect_to must be host:port, not %r" % (item["url"], item["connect_to"]))
+            raise ProbeError(f"endpoint {item['url']}: connect_to must be host:port, not {item['connect_to']!r}")
         connect_host = match.group("host").strip("[]")
         connect_port = int(match.group("port") or parts["port"])
     expect = item.get("expect") or "auto"
     if expect not in EXPECT_VALUES:
-        raise ProbeError("endpoint %s: expect must be one of %s" % (item["url"], ", ".join(EXPECT_VALUES)))
+        raise ProbeError(f"endpoint {item['url']}: expect must be one of {', '.join(EXPECT_VALUES)}")
     group = item.get("bypass_group") or bypass_group_of(parts["host"], cloud)
     capable = item.get("private_link_capable")
     if capable is None:
@@ -284,7 +206,7 @@ def normalize_endpoint(item, cloud=None):
     }
 
 
-def bypassed(endpoint, bypass):
+def bypassed(endpoint: t.Mapping[str, t.Any], bypass: t.Iterable[object] | None) -> bool:
     """True when ``endpoint`` is exempt from the proxy by ``bypass``.
 
     ``bypass`` is a list of the agent's groups (AAD, ARM, Arc, ArcData, AMA; any case) and,
@@ -303,11 +225,11 @@ def bypassed(endpoint, bypass):
     return False
 
 
-def _remaining(deadline):
+def _remaining(deadline: float) -> float:
     return max(0.05, deadline - time.monotonic())
 
 
-def _error_text(exc):
+def _error_text(exc: BaseException) -> str:
     """A short, stable text for a socket-level exception."""
     if isinstance(exc, socket.timeout):
         return "timed out"
@@ -326,7 +248,7 @@ def _error_text(exc):
 _SPECIAL_NXDOMAIN_RE = re.compile(r"(?:^|\.)invalid$", re.IGNORECASE)
 
 
-def resolve(host, deadline, resolver=None):
+def resolve(host: str, deadline: float, resolver: Resolver | None = None) -> dict[str, t.Any]:
     """Resolve ``host`` before ``deadline`` (a time.monotonic() value).
 
     Returns ``{ok, name, addresses, error}``. The lookup runs in a daemon thread so that a
@@ -336,16 +258,16 @@ def resolve(host, deadline, resolver=None):
         # RFC 6761 6.4: names under .invalid never resolve; resolvers must not be asked.
         return {"ok": False, "name": host, "addresses": [], "error": "no such host"}
     resolver = resolver or socket.getaddrinfo
-    box = {}
+    box: dict[str, t.Any] = {}
 
-    def work():
+    def work() -> None:
         try:
             infos = resolver(host, 443, 0, socket.SOCK_STREAM)
             box["addresses"] = sorted(set(info[4][0] for info in infos))
         except (OSError, UnicodeError) as exc:
             box["error"] = _error_text(exc)
 
-    thread = threading.Thread(target=work, name="arcops-dns-%s" % host, daemon=True)
+    thread = threading.Thread(target=work, name=f"arcops-dns-{host}", daemon=True)
     thread.start()
     thread.join(_remaining(deadline))
     if thread.is_alive():
@@ -355,14 +277,14 @@ def resolve(host, deadline, resolver=None):
     return {"ok": bool(box["addresses"]), "name": host, "addresses": box["addresses"], "error": None if box["addresses"] else "no addresses"}
 
 
-def _expected_class(endpoint, private_link):
+def _expected_class(endpoint: Endpoint, private_link: bool) -> str | None:
     expect = endpoint["expect"]
     if expect == "auto":
         return "private" if (private_link and endpoint["private_link_capable"]) else "public"
     return None if expect == "any" else expect
 
 
-def _dns_verdict(dns, expected):
+def _dns_verdict(dns: dict[str, t.Any], expected: str | None) -> dict[str, t.Any]:
     """Fill dns.class / dns.private / dns.expected / dns.matches (None when not checked)."""
     cls = addresses_class(dns["addresses"])
     dns["class"] = cls
@@ -375,7 +297,7 @@ def _dns_verdict(dns, expected):
     return dns
 
 
-def _read_proxy_answer(sock, deadline):
+def _read_proxy_answer(sock: socket.socket, deadline: float) -> tuple[int, str]:
     data = b""
     while b"\r\n\r\n" not in data:
         sock.settimeout(_remaining(deadline))
@@ -389,11 +311,12 @@ def _read_proxy_answer(sock, deadline):
     first = head.split("\r\n", 1)[0].strip()
     match = _STATUS_LINE_RE.match(first)
     if not match:
-        raise OSError("unexpected answer from the proxy: %r" % first[:80])
+        raise OSError(f"unexpected answer from the proxy: {first[:80]!r}")
     return int(match.group("status")), (match.group("reason") or "").strip()
 
 
-def probe_endpoint(endpoint, deadline, ca_file=None, proxy=None, proxy_bypass=None, private_link=False, resolver=None):
+def probe_endpoint(endpoint: Endpoint, deadline: float, ca_file: str | None = None, proxy: Proxy | None = None,
+                   proxy_bypass: t.Iterable[object] | None = None, private_link: bool = False, resolver: Resolver | None = None) -> Record:
     """Probe one normalized endpoint (see :func:`normalize_endpoint`) before ``deadline``.
 
     ``proxy`` is the result of :func:`parse_proxy` (or None). Returns the endpoint's record:
@@ -401,7 +324,8 @@ def probe_endpoint(endpoint, deadline, ca_file=None, proxy=None, proxy_bypass=No
     ``ok``, ``elapsed``.
     """
     started = time.monotonic()
-    use_proxy = proxy is not None and not bypassed(endpoint, proxy_bypass)
+    via = proxy if proxy is not None and not bypassed(endpoint, proxy_bypass) else None
+    use_proxy = via is not None
     record = _new_record(endpoint, use_proxy, proxy)
     if use_proxy:
         # Through a proxy the proxy resolves the name (CONNECT host:port): the machine's resolver is not asked.
@@ -411,8 +335,8 @@ def probe_endpoint(endpoint, deadline, ca_file=None, proxy=None, proxy_bypass=No
     record["dns"] = _dns_verdict(dns, _expected_class(endpoint, private_link))
     sock = None
     try:
-        if use_proxy:
-            target = (proxy["host"], proxy["port"])
+        if via is not None:
+            target = (via["host"], via["port"])
         elif dns["ok"]:
             target = (dns["addresses"][0], endpoint["connect_port"])
         else:
@@ -425,11 +349,11 @@ def probe_endpoint(endpoint, deadline, ca_file=None, proxy=None, proxy_bypass=No
             if use_proxy:
                 record["proxy"].update(ok=False, error=_error_text(exc))
             return record
-        record["tcp"].update(ok=True, address="%s:%d" % target)
-        if use_proxy:
-            lines = ["CONNECT %s:%d HTTP/1.1" % (endpoint["host"], endpoint["port"]), "Host: %s:%d" % (endpoint["host"], endpoint["port"])]
-            if proxy.get("authorization"):
-                lines.append("Proxy-Authorization: " + proxy["authorization"])
+        record["tcp"].update(ok=True, address=f"{target[0]}:{target[1]}")
+        if via is not None:
+            lines = [f"CONNECT {endpoint['host']}:{endpoint['port']} HTTP/1.1", f"Host: {endpoint['host']}:{endpoint['port']}"]
+            if via["authorization"]:
+                lines.append(f"Proxy-Authorization: {via['authorization']}")
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
             try:
                 status, reason = _read_proxy_answer(sock, deadline)
@@ -464,31 +388,33 @@ def probe_endpoint(endpoint, deadline, ca_file=None, proxy=None, proxy_bypass=No
         record["elapsed"] = round(time.monotonic() - started, 3)
 
 
-def _new_record(endpoint, use_proxy, proxy):
+def _new_record(endpoint: Endpoint, use_proxy: bool, proxy: Proxy | None) -> Record:
     """The record of one endpoint before anything was probed."""
     return {
         "url": endpoint["url"],
         "host": endpoint["host"],
         "port": endpoint["port"],
-        "connect_to": "%s:%d" % (endpoint["connect_host"], endpoint["connect_port"]),
+        "connect_to": f"{endpoint['connect_host']}:{endpoint['connect_port']}",
         "bypass_group": endpoint["bypass_group"],
         "purpose": endpoint["purpose"],
         "dns": None,
         "tcp": {"ok": False, "address": None, "error": None},
         "tls": {"ok": False, "version": None, "verified": None, "error": None},
-        "proxy": {"used": use_proxy, "url": proxy["url"] if use_proxy else None, "ok": None, "status": None, "reason": None, "error": None},
+        "proxy": {"used": use_proxy, "url": proxy["url"] if use_proxy and proxy is not None else None, "ok": None, "status": None,
+                  "reason": None, "error": None},
         "ok": False,
     }
 
 
-def _timed_out_record(endpoint, proxy, proxy_bypass):
+def _timed_out_record(endpoint: Endpoint, proxy: Proxy | None, proxy_bypass: t.Iterable[object] | None) -> Record:
     record = _new_record(endpoint, proxy is not None and not bypassed(endpoint, proxy_bypass), proxy)
     record["tcp"]["error"] = "timed out"
     record.update(timed_out=True, elapsed=None)
     return record
 
 
-def probe_all(endpoints, timeout=10.0, ca_file=None, proxy_url=None, proxy_bypass=None, private_link=False, resolver=None):
+def probe_all(endpoints: t.Sequence[Endpoint], timeout: float = 10.0, ca_file: str | None = None, proxy_url: str | None = None,
+              proxy_bypass: t.Iterable[object] | None = None, private_link: bool = False, resolver: Resolver | None = None) -> list[Record]:
     """Probe normalized ``endpoints`` in parallel, all within ``timeout`` seconds.
 
     Returns the records in the order of ``endpoints``; a probe that has not finished at the
@@ -496,48 +422,43 @@ def probe_all(endpoints, timeout=10.0, ca_file=None, proxy_url=None, proxy_bypas
     """
     proxy = parse_proxy(proxy_url)
     deadline = time.monotonic() + float(timeout)
-    results = [None] * len(endpoints)
+    results: list[Record | None] = [None] * len(endpoints)
     threads = []
 
-    def work(index, endpoint):
+    def work(index: int, endpoint: Endpoint) -> None:
         try:
             results[index] = probe_endpoint(endpoint, deadline, ca_file, proxy, proxy_bypass, private_link, resolver)
         except Exception as exc:  # noqa: BLE001 - a probe must never take the others down
             record = _timed_out_record(endpoint, proxy, proxy_bypass)
             record.update(timed_out=False)
-            record["tcp"]["error"] = "probe failed: %s" % _error_text(exc)
+            record["tcp"]["error"] = f"probe failed: {_error_text(exc)}"
             results[index] = record
 
     for index, endpoint in enumerate(endpoints):
-        thread = threading.Thread(target=work, args=(index, endpoint), name="arcops-probe-%d" % index, daemon=True)
+        thread = threading.Thread(target=work, args=(index, endpoint), name=f"arcops-probe-{index}", daemon=True)
         thread.start()
         threads.append(thread)
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()) + 0.5)
-    for index, endpoint in enumerate(endpoints):
-        if results[index] is None:
-            results[index] = _timed_out_record(endpoint, proxy, proxy_bypass)
-    return results
+    return [result if result is not None else _timed_out_record(endpoint, proxy, proxy_bypass)
+            for result, endpoint in zip(results, endpoints)]
 
 
-def _finding(fid, lang, evidence, **fields):
-    text_key, meta = _ALIASES.get(fid, (fid, None))
-    spec = _TEXTS[text_key]
-    meta = meta or spec
-    cause, remediation = spec[lang]
+def _finding(fid: str, lang: str, evidence: str, **fields: t.Any) -> Finding:
+    kind = FINDING_KINDS_BY_ID[fid]
     return {
         "id": fid,
-        "category": meta["category"],
-        "cause": cause.format(**fields),
-        "remediation": remediation.format(**fields),
+        "category": kind.category,
+        "cause": kind.probe_text("cause", lang, **fields),
+        "remediation": kind.probe_text("remediation", lang, **fields),
         "evidence": evidence,
-        "action": meta["action"],
-        "retryable": meta["retryable"],
-        "details": dict((k, v) for k, v in fields.items() if k in ("host", "port", "url", "proxy", "status", "addresses", "expected")),
+        "action": kind.action,
+        "retryable": kind.retryable,
+        "details": {key: value for key, value in fields.items() if key in _DETAIL_KEYS},
     }
 
 
-def _tcp_finding_id(error):
+def _tcp_finding_id(error: str | None) -> str:
     """The classifier's id for a failed dial, by the socket error text."""
     text = (error or "").lower()
     if "refused" in text:
@@ -549,44 +470,44 @@ def _tcp_finding_id(error):
     return "tcp_connect_failed"
 
 
-def findings_for(record, lang="en"):
+def findings_for(record: t.Mapping[str, t.Any], lang: str = "en") -> list[Finding]:
     """Findings (the classifier's shape) for one probe record; [] when it is healthy."""
     _check_lang(lang)
     base = {"host": record["host"], "port": record["port"], "url": record["url"]}
     if record.get("timed_out"):
-        return [_finding("io_timeout", lang, "%s: timed out" % record["url"], **base)]
+        return [_finding("io_timeout", lang, f"{record['url']}: timed out", **base)]
     found = []
     dns = record["dns"] or {}
     proxy = record["proxy"]
     if not proxy["used"]:
         if dns and not dns.get("ok"):
-            found.append(_finding("dns_no_such_host", lang, "lookup %s: %s" % (dns.get("name"), dns.get("error")),
+            found.append(_finding("dns_no_such_host", lang, f"lookup {dns.get('name')}: {dns.get('error')}",
                                   error=dns.get("error"), **base))
             return found
     if dns.get("matches") is False:
         fid = "dns_not_private" if dns["expected"] == "private" else "dns_not_public"
-        found.append(_finding(fid, lang, "%s -> %s" % (dns["name"], ", ".join(dns["addresses"])),
+        found.append(_finding(fid, lang, f"{dns['name']} -> {', '.join(dns['addresses'])}",
                               addresses=", ".join(dns["addresses"]), expected=dns["expected"], **base))
     if proxy["used"]:
         if proxy["status"] is None and (proxy["error"] or not record["tcp"]["ok"]):
             error = proxy["error"] or record["tcp"]["error"]
-            found.append(_finding("proxyconnect_failed", lang, "proxyconnect tcp %s: %s" % (proxy["url"], error),
+            found.append(_finding("proxyconnect_failed", lang, f"proxyconnect tcp {proxy['url']}: {error}",
                                   proxy=proxy["url"], error=error, **base))
             return found
         if proxy["status"] is not None and proxy["status"] != 200:
             fid = {403: "proxy_forbidden", 407: "proxy_auth_required"}.get(proxy["status"], "proxy_connect_failed")
-            evidence = "CONNECT %s:%d via %s: %d %s" % (record["host"], record["port"], proxy["url"], proxy["status"], proxy["reason"])
+            evidence = f"CONNECT {record['host']}:{record['port']} via {proxy['url']}: {proxy['status']} {proxy['reason']}"
             found.append(_finding(fid, lang, evidence, proxy=proxy["url"], status=proxy["status"], reason=proxy["reason"], **base))
             return found
     elif not record["tcp"]["ok"]:
-        found.append(_finding(_tcp_finding_id(record["tcp"]["error"]), lang, "dial tcp %s: %s" % (record["connect_to"], record["tcp"]["error"]),
+        found.append(_finding(_tcp_finding_id(record["tcp"]["error"]), lang, f"dial tcp {record['connect_to']}: {record['tcp']['error']}",
                               error=record["tcp"]["error"], **base))
         return found
     tls = record["tls"]
     if not tls["ok"] and tls["error"]:
         if tls["verified"] is False:
-            found.append(_finding("tls_interception", lang, "x509: %s. Failed to Tls dialing %s" % (tls["error"], record["host"]),
+            found.append(_finding("tls_interception", lang, f"x509: {tls['error']}. Failed to Tls dialing {record['host']}",
                                   error=tls["error"], **base))
         else:
-            found.append(_finding("tls_handshake_failed", lang, "tls %s: %s" % (record["host"], tls["error"]), error=tls["error"], **base))
+            found.append(_finding("tls_handshake_failed", lang, f"tls {record['host']}: {tls['error']}", error=tls["error"], **base))
     return found

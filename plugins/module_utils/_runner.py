@@ -570,57 +570,9 @@ def auth_args(params):
     return argv, secrets
 
 
-# JSON keys of `show -j` (attested and camel-cased display names) -> normalized fact names.
-SHOW_KEYS = {
-    "status": ("status", "agentStatus"),
-    "resource_id": ("resourceId",),
-    "resource_name": ("resourceName",),
-    "resource_group": ("resourceGroup", "resourceGroupName"),
-    "subscription_id": ("subscriptionId",),
-    "tenant_id": ("tenantId",),
-    "location": ("location",),
-    "cloud": ("cloud",),
-    "vm_id": ("vmId",),
-    "agent_version": ("agentVersion",),
-    "last_heartbeat": ("lastHeartbeat", "agentLastHeartbeat"),
-    "error_code": ("agentErrorCode", "errorCode"),
-    "error_details": ("agentErrorDetails", "errorDetails"),
-    "error_timestamp": ("agentErrorTimestamp",),
-    "https_proxy": ("httpsProxy",),
-    "proxy_bypass": ("proxyBypass",),
-    "agent_log_file": ("agentLogfile", "agentLogFile", "agent_logfile"),
-}
-
-
-def normalize_show(data):
-    """Normalize a parsed ``show`` (JSON dict with camelCase keys, or the parsers' dict) to snake_case facts."""
-    data = data or {}
-    facts = {}
-    for name, keys in SHOW_KEYS.items():
-        value = None
-        for key in keys + (name,):
-            if data.get(key) not in (None, ""):
-                value = data[key]
-                break
-        facts[name] = value
-    services = data.get("services") or data.get("dependentServices") or []
-    if isinstance(services, dict):
-        services = [{"name": key, "status": value} for key, value in services.items()]
-    facts["services"] = [
-        {"name": s.get("serviceName") or s.get("name") or s.get("displayName"), "display_name": s.get("displayName"),
-         "status": s.get("status")}
-        for s in services if isinstance(s, dict)
-    ]
-    facts["connected"] = bool(facts["resource_id"]) and (facts["status"] or "").lower() == "connected"
-    return facts
-
-
-def _show_record(parsed):
-    """The field dict of a parsers' ``parse_show`` result (which may come with warnings)."""
-    if isinstance(parsed, tuple):
-        parsed = parsed[0]
-    if isinstance(parsed, dict) and isinstance(parsed.get("fields"), dict):
-        merged = dict(parsed["fields"])
-        merged.update({k: v for k, v in parsed.items() if k != "fields"})
-        return merged
-    return parsed if isinstance(parsed, dict) else {}
+# The show key map and its normalization live in _show (the one show key map); state() calls them here.
+# re-export for the rest of _runner.py (state()); removed when it imports from _show
+from ansible_collections.arcops.azcmagent.plugins.module_utils._show import (  # noqa: E402  # pylint: disable=wrong-import-position
+    _show_record,
+    normalize_show,
+)

@@ -33,9 +33,10 @@ _FLAG_RE = re.compile(
 )
 
 # A secret-looking assignment or JSON field: client_secret=..., "access-token": "...", password: ...
+# Any length: a short password is still a password (password=abc).
 _ASSIGN_RE = re.compile(
     r"""(?i)(?P<keep>\b(?:client[_-]?secret|service[_-]principal[_-]secret|access[_-]token|refresh[_-]token"""
-    r"""|client[_-]assertion|password)\\?"?\s*[=:]\s*\\?"?)[^\s&"\\,}]{4,}"""
+    r"""|client[_-]assertion|password)\\?"?\s*[=:]\s*\\?"?)[^\s&"\\,}]+"""
 )
 
 # The one-time code of the device login flow ('... and enter the code ABC123XYZ to authenticate').

@@ -15,6 +15,7 @@ placeholders.
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 LANGUAGES = ("en", "nl")
@@ -34,14 +35,684 @@ _CHECK: Texts = {}
 # -- Resource Manager and Entra ID (the ARM client and the Azure modules) ----------------------
 _ARM: Texts = {}
 
-# -- option validation --------------------------------------------------------------------------
-_VALIDATION: Texts = {}
+# -- option validation (_validate): {option} names the module option, {value!r} the value given ---
+_VALIDATION: Texts = {
+    "validation.missing": {
+        "en": "{option} is required",
+        "nl": "{option} is verplicht",
+    },
+    "validation.missing_with": {
+        "en": "{option} is required with {other}",
+        "nl": "{option} is verplicht samen met {other}",
+    },
+    "validation.conflict": {
+        "en": "{option} and {other} are mutually exclusive",
+        "nl": "{option} en {other} sluiten elkaar uit",
+    },
+    "validation.no_auth": {
+        "en": (
+            "no non-interactive authentication was given: set service_principal_id with service_principal_secret or "
+            "service_principal_cert, or access_token (the device code flow would wait for a person)"
+        ),
+        "nl": (
+            "er is geen niet-interactieve aanmelding opgegeven: geef service_principal_id met service_principal_secret of "
+            "service_principal_cert, of access_token (de apparaatcode-aanmelding zou op een persoon wachten)"
+        ),
+    },
+    "validation.guid": {
+        "en": "{option} must be a GUID such as 00000000-0000-0000-0000-000000000000, got {value!r}",
+        "nl": "{option} moet een GUID zijn zoals 00000000-0000-0000-0000-000000000000, gekregen: {value!r}",
+    },
+    "validation.tenant": {
+        "en": "{option} must be a GUID or a verified domain name, got {value!r}",
+        "nl": "{option} moet een GUID of een geverifieerde domeinnaam zijn, gekregen: {value!r}",
+    },
+    "validation.subscription": {
+        "en": "{option} must be a GUID or a subscription name of at most 64 characters, got {value!r}",
+        "nl": "{option} moet een GUID of een abonnementsnaam van hoogstens 64 tekens zijn, gekregen: {value!r}",
+    },
+    "validation.resource_group": {
+        "en": "{option} {value!r} is not a valid resource group name (1-90 letters, digits, '_', '-', '.', '(' or ')', not ending with '.')",
+        "nl": (
+            "{option} {value!r} is geen geldige naam voor een resourcegroep (1-90 letters, cijfers, '_', '-', '.', '(' of "
+            "')', niet eindigend op '.')"
+        ),
+    },
+    "validation.resource_name": {
+        "en": "{option} {value!r} is not a valid machine name (1-54 letters, digits, '-' or '_', starting and ending with a letter or digit)",
+        "nl": "{option} {value!r} is geen geldige machinenaam (1-54 letters, cijfers, '-' of '_', beginnend en eindigend met een letter of cijfer)",
+    },
+    "validation.resource_id": {
+        "en": "{option} must be a full Azure resource ID (/subscriptions/<guid>/resourceGroups/<group>/providers/...), got {value!r}",
+        "nl": "{option} moet een volledige Azure-resource-ID zijn (/subscriptions/<guid>/resourceGroups/<groep>/providers/...), gekregen: {value!r}",
+    },
+    "validation.cloud": {
+        "en": "{option} {value!r} is not a supported cloud; use one of {choices}",
+        "nl": "{option} {value!r} is geen ondersteunde cloud; gebruik een van {choices}",
+    },
+    "validation.region": {
+        "en": "{option} {value!r} is not a known region of {cloud}",
+        "nl": "{option} {value!r} is geen bekende regio van {cloud}",
+    },
+    "validation.tag_key": {
+        "en": "tag name {value!r} is invalid: 1-512 characters without control characters or any of < > % & \\ ? / = , '",
+        "nl": "tagnaam {value!r} is ongeldig: 1-512 tekens zonder stuurtekens of een van < > % & \\ ? / = , '",
+    },
+    "validation.tag_value": {
+        "en": "the value of tag {key!r} is invalid: at most 256 characters without control characters",
+        "nl": "de waarde van tag {key!r} is ongeldig: hoogstens 256 tekens zonder stuurtekens",
+    },
+    "validation.tags_count": {
+        "en": "at most 50 tags are allowed, got {value}",
+        "nl": "hoogstens 50 tags zijn toegestaan, gekregen: {value}",
+    },
+    "validation.file": {
+        "en": "{option} {value!r} is not a readable file",
+        "nl": "{option} {value!r} is geen leesbaar bestand",
+    },
+    "validation.empty": {
+        "en": "{option} must not be empty",
+        "nl": "{option} mag niet leeg zijn",
+    },
+}
 
-# -- network probes -----------------------------------------------------------------------------
-_PROBES: Texts = {}
+# -- network probes (_probes): finding texts by finding id; fields host, port, url, proxy, status, reason, error, addresses ---
+_PROBES: Texts = {
+    "probes.dns_no_such_host.cause": {
+        "en": "The name {host} cannot be resolved ({error})",
+        "nl": "De naam {host} kan niet worden omgezet ({error})",
+    },
+    "probes.dns_no_such_host.remediation": {
+        "en": "Make sure the machine's DNS servers resolve {host} (or use a proxy that does), then run the check again",
+        "nl": "Zorg dat de DNS-servers van de machine {host} kunnen omzetten (of gebruik een proxy die dat doet) en voer de controle opnieuw uit",
+    },
+    "probes.dns_not_private.cause": {
+        "en": "{host} resolves to public addresses ({addresses}) although private link is used",
+        "nl": "{host} wordt omgezet naar publieke adressen ({addresses}) terwijl private link wordt gebruikt",
+    },
+    "probes.dns_not_private.remediation": {
+        "en": "Add the private endpoint's DNS records (private DNS zone or conditional forwarder) for {host}",
+        "nl": "Voeg de DNS-records van het private endpoint (private DNS-zone of voorwaardelijke doorstuurserver) voor {host} toe",
+    },
+    "probes.dns_not_public.cause": {
+        "en": "{host} resolves to private addresses ({addresses}) but no private link scope is used",
+        "nl": "{host} wordt omgezet naar private adressen ({addresses}) maar er wordt geen private link scope gebruikt",
+    },
+    "probes.dns_not_public.remediation": {
+        "en": "Connect with --private-link-scope, or remove the private DNS records for {host}",
+        "nl": "Verbind met --private-link-scope, of verwijder de private DNS-records voor {host}",
+    },
+    "probes.tcp_connect_failed.cause": {
+        "en": "The machine cannot open a TCP connection to {host} port {port} ({error})",
+        "nl": "De machine kan geen TCP-verbinding openen naar {host} poort {port} ({error})",
+    },
+    "probes.tcp_connect_failed.remediation": {
+        "en": "Allow outbound TCP {port} to {host} in the firewall, or set the agent's proxy.url to a proxy that can reach it",
+        "nl": "Sta uitgaand TCP {port} naar {host} toe in de firewall, of stel proxy.url van de agent in op een proxy die er wel bij kan",
+    },
+    "probes.tls_interception.cause": {
+        "en": "The TLS certificate presented for {host} does not verify ({error}): a proxy or firewall inspects TLS",
+        "nl": "Het TLS-certificaat voor {host} kan niet worden geverifieerd ({error}): een proxy of firewall inspecteert TLS",
+    },
+    "probes.tls_interception.remediation": {
+        "en": "Exclude {host} from TLS inspection on the proxy or firewall; the agent does not accept a substituted certificate",
+        "nl": "Sluit {host} uit van TLS-inspectie op de proxy of firewall; de agent accepteert geen vervangen certificaat",
+    },
+    "probes.tls_handshake_failed.cause": {
+        "en": "The TLS handshake with {host} failed ({error})",
+        "nl": "De TLS-handshake met {host} is mislukt ({error})",
+    },
+    "probes.tls_handshake_failed.remediation": {
+        "en": "Make sure {host} is reached without TLS downgrade or inspection and that TLS 1.2 or later is allowed",
+        "nl": "Zorg dat {host} bereikt wordt zonder TLS-inspectie of -downgrade en dat TLS 1.2 of hoger is toegestaan",
+    },
+    "probes.proxy_forbidden.cause": {
+        "en": "The proxy {proxy} refuses CONNECT to {host}:{port} ({status} {reason})",
+        "nl": "De proxy {proxy} weigert CONNECT naar {host}:{port} ({status} {reason})",
+    },
+    "probes.proxy_forbidden.remediation": {
+        "en": "Allow {host} on the proxy, or add its group to the agent's proxy.bypass if it is reachable directly",
+        "nl": "Sta {host} toe op de proxy, of zet de groep ervan in proxy.bypass van de agent als het direct bereikbaar is",
+    },
+    "probes.proxy_connect_failed.cause": {
+        "en": "The proxy {proxy} answered CONNECT to {host}:{port} with {status} {reason}",
+        "nl": "De proxy {proxy} beantwoordde CONNECT naar {host}:{port} met {status} {reason}",
+    },
+    "probes.proxy_connect_failed.remediation": {
+        "en": "Check the proxy's log for {host}; it must be able to reach the endpoint on port {port}",
+        "nl": "Controleer het log van de proxy voor {host}; de proxy moet het endpoint op poort {port} kunnen bereiken",
+    },
+    "probes.proxyconnect_failed.cause": {
+        "en": "The proxy {proxy} cannot be reached ({error})",
+        "nl": "De proxy {proxy} is niet bereikbaar ({error})",
+    },
+    "probes.proxyconnect_failed.remediation": {
+        "en": "Check the agent's proxy.url (or the proxy_url option) and that the proxy is running and allowed by the firewall",
+        "nl": "Controleer proxy.url van de agent (of de optie proxy_url) en of de proxy draait en door de firewall wordt toegelaten",
+    },
+    "probes.io_timeout.cause": {
+        "en": "The probe of {url} did not finish within the time limit",
+        "nl": "De test van {url} is niet binnen de tijdslimiet klaar",
+    },
+    "probes.io_timeout.remediation": {
+        "en": "Look for a firewall that silently drops traffic to {host}, or raise the timeout",
+        "nl": "Zoek naar een firewall die verkeer naar {host} stilletjes laat vallen, of verhoog de timeout",
+    },
+}
 
-# -- classifier defaults and diagnosis sentences ----------------------------------------------
-_DIAGNOSIS: Texts = {}
+# -- diagnosis (_diagnosis, _classifier): diagnosis sentences, classifier finding texts and their defaults ---
+_DIAGNOSIS: Texts = {
+    # diagnose(): the sentences of a diagnosis without a code, or of a success
+    "diagnosis.ok": {
+        "en": "No error: the agent reported success.",
+        "nl": "Geen fout: de agent meldt dat het gelukt is.",
+    },
+    "diagnosis.unknown": {
+        "en": "The command failed, but no AZCM code or known error was found in its output.",
+        "nl": "De opdracht is mislukt, maar in de uitvoer staat geen AZCM-code of bekende fout.",
+    },
+    "diagnosis.unknown_remediation": {
+        "en": "Read the output and the agent log (/var/opt/azcmagent/log/azcmagent.log); see https://aka.ms/arc/azcmerror.",
+        "nl": "Lees de uitvoer en het agentlogboek (/var/opt/azcmagent/log/azcmagent.log); zie https://aka.ms/arc/azcmerror.",
+    },
+    "diagnosis.same_target": {
+        "en": "The machine is already connected to the requested target: nothing to do.",
+        "nl": "De machine is al verbonden met het gevraagde doel: er hoeft niets te gebeuren.",
+    },
+    # the catalog's entry for a well-formed AZCM code it does not know ({code}; {url}: the troubleshooting page)
+    "diagnosis.unknown_code.title": {
+        "en": "Unknown AZCM code",
+        "nl": "Onbekende AZCM-code",
+    },
+    "diagnosis.unknown_code.cause": {
+        "en": "The agent reported {code}, a code this catalog does not know (newer than this collection, or undocumented)",
+        "nl": "De agent meldde {code}, een code die deze catalogus niet kent (nieuwer dan deze collectie, of niet gedocumenteerd)",
+    },
+    "diagnosis.unknown_code.remediation": {
+        "en": (
+            "Look the code up in the current list at {url}, then run azcmagent connect --verbose again and read the agent log "
+            "(/var/opt/azcmagent/log/azcmagent.log) for the detailed error."
+        ),
+        "nl": (
+            "Zoek de code op in de actuele lijst op {url}, voer daarna azcmagent connect --verbose opnieuw uit en lees het "
+            "agentlogboek (/var/opt/azcmagent/log/azcmagent.log) voor de uitgebreide foutmelding."
+        ),
+    },
+    # what a classifier text says when the evidence did not name a detail (keys: the placeholder's name)
+    "diagnosis.default.host": {
+        "en": "the Azure endpoint",
+        "nl": "het Azure-eindpunt",
+    },
+    "diagnosis.default.namespace": {
+        "en": "Microsoft.HybridCompute",
+        "nl": "Microsoft.HybridCompute",
+    },
+    "diagnosis.default.action": {
+        "en": "the required action",
+        "nl": "de benodigde actie",
+    },
+    "diagnosis.default.scope": {
+        "en": "the target scope",
+        "nl": "het doelbereik",
+    },
+    "diagnosis.default.principal": {
+        "en": "The identity",
+        "nl": "De identiteit",
+    },
+    "diagnosis.default.app_id": {
+        "en": "that was given",
+        "nl": "die is opgegeven",
+    },
+    "diagnosis.default.tenant": {
+        "en": "the tenant",
+        "nl": "de tenant",
+    },
+    "diagnosis.default.retry_after": {
+        "en": "some",
+        "nl": "enkele",
+    },
+    "diagnosis.default.port": {
+        "en": "443",
+        "nl": "443",
+    },
+    "diagnosis.default.locked_scope": {
+        "en": "a parent scope",
+        "nl": "een bovenliggend bereik",
+    },
+    "diagnosis.default.operation": {
+        "en": "this",
+        "nl": "deze",
+    },
+    "diagnosis.default.resource_group": {
+        "en": "the resource group",
+        "nl": "de resourcegroep",
+    },
+    "diagnosis.default.subscription": {
+        "en": "the subscription",
+        "nl": "het abonnement",
+    },
+    "diagnosis.default.directory": {
+        "en": "of the tenant",
+        "nl": "van de tenant",
+    },
+    "diagnosis.default.status": {
+        "en": "5xx",
+        "nl": "5xx",
+    },
+    "diagnosis.default.proxy": {
+        "en": "(the one in proxy.url or HTTPS_PROXY)",
+        "nl": "(die in proxy.url of HTTPS_PROXY)",
+    },
+    # the classifier's findings, by finding id: cause and remediation, with placeholders filled from the evidence
+    "diagnosis.network_unreachable.cause": {
+        "en": "The machine cannot reach {host}: there is no network route to it (network is unreachable).",
+        "nl": "De machine kan {host} niet bereiken: er is geen netwerkroute naartoe (network is unreachable).",
+    },
+    "diagnosis.network_unreachable.remediation": {
+        "en": (
+            "Run azcmagent check (or the arcops.azcmagent.check module) to see which endpoints are blocked. Make sure the "
+            "machine has a route to {host} on TCP 443, directly or through a proxy (azcmagent config set proxy.url)."
+        ),
+        "nl": (
+            "Voer azcmagent check uit (of de module arcops.azcmagent.check) om te zien welke eindpunten geblokkeerd zijn. "
+            "Zorg dat de machine {host} op TCP 443 kan bereiken, direct of via een proxy (azcmagent config set "
+            "proxy.url)."
+        ),
+    },
+    "diagnosis.proxy_forbidden.cause": {
+        "en": "A proxy server or firewall is blocking access to {host} (the connection was answered with Forbidden).",
+        "nl": "Een proxyserver of firewall blokkeert de toegang tot {host} (de verbinding werd beantwoord met Forbidden).",
+    },
+    "diagnosis.proxy_forbidden.remediation": {
+        "en": (
+            "Allow {host} on TCP 443 in the proxy or firewall (see the Azure Arc network requirements), or set the proxy "
+            "that does allow it with azcmagent config set proxy.url. Run azcmagent check (or the arcops.azcmagent.check "
+            "module) to see which endpoints are blocked."
+        ),
+        "nl": (
+            "Sta {host} op TCP 443 toe in de proxy of firewall (zie de netwerkvereisten van Azure Arc), of stel met "
+            "azcmagent config set proxy.url een proxy in die het wel toestaat. Voer azcmagent check uit (of de module "
+            "arcops.azcmagent.check) om te zien welke eindpunten geblokkeerd zijn."
+        ),
+    },
+    "diagnosis.proxy_auth_required.cause": {
+        "en": "The proxy server asks for authentication (HTTP 407); the agent does not support proxies that require credentials.",
+        "nl": "De proxyserver vraagt om authenticatie (HTTP 407); de agent ondersteunt geen proxy's die inloggegevens vereisen.",
+    },
+    "diagnosis.proxy_auth_required.remediation": {
+        "en": (
+            "Let the machine use the proxy without authentication (for example allow it by source address) or use a proxy "
+            "or Arc gateway that does not require credentials, then set it with azcmagent config set proxy.url."
+        ),
+        "nl": (
+            "Laat de machine de proxy zonder authenticatie gebruiken (bijvoorbeeld op bronadres toestaan) of gebruik een "
+            "proxy of Arc-gateway zonder inloggegevens, en stel die in met azcmagent config set proxy.url."
+        ),
+    },
+    "diagnosis.proxyconnect_failed.cause": {
+        "en": "The agent cannot connect to its proxy server {proxy}.",
+        "nl": "De agent kan geen verbinding maken met zijn proxyserver {proxy}.",
+    },
+    "diagnosis.proxyconnect_failed.remediation": {
+        "en": (
+            "Check that the proxy in proxy.url (azcmagent config get proxy.url) or HTTPS_PROXY is right and running and "
+            "that the machine can reach it; correct it with azcmagent config set proxy.url, or clear it with azcmagent "
+            "config clear proxy.url."
+        ),
+        "nl": (
+            "Controleer of de proxy in proxy.url (azcmagent config get proxy.url) of HTTPS_PROXY klopt en draait en of de "
+            "machine hem kan bereiken; corrigeer hem met azcmagent config set proxy.url of wis hem met azcmagent config "
+            "clear proxy.url."
+        ),
+    },
+    "diagnosis.connection_refused.cause": {
+        "en": "The connection to {host} port {port} was refused: the port is closed or the service behind it is not running.",
+        "nl": "De verbinding met {host} poort {port} werd geweigerd: de poort is dicht of de dienst erachter draait niet.",
+    },
+    "diagnosis.connection_refused.remediation": {
+        "en": (
+            "Check that {host} listens on port {port} and that no firewall rejects the connection. Run azcmagent check "
+            "(or the arcops.azcmagent.check module) to see which endpoints are blocked."
+        ),
+        "nl": (
+            "Controleer of {host} luistert op poort {port} en of geen firewall de verbinding weigert. Voer azcmagent "
+            "check uit (of de module arcops.azcmagent.check) om te zien welke eindpunten geblokkeerd zijn."
+        ),
+    },
+    "diagnosis.connection_reset.cause": {
+        "en": "The connection to {host} was cut off halfway (reset by the other side): a passing network fault or an overloaded endpoint.",
+        "nl": (
+            "De verbinding met {host} werd halverwege verbroken (door de andere kant gereset): een tijdelijke "
+            "netwerkstoring of een overbelast eindpunt."
+        ),
+    },
+    "diagnosis.connection_reset.remediation": {
+        "en": (
+            "Try again in a moment. If it keeps happening, check for a proxy or firewall that cuts long connections. Run "
+            "azcmagent check (or the arcops.azcmagent.check module) to see which endpoints are blocked."
+        ),
+        "nl": (
+            "Probeer het over enkele ogenblikken opnieuw. Gebeurt het steeds, controleer dan of een proxy of firewall "
+            "lange verbindingen afbreekt. Voer azcmagent check uit (of de module arcops.azcmagent.check) om te zien welke "
+            "eindpunten geblokkeerd zijn."
+        ),
+    },
+    "diagnosis.io_timeout.cause": {
+        "en": "The connection to {host} timed out: a firewall drops the traffic silently, or the network or the endpoint is too slow.",
+        "nl": (
+            "De verbinding met {host} verliep (time-out): een firewall laat het verkeer stilletjes vallen, of het netwerk "
+            "of het eindpunt is te traag."
+        ),
+    },
+    "diagnosis.io_timeout.remediation": {
+        "en": (
+            "Run azcmagent check (or the arcops.azcmagent.check module) to see which endpoints are blocked. If the "
+            "endpoint is reachable, try again later; otherwise open TCP 443 to {host} in the firewall or proxy."
+        ),
+        "nl": (
+            "Voer azcmagent check uit (of de module arcops.azcmagent.check) om te zien welke eindpunten geblokkeerd zijn. "
+            "Is het eindpunt bereikbaar, probeer het later opnieuw; zo niet, open TCP 443 naar {host} in de firewall of "
+            "proxy."
+        ),
+    },
+    "diagnosis.dns_no_such_host.cause": {
+        "en": "The name {host} cannot be resolved: DNS answers that there is no such host.",
+        "nl": "De naam {host} kan niet worden omgezet: DNS antwoordt dat deze host niet bestaat.",
+    },
+    "diagnosis.dns_no_such_host.remediation": {
+        "en": (
+            "Check the DNS servers in /etc/resolv.conf and that they resolve {host} (with Private Link: to the private "
+            "endpoint). Run azcmagent check (or the arcops.azcmagent.check module) to see which endpoints are blocked."
+        ),
+        "nl": (
+            "Controleer de DNS-servers in /etc/resolv.conf en of ze {host} kunnen omzetten (bij Private Link: naar het "
+            "privé-eindpunt). Voer azcmagent check uit (of de module arcops.azcmagent.check) om te zien welke eindpunten "
+            "geblokkeerd zijn."
+        ),
+    },
+    "diagnosis.gpo_profile_cleanup.cause": {
+        "en": (
+            "The device login could not resolve {host}. The 2021 troubleshooting guide ties this message to the Windows "
+            "Group Policy 'Delete user profiles older than a specified number of days on system restart', which deletes "
+            "the profile of the himds service account and with it the cached certificate the agent uses to talk to the "
+            "service."
+        ),
+        "nl": (
+            "De apparaataanmelding kon {host} niet omzetten. De probleemoplossingsgids van 2021 koppelt deze melding aan "
+            "het Windows-groepsbeleid 'Delete user profiles older than a specified number of days on system restart', dat "
+            "het profiel van het himds-serviceaccount verwijdert en daarmee het certificaat dat de agent gebruikt om met "
+            "de service te praten."
+        ),
+    },
+    "diagnosis.gpo_profile_cleanup.remediation": {
+        "en": (
+            "Check whether that Group Policy applies to the machine (Windows) and whether DNS resolves {host}. Then "
+            "disconnect the machine (azcmagent disconnect) and connect it again (azcmagent connect)."
+        ),
+        "nl": (
+            "Controleer of dat groepsbeleid op de machine van toepassing is (Windows) en of DNS {host} kan omzetten. "
+            "Verbreek daarna de verbinding (azcmagent disconnect) en verbind de machine opnieuw (azcmagent connect)."
+        ),
+    },
+    "diagnosis.tls_interception.cause": {
+        "en": (
+            "The TLS certificate presented for {host} is not trusted: a proxy or firewall inspects (intercepts) TLS "
+            "traffic, or the CA store of the machine is incomplete."
+        ),
+        "nl": (
+            "Het TLS-certificaat dat voor {host} wordt aangeboden is niet vertrouwd: een proxy of firewall inspecteert "
+            "(onderschept) het TLS-verkeer, of de CA-store van de machine is onvolledig."
+        ),
+    },
+    "diagnosis.tls_interception.remediation": {
+        "en": (
+            "Exclude the Azure Arc endpoints ({host} and the others of the network requirements) from TLS inspection in "
+            "the proxy or firewall; the agent does not accept an intercepted connection. Also check the system clock and "
+            "the CA bundle. Run azcmagent check (or the arcops.azcmagent.check module) to see which endpoints are "
+            "blocked."
+        ),
+        "nl": (
+            "Sluit de Azure Arc-eindpunten ({host} en de andere uit de netwerkvereisten) uit van TLS-inspectie in de "
+            "proxy of firewall; de agent accepteert geen onderschepte verbinding. Controleer ook de systeemklok en de "
+            "CA-bundel. Voer azcmagent check uit (of de module arcops.azcmagent.check) om te zien welke eindpunten "
+            "geblokkeerd zijn."
+        ),
+    },
+    "diagnosis.private_link_scope_required.cause": {
+        "en": "DNS resolves {host} to a private endpoint, so the machine must be onboarded with a Private Link Scope, and none was given.",
+        "nl": (
+            "DNS zet {host} om naar een privé-eindpunt, dus de machine moet met een Private Link Scope worden verbonden, "
+            "en die is niet opgegeven."
+        ),
+    },
+    "diagnosis.private_link_scope_required.remediation": {
+        "en": (
+            "Pass the resource ID of the Azure Arc Private Link Scope with --private-link-scope (or fix DNS if the "
+            "machine should use the public endpoints)."
+        ),
+        "nl": (
+            "Geef de resource-ID van de Azure Arc Private Link Scope op met --private-link-scope (of corrigeer DNS als de "
+            "machine de openbare eindpunten moet gebruiken)."
+        ),
+    },
+    "diagnosis.scope_locked.cause": {
+        "en": "A resource lock on {locked_scope} prevents the {operation} operation on {scope}.",
+        "nl": "Een resourcevergrendeling (lock) op {locked_scope} verhindert de bewerking {operation} op {scope}.",
+    },
+    "diagnosis.scope_locked.remediation": {
+        "en": (
+            "Remove the lock (or ask its owner to) on {locked_scope} in the Azure portal or with az lock delete, then try "
+            "again. Do not force a local disconnect: the resource would stay behind in Azure."
+        ),
+        "nl": (
+            "Verwijder de vergrendeling op {locked_scope} (of vraag de eigenaar dat te doen) in de Azure-portal of met az "
+            "lock delete, en probeer het opnieuw. Forceer geen lokale ontkoppeling: de resource blijft dan in Azure "
+            "achter."
+        ),
+    },
+    "diagnosis.missing_subscription_registration.cause": {
+        "en": "The subscription is not registered for the resource provider {namespace}.",
+        "nl": "Het abonnement is niet geregistreerd voor de resourceprovider {namespace}.",
+    },
+    "diagnosis.missing_subscription_registration.remediation": {
+        "en": (
+            "Register the resource providers Microsoft.HybridCompute, Microsoft.GuestConfiguration and "
+            "Microsoft.HybridConnectivity (az provider register --namespace {namespace}, or the "
+            "arcops.azcmagent.resource_provider module), then try again."
+        ),
+        "nl": (
+            "Registreer de resourceproviders Microsoft.HybridCompute, Microsoft.GuestConfiguration en "
+            "Microsoft.HybridConnectivity (az provider register --namespace {namespace}, of de module "
+            "arcops.azcmagent.resource_provider) en probeer het opnieuw."
+        ),
+    },
+    "diagnosis.authorization_failed.cause": {
+        "en": "{principal} does not have permission for {action} on {scope}.",
+        "nl": "{principal} heeft geen toestemming voor {action} op {scope}.",
+    },
+    "diagnosis.authorization_failed.remediation": {
+        "en": (
+            "Give that identity the role Azure Connected Machine Onboarding (or Contributor) on the resource group or "
+            "subscription; registering resource providers also needs Microsoft.*/register/action on the subscription. A "
+            "new role assignment can take a few minutes to apply."
+        ),
+        "nl": (
+            "Geef die identiteit de rol Azure Connected Machine Onboarding (of Inzender/Contributor) op de resourcegroep "
+            "of het abonnement; voor het registreren van resourceproviders is ook Microsoft.*/register/action op het "
+            "abonnement nodig. Een nieuwe roltoewijzing kan enkele minuten nodig hebben voordat die werkt."
+        ),
+    },
+    "diagnosis.invalid_client_secret.cause": {
+        "en": "The service principal secret is wrong: Entra ID rejected it (AADSTS7000215).",
+        "nl": "Het geheim van de service-principal is onjuist: Entra ID heeft het geweigerd (AADSTS7000215).",
+    },
+    "diagnosis.invalid_client_secret.remediation": {
+        "en": (
+            "Check the service principal secret: give the value of a current secret of the application, not the secret's "
+            "ID. Do not retry with the same secret: repeated failures can lock the account."
+        ),
+        "nl": (
+            "Controleer het geheim van de service-principal: geef de waarde van een geldig geheim van de applicatie op, "
+            "niet de ID van het geheim. Probeer het niet opnieuw met hetzelfde geheim: herhaalde mislukkingen kunnen het "
+            "account blokkeren."
+        ),
+    },
+    "diagnosis.expired_client_secret.cause": {
+        "en": "The client secret of the service principal has expired (AADSTS7000222).",
+        "nl": "Het clientgeheim van de service-principal is verlopen (AADSTS7000222).",
+    },
+    "diagnosis.expired_client_secret.remediation": {
+        "en": (
+            "Create a new client secret for the application in Entra ID (https://aka.ms/NewClientSecret) or use a "
+            "certificate, and update the secret in the inventory or vault."
+        ),
+        "nl": (
+            "Maak in Entra ID een nieuw clientgeheim voor de applicatie (https://aka.ms/NewClientSecret) of gebruik een "
+            "certificaat, en werk het geheim bij in de inventory of de kluis."
+        ),
+    },
+    "diagnosis.application_not_found.cause": {
+        "en": (
+            "The application (service principal) {app_id} does not exist in the directory {directory}: the application ID "
+            "or the tenant ID is wrong."
+        ),
+        "nl": "De applicatie (service-principal) {app_id} bestaat niet in de directory {directory}: de applicatie-ID of de tenant-ID klopt niet.",
+    },
+    "diagnosis.application_not_found.remediation": {
+        "en": (
+            "Check the service principal (application) ID and the tenant ID; the application must be registered (or "
+            "consented) in the tenant of the subscription."
+        ),
+        "nl": (
+            "Controleer de ID van de service-principal (applicatie) en de tenant-ID; de applicatie moet geregistreerd (of "
+            "toegestaan) zijn in de tenant van het abonnement."
+        ),
+    },
+    "diagnosis.tenant_not_found.cause": {
+        "en": "The tenant {tenant} does not exist in this cloud (AADSTS90002).",
+        "nl": "De tenant {tenant} bestaat niet in deze cloud (AADSTS90002).",
+    },
+    "diagnosis.tenant_not_found.remediation": {
+        "en": (
+            "Check the tenant ID and the cloud (AzureCloud, AzureUSGovernment, AzureChinaCloud): the tenant must exist in "
+            "the cloud the agent signs in to."
+        ),
+        "nl": (
+            "Controleer de tenant-ID en de cloud (AzureCloud, AzureUSGovernment, AzureChinaCloud): de tenant moet bestaan "
+            "in de cloud waarbij de agent zich aanmeldt."
+        ),
+    },
+    "diagnosis.certificate_not_registered.cause": {
+        "en": "The certificate that signs the client assertion is not registered on the service principal (AADSTS700027).",
+        "nl": "Het certificaat waarmee de client assertion is ondertekend, is niet geregistreerd bij de service-principal (AADSTS700027).",
+    },
+    "diagnosis.certificate_not_registered.remediation": {
+        "en": (
+            "Upload the public certificate to the application's certificates in Entra ID, or use the certificate (PEM "
+            "with private key) that is registered there."
+        ),
+        "nl": (
+            "Upload het openbare certificaat bij de certificaten van de applicatie in Entra ID, of gebruik het "
+            "certificaat (PEM met privésleutel) dat daar geregistreerd is."
+        ),
+    },
+    "diagnosis.access_token_invalid.cause": {
+        "en": "Azure Resource Manager rejected the access token: it is invalid, expired or for another audience.",
+        "nl": "Azure Resource Manager heeft het toegangstoken geweigerd: het is ongeldig, verlopen of voor een ander publiek (audience) bedoeld.",
+    },
+    "diagnosis.access_token_invalid.remediation": {
+        "en": "Get a new access token for https://management.azure.com/ (tokens last about an hour) and try again, or use a service principal.",
+        "nl": (
+            "Vraag een nieuw toegangstoken aan voor https://management.azure.com/ (tokens zijn ongeveer een uur geldig) "
+            "en probeer het opnieuw, of gebruik een service-principal."
+        ),
+    },
+    "diagnosis.throttled.cause": {
+        "en": "Azure throttled the requests (HTTP 429): too many calls in a short time for this subscription or resource.",
+        "nl": "Azure heeft de aanvragen afgeremd (HTTP 429): te veel aanroepen in korte tijd voor dit abonnement of deze resource.",
+    },
+    "diagnosis.throttled.remediation": {
+        "en": (
+            "Wait at least {retry_after} seconds and try again; onboard fewer machines at a time (a lower Ansible forks "
+            "or serial) if it keeps happening."
+        ),
+        "nl": (
+            "Wacht minstens {retry_after} seconden en probeer het opnieuw; verbind minder machines tegelijk (lagere forks "
+            "of serial in Ansible) als het blijft gebeuren."
+        ),
+    },
+    "diagnosis.arm_server_error.cause": {
+        "en": "Azure answered with a server error (HTTP {status}): the service had a temporary problem.",
+        "nl": "Azure antwoordde met een serverfout (HTTP {status}): de service had een tijdelijk probleem.",
+    },
+    "diagnosis.arm_server_error.remediation": {
+        "en": "Try again after a short wait; if it keeps failing, check the Azure status page and open a support case with the correlation ID.",
+        "nl": (
+            "Probeer het na korte tijd opnieuw; blijft het mislukken, kijk dan op de Azure-statuspagina en open een "
+            "supportaanvraag met de correlatie-ID."
+        ),
+    },
+    "diagnosis.fqdn_unknown.cause": {
+        "en": "The agent could not find the machine's fully qualified domain name while collecting OS information.",
+        "nl": "De agent kon de volledige domeinnaam (FQDN) van de machine niet vinden bij het verzamelen van de OS-gegevens.",
+    },
+    "diagnosis.fqdn_unknown.remediation": {
+        "en": "Make the host name resolvable (hostname -f must answer: add it to /etc/hosts or DNS), then connect again.",
+        "nl": "Zorg dat de hostnaam kan worden omgezet (hostname -f moet antwoorden: zet hem in /etc/hosts of DNS) en verbind opnieuw.",
+    },
+    "diagnosis.clock_skew.cause": {
+        "en": "The system clock is wrong: tokens are rejected as not yet or no longer valid (clock skew).",
+        "nl": "De systeemklok staat verkeerd: tokens worden geweigerd als nog niet of niet meer geldig (klokverschil).",
+    },
+    "diagnosis.clock_skew.remediation": {
+        "en": "Synchronise the clock with NTP (chrony or systemd-timesyncd), check the time zone, then try again.",
+        "nl": "Synchroniseer de klok met NTP (chrony of systemd-timesyncd), controleer de tijdzone en probeer het opnieuw.",
+    },
+    "diagnosis.not_root.cause": {
+        "en": "The agent was run without root privileges; connect, disconnect and config need root.",
+        "nl": "De agent is zonder rootrechten uitgevoerd; connect, disconnect en config hebben rootrechten nodig.",
+    },
+    "diagnosis.not_root.remediation": {
+        "en": "Run the command as root: with Ansible, set become: true (sudo) on the task or play.",
+        "nl": "Voer de opdracht uit als root: zet in Ansible become: true (sudo) op de taak of het play.",
+    },
+    "diagnosis.device_code_login.cause": {
+        "en": (
+            "The agent fell back to an interactive device-code sign-in, which nobody completes in an unattended run: no "
+            "service principal or access token was given."
+        ),
+        "nl": (
+            "De agent viel terug op een interactieve aanmelding met apparaatcode, die niemand voltooit in een onbewaakte "
+            "run: er is geen service-principal of toegangstoken opgegeven."
+        ),
+    },
+    "diagnosis.device_code_login.remediation": {
+        "en": (
+            "Give a service principal (azcmagent_service_principal_id and azcmagent_service_principal_secret) or an "
+            "access token (azcmagent_access_token) together with azcmagent_tenant_id."
+        ),
+        "nl": (
+            "Geef een service-principal op (azcmagent_service_principal_id en azcmagent_service_principal_secret) of een "
+            "toegangstoken (azcmagent_access_token), samen met azcmagent_tenant_id."
+        ),
+    },
+    "diagnosis.resource_group_not_found.cause": {
+        "en": "The resource group {resource_group} does not exist (or the identity cannot see it).",
+        "nl": "De resourcegroep {resource_group} bestaat niet (of de identiteit kan hem niet zien).",
+    },
+    "diagnosis.resource_group_not_found.remediation": {
+        "en": "Create the resource group or correct its name (azcmagent_resource_group), and check that the identity has access to it.",
+        "nl": "Maak de resourcegroep aan of corrigeer de naam (azcmagent_resource_group), en controleer of de identiteit er toegang toe heeft.",
+    },
+    "diagnosis.subscription_not_found.cause": {
+        "en": "The subscription {subscription} does not exist in this tenant (or the identity cannot see it).",
+        "nl": "Het abonnement {subscription} bestaat niet in deze tenant (of de identiteit kan het niet zien).",
+    },
+    "diagnosis.subscription_not_found.remediation": {
+        "en": "Check the subscription ID (azcmagent_subscription_id), the tenant and the cloud.",
+        "nl": "Controleer de abonnements-ID (azcmagent_subscription_id), de tenant en de cloud.",
+    },
+}
 
 # -- remediation plans ----------------------------------------------------------------------------
 _PLAN: Texts = {
@@ -129,14 +800,17 @@ for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _
     TEXTS.update(_area)
 
 
+# A language tag: a two-letter primary language, then optional "-" or "_" subtags ("nl", "nl-NL", "nl_BE", "EN").
+_LANG_RE = re.compile(r"^(?P<primary>[A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
 def normalize_lang(lang: object) -> str:
     """``en`` or ``nl`` from a language tag such as ``EN``, ``nl-NL`` or ``nl_BE``.
 
     Raises ``ValueError`` naming the accepted values for anything else."""
-    if isinstance(lang, str):
-        base = lang.strip().replace("_", "-").split("-")[0].lower()
-        if base in LANGUAGES:
-            return base
+    match = _LANG_RE.match(lang.strip()) if isinstance(lang, str) else None
+    if match is not None and match.group("primary").lower() in LANGUAGES:
+        return match.group("primary").lower()
     raise ValueError(f"unsupported language {lang!r}: expected one of {', '.join(LANGUAGES)} (a region such as 'nl-NL' is allowed)")
 
 

@@ -15,6 +15,13 @@ ValidationError) out.
 from __future__ import annotations
 
 import re
+import typing as t
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import AGENT_CLOUD_NAMES, agent_cloud, regions_of
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import LANGUAGES, text
+
+# re-export for plugins/modules/connect.py; removed when it imports from _clouds
+from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import normalize_location as normalize_location  # noqa: F401  # pylint: disable=useless-import-alias
 
 # A GUID in its canonical 8-4-4-4-12 hexadecimal form, nothing before or after. Every pattern here ends in \Z,
 # not $, which would accept a trailing newline (a value that ends up in the agent's argv).
@@ -46,180 +53,99 @@ CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 # A character that makes the agent's tag parser need the value in single quotes.
 TAG_NEEDS_QUOTES_RE = re.compile(r"[\s=]")
 
-CLOUDS = ("AzureCloud", "AzureUSGovernment", "AzureChinaCloud", "Azure.Local")
-
-PUBLIC_REGIONS = frozenset("""
-australiacentral australiacentral2 australiaeast australiasoutheast austriaeast belgiumcentral brazilsouth
-brazilsoutheast canadacentral canadaeast centralindia centralus centraluseuap chilecentral denmarkeast eastasia
-eastus eastus2 eastus2euap francecentral francesouth germanynorth germanywestcentral indonesiacentral
-israelcentral italynorth japaneast japanwest jioindiacentral jioindiawest koreacentral koreasouth malaysiawest
-mexicocentral newzealandnorth northcentralus northeurope norwayeast norwaywest polandcentral qatarcentral
-southafricanorth southafricawest southcentralus southeastasia southindia spaincentral swedencentral swedensouth
-switzerlandnorth switzerlandwest taiwannorth uaecentral uaenorth uksouth ukwest westcentralus westeurope westindia
-westus westus2 westus3
-""".split())
-GOVERNMENT_REGIONS = frozenset("usgovarizona usgoviowa usgovtexas usgovvirginia usdodcentral usdodeast".split())
-CHINA_REGIONS = frozenset("chinaeast chinaeast2 chinaeast3 chinanorth chinanorth2 chinanorth3".split())
-REGIONS_BY_CLOUD = {
-    "AzureCloud": PUBLIC_REGIONS,
-    "AzureUSGovernment": GOVERNMENT_REGIONS,
-    "AzureChinaCloud": CHINA_REGIONS,
-    "Azure.Local": PUBLIC_REGIONS | GOVERNMENT_REGIONS | CHINA_REGIONS,
-}
-
-_MESSAGES = {
-    "en": {
-        "missing": "{option} is required",
-        "missing_with": "{option} is required with {other}",
-        "conflict": "{option} and {other} are mutually exclusive",
-        "no_auth": "no non-interactive authentication was given: set service_principal_id with service_principal_secret "
-                   "or service_principal_cert, or access_token (the device code flow would wait for a person)",
-        "guid": "{option} must be a GUID such as 00000000-0000-0000-0000-000000000000, got {value!r}",
-        "tenant": "{option} must be a GUID or a verified domain name, got {value!r}",
-        "subscription": "{option} must be a GUID or a subscription name of at most 64 characters, got {value!r}",
-        "resource_group": "{option} {value!r} is not a valid resource group name (1-90 letters, digits, '_', '-', '.', '(' or ')',"
-                          " not ending with '.')",
-        "resource_name": "{option} {value!r} is not a valid machine name (1-54 letters, digits, '-' or '_',"
-                         " starting and ending with a letter or digit)",
-        "resource_id": "{option} must be a full Azure resource ID (/subscriptions/<guid>/resourceGroups/<group>/providers/...), got {value!r}",
-        "cloud": "{option} {value!r} is not a supported cloud; use one of {choices}",
-        "region": "{option} {value!r} is not a known region of {cloud}",
-        "tag_key": "tag name {value!r} is invalid: 1-512 characters without control characters or any of < > % & \\ ? / = , '",
-        "tag_value": "the value of tag {key!r} is invalid: at most 256 characters without control characters",
-        "tags_count": "at most 50 tags are allowed, got {value}",
-        "file": "{option} {value!r} is not a readable file",
-        "empty": "{option} must not be empty",
-    },
-    "nl": {
-        "missing": "{option} is verplicht",
-        "missing_with": "{option} is verplicht samen met {other}",
-        "conflict": "{option} en {other} sluiten elkaar uit",
-        "no_auth": "er is geen niet-interactieve aanmelding opgegeven: geef service_principal_id met service_principal_secret "
-                   "of service_principal_cert, of access_token (de apparaatcode-aanmelding zou op een persoon wachten)",
-        "guid": "{option} moet een GUID zijn zoals 00000000-0000-0000-0000-000000000000, gekregen: {value!r}",
-        "tenant": "{option} moet een GUID of een geverifieerde domeinnaam zijn, gekregen: {value!r}",
-        "subscription": "{option} moet een GUID of een abonnementsnaam van hoogstens 64 tekens zijn, gekregen: {value!r}",
-        "resource_group": "{option} {value!r} is geen geldige naam voor een resourcegroep (1-90 letters, cijfers, '_', '-', '.',"
-                          " '(' of ')', niet eindigend op '.')",
-        "resource_name": "{option} {value!r} is geen geldige machinenaam (1-54 letters, cijfers, '-' of '_',"
-                         " beginnend en eindigend met een letter of cijfer)",
-        "resource_id": "{option} moet een volledige Azure-resource-ID zijn (/subscriptions/<guid>/resourceGroups/<groep>/providers/...),"
-                       " gekregen: {value!r}",
-        "cloud": "{option} {value!r} is geen ondersteunde cloud; gebruik een van {choices}",
-        "region": "{option} {value!r} is geen bekende regio van {cloud}",
-        "tag_key": "tagnaam {value!r} is ongeldig: 1-512 tekens zonder stuurtekens of een van < > % & \\ ? / = , '",
-        "tag_value": "de waarde van tag {key!r} is ongeldig: hoogstens 256 tekens zonder stuurtekens",
-        "tags_count": "hoogstens 50 tags zijn toegestaan, gekregen: {value}",
-        "file": "{option} {value!r} is geen leesbaar bestand",
-        "empty": "{option} mag niet leeg zijn",
-    },
-}
-
 
 class ValidationError(ValueError):
     """An option value the agent would refuse: carries the AZCM code, the option and a readable detail."""
 
-    def __init__(self, code, option, detail):
-        super(ValidationError, self).__init__(detail)
+    def __init__(self, code: str, option: str, detail: str) -> None:
+        super().__init__(detail)
         self.code = code
         self.option = option
         self.detail = detail
 
 
-def _text(lang, message_key, **kwargs):
-    table = _MESSAGES.get(lang, _MESSAGES["en"])
-    return table[message_key].format(**kwargs)
+def _fail(code: str, lang: str, option: str, message_key: str, **fields: object) -> t.NoReturn:
+    fields.setdefault("option", option)
+    raise ValidationError(code, option, text(f"validation.{message_key}", lang if lang in LANGUAGES else "en", **fields))
 
 
-def _fail(code, lang, option, message_key, **kwargs):
-    kwargs.setdefault("option", option)
-    raise ValidationError(code, option, _text(lang, message_key, **kwargs))
-
-
-def is_guid(value):
+def is_guid(value: object) -> bool:
     """True when value is a string GUID in 8-4-4-4-12 form."""
     return isinstance(value, str) and bool(GUID_RE.match(value))
 
 
-def normalize_location(value):
-    """The agent strips spaces from --location (1.50+) and ARM compares case-insensitively: 'West Europe' -> 'westeurope'."""
-    return re.sub(r"\s+", "", value or "").lower()
+def validate_cloud(value: object, lang: str = "en", option: str = "cloud") -> str:
+    """The agent's spelling of a ``--cloud`` value (case-insensitive match; none means AzureCloud), or AZCM0023."""
+    try:
+        return agent_cloud(value)
+    except ValueError:
+        _fail("AZCM0023", lang, option, "cloud", value=value, choices=", ".join(AGENT_CLOUD_NAMES))
 
 
-def normalize_cloud(value, lang="en", option="cloud"):
-    """Return the canonical spelling of a cloud name (case-insensitive match), or raise AZCM0023."""
-    if value is None or value == "":
-        return "AzureCloud"
-    for cloud in CLOUDS:
-        if cloud.lower() == str(value).strip().lower():
-            return cloud
-    _fail("AZCM0023", lang, option, "cloud", value=value, choices=", ".join(CLOUDS))
-    return None  # pragma: no cover - _fail always raises
-
-
-def validate_guid(value, option, lang="en"):
-    if not is_guid(value):
+def validate_guid(value: object, option: str, lang: str = "en") -> str:
+    """A GUID in lower case, or AZCM0023."""
+    if not isinstance(value, str) or not is_guid(value):
         _fail("AZCM0023", lang, option, "guid", value=value)
     return value.lower()
 
 
-def validate_tenant(value, option="tenant_id", lang="en"):
-    if is_guid(value):
-        return value.lower()
-    if isinstance(value, str) and TENANT_DOMAIN_RE.match(value):
+def validate_tenant(value: object, option: str = "tenant_id", lang: str = "en") -> str:
+    """A tenant GUID or verified domain, in lower case, or AZCM0023."""
+    if isinstance(value, str) and (is_guid(value) or TENANT_DOMAIN_RE.match(value)):
         return value.lower()
     _fail("AZCM0023", lang, option, "tenant", value=value)
-    return None  # pragma: no cover
 
 
-def validate_subscription(value, option="subscription_id", lang="en"):
+def validate_subscription(value: object, option: str = "subscription_id", lang: str = "en") -> str:
     """A subscription may be given by GUID or by name (the agent looks the name up: AZCM0068 when that fails)."""
-    if is_guid(value):
+    if isinstance(value, str) and is_guid(value):
         return value.lower()
     if isinstance(value, str) and value.strip() and len(value) <= 64 and not CONTROL_RE.search(value):
         return value.strip()
     _fail("AZCM0023", lang, option, "subscription", value=value)
-    return None  # pragma: no cover
 
 
-def validate_resource_group(value, option="resource_group", lang="en"):
+def validate_resource_group(value: object, option: str = "resource_group", lang: str = "en") -> str:
+    """A resource group name as Azure accepts it, or AZCM0023."""
     if not isinstance(value, str) or not RESOURCE_GROUP_RE.match(value):
         _fail("AZCM0023", lang, option, "resource_group", value=value)
     return value
 
 
-def validate_resource_name(value, option="resource_name", lang="en"):
+def validate_resource_name(value: object, option: str = "resource_name", lang: str = "en") -> str:
+    """A machine name as the agent accepts it, or AZCM0023."""
     if not isinstance(value, str) or not RESOURCE_NAME_RE.match(value):
         _fail("AZCM0023", lang, option, "resource_name", value=value)
     return value
 
 
-def validate_resource_id(value, option, lang="en"):
+def validate_resource_id(value: object, option: str, lang: str = "en") -> str:
+    """A full Azure resource ID, or AZCM0023."""
     if not isinstance(value, str) or not RESOURCE_ID_RE.match(value):
         _fail("AZCM0023", lang, option, "resource_id", value=value)
     return value
 
 
-def validate_location(value, cloud="AzureCloud", option="location", lang="en"):
+def validate_location(value: str | None, cloud: str = "AzureCloud", option: str = "location", lang: str = "en") -> str:
     """Normalize a region and check that the cloud knows it (AZCM0020 otherwise)."""
     location = normalize_location(value)
     if not location:
         _fail("AZCM0016", lang, option, "missing")
-    if location not in REGIONS_BY_CLOUD.get(cloud, PUBLIC_REGIONS):
+    if location not in regions_of(cloud):
         _fail("AZCM0020", lang, option, "region", value=value, cloud=cloud)
     return location
 
 
-def validate_tags(tags, option="tags", lang="en"):
+def validate_tags(tags: t.Mapping[object, object] | None, option: str = "tags", lang: str = "en") -> dict[str, str]:
     """Check tag names and values against Azure's rules; returns a dict of str -> str."""
     if not tags:
         return {}
     if len(tags) > 50:
         _fail("AZCM0023", lang, option, "tags_count", value=len(tags))
     result = {}
-    for key, value in tags.items():
-        key = str(key)
-        value = "" if value is None else str(value)
+    for raw_key, raw_value in tags.items():
+        key = str(raw_key)
+        value = "" if raw_value is None else str(raw_value)
         if not key or len(key) > 512 or TAG_KEY_FORBIDDEN_RE.search(key) or CONTROL_RE.search(key) or key != key.strip():
             _fail("AZCM0023", lang, option, "tag_key", value=key)
         if len(value) > 256 or CONTROL_RE.search(value):
@@ -228,22 +154,22 @@ def validate_tags(tags, option="tags", lang="en"):
     return result
 
 
-def _escape_tag_value(value):
+def _escape_tag_value(value: str) -> str:
     """Escape a tag value the way the agent (1.50+) reads it: backslash, comma and quote are backslash-escaped."""
     escaped = value.replace("\\", "\\\\").replace(",", "\\,").replace("'", "\\'")
     if TAG_NEEDS_QUOTES_RE.search(value):
-        escaped = "'%s'" % escaped
+        escaped = f"'{escaped}'"
     return escaped
 
 
-def render_tags(tags):
+def render_tags(tags: t.Mapping[str, str]) -> str:
     """Render a tag dict as the agent's --tags string: k=v,k2='v w', commas in values escaped as \\,.
 
     Keys keep the order of the dict (Ansible keeps the user's order)."""
-    return ",".join("%s=%s" % (key, _escape_tag_value(value)) for key, value in tags.items())
+    return ",".join(f"{key}={_escape_tag_value(value)}" for key, value in tags.items())
 
 
-def validate_auth(params, lang="en", required=True):
+def validate_auth(params: t.Mapping[str, t.Any], lang: str = "en", required: bool = True) -> str | None:
     """Check the authentication options: exactly one non-interactive method, complete.
 
     Returns ``"service_principal_secret"``, ``"service_principal_cert"``, ``"access_token"`` or ``None``
@@ -273,7 +199,7 @@ def validate_auth(params, lang="en", required=True):
         try:
             with open(cert, "rb"):
                 pass
-        except (IOError, OSError):
+        except OSError:
             _fail("AZCM0023", lang, "service_principal_cert", "file", value=cert)
         return "service_principal_cert"
     if secret:
@@ -285,7 +211,7 @@ def validate_auth(params, lang="en", required=True):
     return None
 
 
-def validate_connect(params, lang="en", auth=True):
+def validate_connect(params: t.Mapping[str, t.Any], lang: str = "en", auth: bool = True) -> dict[str, t.Any]:
     """Validate and normalize the connect module's target and authentication options.
 
     Returns a dict with ``subscription_id``, ``resource_group``, ``location``, ``tenant_id``, ``cloud``,
@@ -295,8 +221,8 @@ def validate_connect(params, lang="en", auth=True):
     for option in ("subscription_id", "resource_group", "location"):
         if not params.get(option):
             _fail("AZCM0016", lang, option, "missing")
-    cloud = normalize_cloud(params.get("cloud"), lang)
-    result = {
+    cloud = validate_cloud(params.get("cloud"), lang)
+    result: dict[str, t.Any] = {
         "subscription_id": validate_subscription(params["subscription_id"], lang=lang),
         "resource_group": validate_resource_group(params["resource_group"], lang=lang),
         "cloud": cloud,
@@ -313,7 +239,7 @@ def validate_connect(params, lang="en", auth=True):
     return result
 
 
-def validate_disconnect(params, lang="en"):
+def validate_disconnect(params: t.Mapping[str, t.Any], lang: str = "en") -> dict[str, str | None]:
     """Validate the disconnect module's options: authentication is needed unless force_local_only."""
     if params.get("tenant_id"):
         validate_tenant(params["tenant_id"], lang=lang)

@@ -14,16 +14,19 @@ message names the filter, what it expected and what it was given.
 
 from __future__ import annotations
 
+import typing as t
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import normalize_lang
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang
 
 MAX_SHOWN = 80
 
+T = t.TypeVar("T")
 
-def describe(value):
+
+def describe(value: object) -> str:
     """A short description of a value for an error message: its type and a cut-off repr."""
     if isinstance(value, Mapping):
         kind = "dict"
@@ -36,40 +39,39 @@ def describe(value):
     shown = repr(value)
     if len(shown) > MAX_SHOWN:
         shown = shown[:MAX_SHOWN] + "..."
-    return "%s %s" % (kind, shown)
+    return f"{kind} {shown}"
 
 
-def fail(filter_name, message):
+def fail(filter_name: str, message: str) -> t.NoReturn:
     """Raise the AnsibleFilterError of filter_name."""
-    raise AnsibleFilterError("%s: %s" % (filter_name, message))
+    raise AnsibleFilterError(f"{filter_name}: {message}")
 
 
-def check_lang(filter_name, lang):
+def check_lang(filter_name: str, lang: object) -> str:
     """Return 'en' or 'nl'; AnsibleFilterError for anything else."""
     try:
         return normalize_lang(lang)
     except ValueError:
-        fail(filter_name, "option lang expects 'en' or 'nl', got %s" % describe(lang))
+        fail(filter_name, f"option lang expects 'en' or 'nl', got {describe(lang)}")
 
 
-def check_text_input(filter_name, data, what="a text, a list of strings or a registered result (dict)"):
+def check_text_input(filter_name: str, data: object, what: str = "a text, a list of strings or a registered result (dict)") -> object:
     """Accept str, Mapping or a list/tuple of str; AnsibleFilterError for anything else."""
     if isinstance(data, (str, Mapping)):
         return data
     if isinstance(data, (list, tuple)):
         for index, item in enumerate(data):
             if not isinstance(item, str):
-                fail(filter_name, "expected %s, got a list whose item %d is %s" % (what, index, describe(item)))
+                fail(filter_name, f"expected {what}, got a list whose item {index} is {describe(item)}")
         return data
-    fail(filter_name, "expected %s, got %s" % (what, describe(data)))
-    return None
+    fail(filter_name, f"expected {what}, got {describe(data)}")
 
 
-def call(filter_name, function, *args, **kwargs):
+def call(filter_name: str, function: t.Callable[..., T], *args: t.Any, **kwargs: t.Any) -> T:
     """Call function and turn TypeError / ValueError (CodeError included) into AnsibleFilterError."""
     try:
         return function(*args, **kwargs)
     except AnsibleFilterError:
         raise
     except (TypeError, ValueError) as exc:
-        raise AnsibleFilterError("%s: %s" % (filter_name, exc), orig_exc=exc)
+        raise AnsibleFilterError(f"{filter_name}: {exc}", orig_exc=exc) from exc

@@ -25,9 +25,9 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import (
     is_known,
     lookup,
     normalize_code,
-    normalize_lang,
 )
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog_data import CATALOG
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang
 
 # The 69 codes of the newest troubleshooting guide and the 5 legacy codes (reference/azcm-codes.tsv).
 CURRENT_NUMBERS = (

@@ -19,10 +19,12 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier impor
     RULE_IDS,
     RULES,
     classify,
-    redact,
     strongest,
     translate_finding,
 )
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import KINDS
+from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS, text as text_of
 
 TENANT = str(uuid.uuid4())
 APP = str(uuid.uuid4())
@@ -192,7 +194,7 @@ def test_rule_matches_variant(text, rule_id, details):
     finding = [f for f in findings if f["id"] == rule_id][0]
     for key, value in details.items():
         assert finding["details"].get(key) == value, (key, finding["details"])
-    assert finding["evidence"] == redact(text.strip())
+    assert finding["evidence"] == scrub(text.strip())
     assert "{" not in finding["cause"] and "{" not in finding["remediation"]
 
 
@@ -203,15 +205,37 @@ def test_every_rule_has_a_case():
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_rule_vocabulary_and_languages(rule):
-    assert re.match(r"^[a-z][a-z0-9_]*$", rule["id"])
-    assert rule["category"] in CATEGORIES
-    assert rule["action"] in ACTIONS
-    assert isinstance(rule["retryable"], bool)
+    kind = KINDS[rule.id]
+    assert rule.kind is kind and kind.rule is True
+    assert re.match(r"^[a-z][a-z0-9_]*$", rule.id)
+    assert kind.category in CATEGORIES
+    assert kind.action in ACTIONS
+    assert isinstance(kind.retryable, bool)
+    assert kind.weight > 0
     for key in ("cause", "remediation"):
-        assert set(rule[key]) == {"en", "nl"}
-        assert rule[key]["en"] != rule[key]["nl"]
-    if rule["category"] in ("credentials", "permissions", "input"):
-        assert rule["action"] != "retry"
+        assert set(TEXTS[f"diagnosis.{rule.id}.{key}"]) == {"en", "nl"}
+        assert text_of(f"diagnosis.{rule.id}.{key}", "en") != text_of(f"diagnosis.{rule.id}.{key}", "nl")
+    if kind.category in ("credentials", "permissions", "input"):
+        assert kind.action != "retry"
+
+
+def test_every_rule_kind_has_a_rule_and_every_placeholder_a_default():
+    assert {kind.id for kind in KINDS.values() if kind.rule} == set(RULE_IDS)
+    defaults = {key.rsplit(".", 1)[1] for key in TEXTS if key.startswith("diagnosis.default.")}
+    for rule_id in RULE_IDS:
+        for key in ("cause", "remediation"):
+            for lang in ("en", "nl"):
+                names = set(re.findall(r"\{(\w+)\}", TEXTS[f"diagnosis.{rule_id}.{key}"][lang]))
+                assert names <= defaults, (rule_id, key, lang, names - defaults)
+
+
+def test_rules_are_built_from_keywords_only():
+    with pytest.raises(TypeError):
+        _classifier.Rule.build("network_unreachable", ("x",), ("x",))  # pylint: disable=too-many-function-args,missing-kwoa
+    with pytest.raises(ValueError, match="no finding kind"):
+        _classifier.Rule.build(id="no_such_kind", triggers=("x",), patterns=("x",))
+    with pytest.raises(ValueError, match="unknown extract"):
+        _classifier.Rule.build(id="network_unreachable", triggers=("x",), patterns=("x",), extract=("nonsense",))
 
 
 @pytest.mark.parametrize("text, rule_id, details", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -332,9 +356,9 @@ def test_bad_arguments():
 
 def test_triggers_are_present_in_each_case():
     # The speed trick is only correct when each rule's text contains one of its triggers.
-    by_id = dict((rule["id"], rule) for rule in RULES)
+    by_id = {rule.id: rule for rule in RULES}
     for case_id, text, rule_id, dummy in CASES:
-        triggers = by_id[rule_id]["triggers"]
+        triggers = by_id[rule_id].triggers
         assert any((t in text) if isinstance(t, str) else t.search(text) for t in triggers), case_id
 
 

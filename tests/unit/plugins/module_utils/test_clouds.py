@@ -14,13 +14,40 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils import _clouds as
     ("AzureUSGovernment", "AzureUSGovernment"), ("us-gov", "AzureUSGovernment"), ("Azure_China_Cloud", "AzureChinaCloud"),
     ("china", "AzureChinaCloud"),
 ], ids=repr)
-def test_normalize_cloud(value, expected):
-    assert clouds.normalize_cloud(value) == expected
+def test_endpoint_cloud(value, expected):
+    assert clouds.endpoint_cloud(value) == expected
 
 
-def test_normalize_cloud_rejects_unknown_and_names_choices():
+def test_endpoint_cloud_rejects_unknown_and_names_choices():
     with pytest.raises(ValueError, match="AzureCloud, AzureUSGovernment, AzureChinaCloud"):
-        clouds.normalize_cloud("AzureGermanCloud")
+        clouds.endpoint_cloud("AzureGermanCloud")
+    with pytest.raises(ValueError):
+        clouds.endpoint_cloud("Azure.Local")
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, "AzureCloud"), ("", "AzureCloud"), ("azurecloud", "AzureCloud"), ("AZUREUSGOVERNMENT", "AzureUSGovernment"),
+    ("azurechinacloud", "AzureChinaCloud"), ("azure.local", "Azure.Local"), (" AzureCloud ", "AzureCloud"),
+], ids=repr)
+def test_agent_cloud(value, expected):
+    assert clouds.agent_cloud(value) == expected
+
+
+@pytest.mark.parametrize("value", ["public", "usgov", "china", "AzureGermanCloud", "Azure Local"], ids=repr)
+def test_agent_cloud_takes_no_aliases(value):
+    with pytest.raises(ValueError, match="AzureCloud, AzureUSGovernment, AzureChinaCloud, Azure.Local"):
+        clouds.agent_cloud(value)
+
+
+def test_one_table_of_clouds():
+    assert clouds.AGENT_CLOUD_NAMES == ("AzureCloud", "AzureUSGovernment", "AzureChinaCloud", "Azure.Local")
+    assert clouds.CLOUD_NAMES == ("AzureCloud", "AzureUSGovernment", "AzureChinaCloud")
+    assert "westeurope" in clouds.regions_of("AzureCloud") and "usgovvirginia" not in clouds.regions_of("AzureCloud")
+    assert "usgovvirginia" in clouds.regions_of("AzureUSGovernment") and "chinanorth3" in clouds.regions_of("AzureChinaCloud")
+    assert clouds.regions_of("Azure.Local") == (clouds.regions_of("AzureCloud") | clouds.regions_of("AzureUSGovernment")
+                                                | clouds.regions_of("AzureChinaCloud"))
+    assert clouds.regions_of("Unknown") == clouds.regions_of("AzureCloud")
+    assert clouds.normalize_location(" West Europe ") == "westeurope" and clouds.normalize_location(None) == ""
 
 
 @pytest.mark.parametrize("value, expected", [("West Europe", "westeurope"), ("eastus2", "eastus2"), (" EastUS ", "eastus")])

@@ -12,21 +12,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils import _parsers as parsers
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import (
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _parse_console as console
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_azure_errors import parse_azure_errors
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_check import parse_check
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_config import parse_config_list, parse_version
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import (
     code_from_exit_status,
     extract_codes,
-    parse_azure_errors,
-    parse_check,
-    parse_config_list,
     parse_logfmt_line,
-    parse_output,
-    parse_show,
-    parse_version,
     scan_output,
-    split_lines,
-    strip_ansi,
 )
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_text import split_lines, strip_ansi
+from ansible_collections.arcops.azcmagent.plugins.module_utils._show import FACTS, SHOW_FIELDS, normalize_show, parse_show, show_facts
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
@@ -35,6 +32,11 @@ TENANT = "00000000-0000-0000-0000-00000000b002"
 CORR = "00000000-0000-0000-0000-00000000c003"
 VMID = "00000000-0000-0000-0000-00000000d004"
 RID = "/subscriptions/%s/resourceGroups/rg-arc/providers/Microsoft.HybridCompute/machines/web01" % SUB
+
+
+def line_records(text):
+    """The records of every line of text, by the private one-line parser that decides what an exit-code line says."""
+    return [record for number, line in enumerate(split_lines(text), 1) if line.strip() for record in console._line_records(line, number)]
 
 
 def load(name, crlf=False):
@@ -185,31 +187,29 @@ OUTPUT_CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(OUTPUT_CASES), ids=lambda name: name.split(".")[0])
-def test_parse_output_fixture(name):
+def test_scan_output_fixture(name):
     expected = OUTPUT_CASES[name]
-    result = parse_output(load(name))
-    assert dict(collections.Counter(record["format"] for record in result["records"])) == expected["formats"]
+    result = scan_output(load(name))
+    assert dict(collections.Counter(record["format"] for record in line_records(load(name)))) == expected["formats"]
     assert result["codes"] == expected["codes"]
     assert [(item["code"], item["title"], item["line"]) for item in result["exit_codes"]] == expected["exit_codes"]
     assert [(err["arm_code"], err["status"], err["source"], err["correlation_id"]) for err in result["azure_errors"]] == expected["azure"]
     assert result["resource_id"] == expected["resource_id"]
     assert len(result["unparsed"]) == expected["unparsed"]
     assert len(result["warnings"]) == expected["unparsed"]
-    assert result["truncated"] is False
-    for record in result["records"]:
-        assert record["format"] in parsers.RECORD_FORMATS
-        assert record["level"] is None or record["level"] in parsers.LEVELS
+    assert set(result) == {"codes", "exit_codes", "azure_errors", "resource_id", "unparsed", "warnings", "lines"}
+    for record in line_records(load(name)):
+        assert record["format"] in console.RECORD_FORMATS
+        assert record["level"] is None or record["level"] in console.LEVELS
         assert set(record) == {"line", "format", "level", "time", "elapsed", "msg", "fields"}
 
 
 @pytest.mark.parametrize("name", sorted(OUTPUT_CASES), ids=lambda name: name.split(".")[0])
-def test_scan_output_matches_parse_output(name):
+def test_scan_output_reads_bytes_and_lines_alike(name):
     text = load(name)
-    parsed = parse_output(text)
     scanned = scan_output(text)
-    parsed.pop("records")
-    parsed.pop("truncated")
-    assert scanned == parsed
+    assert scan_output(text.encode("utf-8")) == scanned
+    assert scan_output(text.splitlines()) == scanned
     assert scanned["lines"] == len(split_lines(text))
 
 
@@ -217,11 +217,11 @@ def test_scan_output_matches_parse_output(name):
 def test_records_point_at_their_lines(name):
     text = load(name)
     lines = split_lines(text)
-    result = parse_output(text)
+    result = scan_output(text)
     unparsed_lines = set()
     for warning in result["warnings"]:
         unparsed_lines.add(int(warning.split(":", 1)[0].split()[1]))
-    for record in result["records"]:
+    for record in line_records(text):
         line = lines[record["line"] - 1]
         assert record["msg"].split("\n")[0][:20] in line or record["format"] == "logfmt"
         if record["line"] in unparsed_lines:
@@ -229,7 +229,7 @@ def test_records_point_at_their_lines(name):
 
 
 def test_modern_record_fields_and_levels():
-    records = parse_output(load("modern_fail_0044.txt"))["records"]
+    records = line_records(load("modern_fail_0044.txt"))
     creating = [record for record in records if record["msg"] == "Creating resource in Azure..."][0]
     assert creating["fields"] == {"Correlation ID": CORR, "Resource ID": RID}
     assert creating["level"] == "info"
@@ -248,12 +248,12 @@ def test_modern_record_fields_and_levels():
     ("INFO    Padded message                      not=a tail because of this", "Padded message                      not=a tail because of this", {}),
 ], ids=["padded", "overflowed-id-keys", "equals-in-message", "quoted-value", "exit-code", "not-a-tail"])
 def test_modern_message_and_fields(line, msg, fields):
-    record = parse_output(line)["records"][0]
+    record = line_records(line)[0]
     assert (record["format"], record["msg"], record["fields"]) == ("modern", msg, fields)
 
 
 def test_logrus_record_elapsed_and_fields():
-    records = parse_output(load("logrus_1.7_fail_0104.txt"))["records"]
+    records = line_records(load("logrus_1.7_fail_0104.txt"))
     fatal = records[-1]
     assert (fatal["format"], fatal["level"], fatal["elapsed"]) == ("logrus", "fatal", 32)
     assert fatal["msg"] == "Failed to get OS information"
@@ -262,7 +262,7 @@ def test_logrus_record_elapsed_and_fields():
 
 
 def test_logfmt_log_records_decode_escapes():
-    records = parse_output(load("azcmagent_log.txt"))["records"]
+    records = line_records(load("azcmagent_log.txt"))
     assert records[0]["msg"] == "Agent Version: 1.21.02043.347"
     assert records[1]["msg"] == "Agent Command: connect"
     assert records[0]["time"] == "2023-05-05T10:25:30+01:00"
@@ -275,7 +275,7 @@ def test_logfmt_log_records_decode_escapes():
 
 
 def test_progress_and_message_on_one_line():
-    records = parse_output(load("progress_redraw.esc.txt"))["records"]
+    records = line_records(load("progress_redraw.esc.txt"))
     same_line = [record for record in records if record["line"] == 8]
     assert [record["format"] for record in same_line] == ["progress", "modern"]
     assert same_line[0]["fields"] == {"percent": 20}
@@ -284,15 +284,15 @@ def test_progress_and_message_on_one_line():
 
 
 def test_devicecode_and_nonroot_records():
-    device = parse_output(load("modern_connect_success.txt"))["records"][2]
+    device = line_records(load("modern_connect_success.txt"))[2]
     assert device["format"] == "devicecode"
     assert device["fields"] == {"url": "https://microsoft.com/devicelogin", "code": "C27DQAPZ2"}
-    root = parse_output(load("nonroot.txt"))["records"][0]
+    root = line_records(load("nonroot.txt"))[0]
     assert root["fields"] == {"executable": "/usr/bin/azcmagent"}
 
 
 def test_unparsed_lines_and_warnings():
-    result = parse_output(load("unparsed_lines.txt"))
+    result = scan_output(load("unparsed_lines.txt"))
     assert result["unparsed"][0] == "INFO: this is not the agent's layout"
     assert result["warnings"][0] == "line 2: unrecognised agent output: INFO: this is not the agent's layout"
     assert [int(warning.split()[1].rstrip(":")) for warning in result["warnings"]] == [2, 3, 4, 5, 6, 7]
@@ -300,29 +300,17 @@ def test_unparsed_lines_and_warnings():
 
 
 def test_progress_bar_then_unrecognised_text_is_flagged():
-    result = parse_output("  20% [==>  ]INFO: x\n  30% [===> ]  INFO    fine\n")
-    assert result["unparsed"] == ["  20% [==>  ]INFO: x"]
-    assert [record["format"] for record in result["records"]] == ["progress", "plain", "progress", "modern"]
+    text = "  20% [==>  ]INFO: x\n  30% [===> ]  INFO    fine\n"
+    assert scan_output(text)["unparsed"] == ["  20% [==>  ]INFO: x"]
+    assert [record["format"] for record in line_records(text)] == ["progress", "plain", "progress", "modern"]
 
 
-def test_max_records_limits_records_only():
-    text = load("modern_connect_success.txt")
-    full = parse_output(text)
-    some = parse_output(text, max_records=3)
-    none = parse_output(text, max_records=0)
-    assert some["records"] == full["records"][:3]
-    assert some["truncated"] is True
-    assert none["records"] == [] and none["truncated"] is True
-    assert some["resource_id"] == none["resource_id"] == full["resource_id"]
-    assert parse_output(text, max_records=100)["truncated"] is False
-
-
-def test_parse_output_accepts_bytes_lists_and_none():
+def test_scan_output_accepts_bytes_lists_and_none():
     text = load("modern_fail_0043.txt")
-    assert parse_output(text.encode("utf-8"))["codes"] == ["AZCM0043"]
-    assert parse_output(text.splitlines())["exit_codes"][0]["line"] == 2
-    empty = parse_output(None)
-    assert empty["records"] == [] and empty["codes"] == [] and empty["lines"] == 0
+    assert scan_output(text.encode("utf-8"))["codes"] == ["AZCM0043"]
+    assert scan_output(text.splitlines())["exit_codes"][0]["line"] == 2
+    empty = scan_output(None)
+    assert empty["codes"] == [] and empty["exit_codes"] == [] and empty["unparsed"] == [] and empty["lines"] == 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -471,7 +459,7 @@ SHOW_CASES = {
     "show_linux.txt": {
         "resource_name": "web01", "resource_group": "rg-arc", "resource_id": RID, "subscription_id": SUB, "tenant_id": TENANT,
         "vm_id": VMID, "correlation_id": CORR, "location": "westeurope", "cloud": "AzureCloud", "agent_version": "1.58.03228.700",
-        "agent_logfile": "/var/opt/azcmagent/log/himds.log", "status": "Connected", "last_heartbeat": "2025-11-19T23:34:03Z",
+        "agent_log_file": "/var/opt/azcmagent/log/himds.log", "status": "Connected", "last_heartbeat": "2025-11-19T23:34:03Z",
         "error_code": "", "error_details": "", "error_timestamp": "", "https_proxy": "http://127.0.0.1:3128", "proxy_bypass": "",
         "manufacturer": "QEMU", "model": "Standard PC (Q35 + ICH9, 2009)", "mysql_server_detected": "false",
         "auto_upgrade_task_status": "enabled, id: /etc/cron.d/azcmagent_autoupgrade",
@@ -479,7 +467,7 @@ SHOW_CASES = {
     },
     "show_windows.txt": {
         "resource_name": "HOST1", "resource_group": "rg-hci", "status": "Disconnected", "identity_key_store": "Default",
-        "agent_logfile": "C:\\ProgramData\\AzureConnectedMachineAgent\\Log\\himds.log", "cloud_provider": "AzSHCI",
+        "agent_log_file": "C:\\ProgramData\\AzureConnectedMachineAgent\\Log\\himds.log", "cloud_provider": "AzSHCI",
         "https_proxy": "", "gateway_url": "", "esu_status": "Active", "disabled_features": "sslendpoint",
         "mssql_server_detected": "true", "auto_upgrade_task_status": "enabled, id: {%s}" % VMID,
         "services": {"himds": "running", "arcproxy": "stopped", "extensionservice": "running", "gcarcservice": "running",
@@ -590,7 +578,7 @@ def test_parse_version(text, version):
 # Robustness and speed
 # ---------------------------------------------------------------------------------------------
 
-PUBLIC = (strip_ansi, split_lines, extract_codes, parse_output, scan_output, parse_logfmt_line, parse_azure_errors,
+PUBLIC = (strip_ansi, split_lines, extract_codes, scan_output, parse_logfmt_line, parse_azure_errors,
           parse_show, parse_check, parse_config_list, parse_version)
 
 AGENTISH = st.sampled_from([
@@ -606,13 +594,9 @@ def _check_all(text):
     for function in PUBLIC:
         function(text)
     scanned = scan_output(text)
-    parsed = parse_output(text)
-    parsed.pop("records")
-    parsed.pop("truncated")
-    assert scanned == parsed
     assert scanned["lines"] == len(split_lines(text))
     flagged = set(int(warning.split(":", 1)[0].split()[1]) for warning in scanned["warnings"])
-    for record in parse_output(text)["records"]:
+    for record in line_records(text):
         if record["line"] in flagged:
             assert record["format"] in ("plain", "progress"), record
     return scanned
@@ -672,3 +656,40 @@ def test_scan_output_counts_on_a_large_log():
     assert len(result["exit_codes"]) == 3 * repeats
     assert result["exit_codes"][-1]["line"] == result["lines"] - 1
     assert result["unparsed"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# show: the one key map and the normalized facts
+# ---------------------------------------------------------------------------------------------
+
+def test_show_map_has_one_entry_per_fact_label_and_key():
+    names = [field.name for field in SHOW_FIELDS]
+    labels = [label for field in SHOW_FIELDS for label in field.labels]
+    keys = [key for field in SHOW_FIELDS for key in field.json_keys]
+    assert len(names) == len(set(names)) and len(labels) == len(set(labels)) and len(keys) == len(set(keys))
+    assert all(label == label.lower() for label in labels)
+    assert FACTS == ("status", "resource_id", "resource_name", "resource_group", "subscription_id", "tenant_id", "location", "cloud",
+                     "vm_id", "agent_version", "last_heartbeat", "error_code", "error_details", "error_timestamp", "https_proxy",
+                     "proxy_bypass", "agent_log_file")
+
+
+def test_show_facts_of_text_and_json_agree():
+    from_json = show_facts(load("show.json"))
+    from_text = show_facts(load("show_linux.txt"))
+    assert from_json == normalize_show(json.loads(load("show.json")))
+    assert set(from_json) == set(from_text) == set(FACTS) | {"services", "connected"}
+    for fact in ("status", "resource_id", "resource_name", "resource_group", "subscription_id", "tenant_id", "location", "cloud",
+                 "vm_id", "agent_version", "last_heartbeat", "agent_log_file"):
+        assert from_json[fact] == from_text[fact], fact
+    assert from_json["connected"] is from_text["connected"] is True
+    assert from_json["error_code"] is from_text["error_code"] is None
+    assert from_json["services"][0] == {"name": "himdsd", "display_name": "Agent Service", "status": "active"}
+    assert from_text["services"][0] == {"name": "himdsd", "display_name": None, "status": "active"}
+    assert show_facts(None)["status"] is None and show_facts("")["connected"] is False
+    assert show_facts({"status": "Connected", "resourceId": "x"})["connected"] is True
+
+
+def test_runner_keeps_normalize_show():
+    from ansible_collections.arcops.azcmagent.plugins.module_utils import _runner
+    assert _runner.normalize_show is normalize_show
+    assert _runner._show_record(({"fields": {"a": 1}, "b": 2}, [])) == {"a": 1, "b": 2}

@@ -12,6 +12,8 @@ import pytest
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _probes as probes
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import RULES
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import KINDS
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS
 
 from azure_doubles import ConnectProxy, RawTLS, closed_port, make_pki
 
@@ -248,18 +250,25 @@ def test_findings_lang_is_checked():
 
 
 def test_every_finding_text_is_in_both_languages():
-    for key, spec in probes._TEXTS.items():
-        assert set(("en", "nl", "category", "action", "retryable")) <= set(spec), key
-        assert spec["en"] != spec["nl"]
+    for fid in probes.FINDING_IDS:
+        kind = KINDS[fid]
+        for part in ("cause", "remediation"):
+            entry = TEXTS[f"probes.{kind.probe_texts}.{part}"]
+            assert set(entry) == {"en", "nl"} and entry["en"] != entry["nl"], fid
 
 
 def test_ids_shared_with_the_classifier_mean_the_same():
-    shared = [rule for rule in RULES if rule["id"] in probes.FINDING_IDS]
+    shared = [rule for rule in RULES if rule.id in probes.FINDING_IDS]
     assert len(shared) >= 8
-    for rule in shared:
-        finding = probes._finding(rule["id"], "en", "evidence", host="h", port=443, url="https://h", proxy="http://p:1", status=403,
+    for fid in probes.FINDING_IDS:
+        finding = probes._finding(fid, "en", "evidence", host="h", port=443, url="https://h", proxy="http://p:1", status=403,
                                   reason="Forbidden", error="e", addresses="", expected=None)
-        assert (finding["category"], finding["action"], finding["retryable"]) == (rule["category"], rule["action"], rule["retryable"])
+        kind = KINDS[fid]
+        assert (finding["category"], finding["action"], finding["retryable"]) == (kind.category, kind.action, kind.retryable)
+    for rule in shared:
+        finding = probes._finding(rule.id, "en", "evidence", host="h", port=443, url="https://h", proxy="http://p:1", status=403,
+                                  reason="Forbidden", error="e", addresses="", expected=None)
+        assert (finding["category"], finding["action"], finding["retryable"]) == (rule.kind.category, rule.kind.action, rule.kind.retryable)
 
 
 @pytest.mark.parametrize("error, fid", [("Connection refused", "connection_refused"), ("timed out", "io_timeout"),

@@ -1,0 +1,242 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""``azcmagent show``: its one key map, its parser (text and JSON) and the normalized facts.
+
+PRIVATE: this module_util is internal to arcops.azcmagent and may change at any time.
+
+:data:`SHOW_FIELDS` is the one map of the collection: each fact with the label(s) the text form
+prints and the key(s) the JSON form (``show -j``) uses. Everything else derives from it:
+
+``show_facts(output) -> ShowFacts``
+    ``show`` output (text or JSON, or the JSON already decoded) as the normalized facts every
+    module reports: one key per fact of :data:`FACTS` (``None`` when absent or empty),
+    ``services`` (``[{name, display_name, status}]``) and ``connected`` (a resource ID and the
+    status ``Connected``).
+
+``normalize_show(data) -> ShowFacts``
+    The same from a decoded ``show -j`` object (camelCase keys) or a :func:`parse_show` result.
+
+``parse_show(text) -> dict``
+    Everything ``show`` printed, text (labels padded to 40 columns, headers without colon,
+    indented service rows) or JSON, detected automatically: the facts of the map under their
+    names, other labels and keys snake_cased, ``services`` ``{name: state}`` (the short name in
+    parentheses), ``raw`` (original labels/keys and values) and ``unparsed`` (text lines not
+    understood). Empty values are ``""``.
+
+Pure functions, standard library only (Python 3.8+).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import typing as t
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_text import json_value, normalise
+
+__all__ = ["ShowField", "SHOW_FIELDS", "FACTS", "ShowFacts", "show_facts", "normalize_show", "parse_show"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ShowField:
+    """One fact of ``azcmagent show``: its name, its text label(s) (lower case) and its JSON key(s).
+
+    ``fact`` says whether it is one of the normalized facts every module reports (:data:`FACTS`)."""
+
+    name: str
+    labels: tuple[str, ...] = ()
+    json_keys: tuple[str, ...] = ()
+    fact: bool = False
+
+
+#: The one ``show`` key map. Order: the normalized facts first, in the order modules report them.
+SHOW_FIELDS: tuple[ShowField, ...] = (
+    ShowField("status", ("agent status",), ("status", "agentStatus"), fact=True),
+    ShowField("resource_id", ("resource id",), ("resourceId",), fact=True),
+    ShowField("resource_name", ("resource name",), ("resourceName",), fact=True),
+    ShowField("resource_group", ("resource group name", "resource group"), ("resourceGroup", "resourceGroupName"), fact=True),
+    ShowField("subscription_id", ("subscription id",), ("subscriptionId",), fact=True),
+    ShowField("tenant_id", ("tenant id",), ("tenantId",), fact=True),
+    ShowField("location", ("location",), ("location",), fact=True),
+    ShowField("cloud", ("cloud",), ("cloud",), fact=True),
+    ShowField("vm_id", ("vm id",), ("vmId",), fact=True),
+    ShowField("agent_version", ("agent version",), ("agentVersion",), fact=True),
+    ShowField("last_heartbeat", ("agent last heartbeat",), ("lastHeartbeat", "agentLastHeartbeat"), fact=True),
+    ShowField("error_code", ("agent error code",), ("agentErrorCode", "errorCode"), fact=True),
+    ShowField("error_details", ("agent error details",), ("agentErrorDetails", "errorDetails"), fact=True),
+    ShowField("error_timestamp", ("agent error timestamp",), ("agentErrorTimestamp",), fact=True),
+    ShowField("https_proxy", ("using https proxy",), ("httpsProxy",), fact=True),
+    ShowField("proxy_bypass", ("proxy bypass list",), ("proxyBypass",), fact=True),
+    ShowField("agent_log_file", ("agent logfile",), ("agentLogfile", "agentLogFile"), fact=True),
+    ShowField("resource_namespace", ("resource namespace",), ("resourceNamespace",)),
+    ShowField("correlation_id", ("correlation id",), ("correlationId",)),
+    ShowField("vm_uuid", ("vm uuid",), ("vmUuid",)),
+    ShowField("identity_key_store", ("identity key store",), ("identityKeyStore",)),
+    ShowField("upstream_proxy", ("upstream proxy",), ("upstreamProxy",)),
+    ShowField("upstream_proxy_bypass", ("upstream proxy bypass list",)),
+    ShowField("gateway_url", ("gateway url",), ("gatewayUrl",)),
+    ShowField("cloud_provider", ("cloud provider",), ("cloudProvider",)),
+    ShowField("portal_page", ("portal page",), ("portalPage",)),
+    ShowField("disabled_features", ("disabled features",), ("disabledFeatures",)),
+    ShowField("auto_upgrade_task_status", ("agent auto upgrade task status",)),
+    ShowField("mssql_server_detected", ("mssql server detected",)),
+    ShowField("mysql_server_detected", ("mysql server detected",)),
+    ShowField("pgsql_server_detected", ("pgsql server detected",)),
+)
+
+#: The normalized facts (besides ``services`` and ``connected``), in order.
+FACTS: tuple[str, ...] = tuple(field.name for field in SHOW_FIELDS if field.fact)
+
+_BY_LABEL = {label: field.name for field in SHOW_FIELDS for label in field.labels}
+_BY_JSON_KEY = {key: field.name for field in SHOW_FIELDS for key in field.json_keys}
+# Where a normalized fact is looked up in a decoded object: its JSON keys, then its own name (a parse_show result).
+_LOOKUP = tuple((field.name, field.json_keys + (field.name,)) for field in SHOW_FIELDS if field.fact)
+
+
+class Service(t.TypedDict):
+    """One dependent service of the agent."""
+
+    name: str | None
+    display_name: str | None
+    status: t.Any
+
+
+# The normalized facts: every name of FACTS (str, list or None) plus services, connected and, added by the runner, format.
+ShowFacts = t.Dict[str, t.Any]
+
+
+def normalize_show(data: t.Mapping[str, t.Any] | None) -> ShowFacts:
+    """Normalize a decoded ``show -j`` object (camelCase keys) or a :func:`parse_show` result to the facts."""
+    data = data or {}
+    facts: ShowFacts = {}
+    for name, keys in _LOOKUP:
+        value = None
+        for key in keys:
+            if data.get(key) not in (None, ""):
+                value = data[key]
+                break
+        facts[name] = value
+    services = data.get("services") or data.get("dependentServices") or []
+    if isinstance(services, dict):
+        services = [{"name": key, "status": value} for key, value in services.items()]
+    facts["services"] = [
+        Service(name=s.get("serviceName") or s.get("name") or s.get("displayName"), display_name=s.get("displayName"),
+                status=s.get("status"))
+        for s in services if isinstance(s, dict)
+    ]
+    facts["connected"] = bool(facts["resource_id"]) and (facts["status"] or "").lower() == "connected"
+    return facts
+
+
+def show_facts(output: str | t.Mapping[str, t.Any] | None) -> ShowFacts:
+    """The normalized facts of ``show`` output: JSON text or object, or the text form (see the module docstring)."""
+    if output is None or isinstance(output, t.Mapping):
+        return normalize_show(output)
+    try:
+        data = json.loads(output)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        return normalize_show(data)
+    return normalize_show(parse_show(output))
+
+
+def _show_record(parsed: object) -> dict[str, t.Any]:
+    """PRIVATE: the field dict of a parse result that may come as ``(result, warnings)`` or with a ``fields`` dict."""
+    if isinstance(parsed, tuple):
+        parsed = parsed[0]
+    if isinstance(parsed, dict) and isinstance(parsed.get("fields"), dict):
+        merged = dict(parsed["fields"])
+        merged.update({k: v for k, v in parsed.items() if k != "fields"})
+        return merged
+    return parsed if isinstance(parsed, dict) else {}
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser
+# ---------------------------------------------------------------------------------------------
+
+# "Label<padding>: value" (label without colon; value may hold colons, C:\ paths, URLs)...
+_SHOW_ROW_RE = re.compile(r"(?P<indent>[ \t]*)(?P<label>[^:\s][^:]*?)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
+# ...or a section header without colon ("Cloud Metadata", "Dependent Service Status").
+_SHOW_HEADER_RE = re.compile(r"(?P<label>[A-Za-z][^:]*?)[ \t]*")
+# Short service name in a service label: "Agent Service (himdsd)".
+_PAREN_NAME_RE = re.compile(r"\((?P<name>[^()]+)\)\s*\Z")
+# camelCase boundaries and runs of non-alphanumerics, for snake_case keys.
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALNUM_RE = re.compile(r"[^0-9A-Za-z]+")
+
+_SERVICE_HEADERS = ("dependent service status",)
+_ESU_HEADERS = {"extended security updates": "esu"}
+
+
+def _snake(label: str, camel: bool = False) -> str:
+    if camel:
+        label = _CAMEL_RE.sub("_", label)
+    return _NON_ALNUM_RE.sub("_", label).strip("_").lower()
+
+
+def _show_json(obj: dict[str, t.Any]) -> dict[str, t.Any]:
+    result: dict[str, t.Any] = {"raw": obj, "services": {}, "unparsed": []}
+    for key, value in obj.items():
+        if key == "services":
+            continue
+        name = _BY_JSON_KEY.get(key) or _snake(str(key), camel=True)
+        result[name] = "" if value is None else value
+    services = obj.get("services")
+    if isinstance(services, list):
+        for item in services:
+            if isinstance(item, dict):
+                service = item.get("serviceName") or item.get("name") or item.get("displayName")
+                if service:
+                    state = item.get("status", item.get("state"))
+                    result["services"][str(service)] = "" if state is None else state
+    elif isinstance(services, dict):
+        result["services"] = dict(services)
+    return result
+
+
+def parse_show(text: object) -> dict[str, t.Any]:
+    """Parse `azcmagent show` text or JSON output (see the module docstring)."""
+    text = normalise(text)
+    stripped = text.strip()
+    if stripped[:1] in ("{", "[") or (stripped and "\n{" in text and ":" not in stripped.split("\n", 1)[0]):
+        obj = json_value(text)
+        if isinstance(obj, dict):
+            return _show_json(obj)
+    result: dict[str, t.Any] = {"raw": {}, "services": {}, "unparsed": []}
+    section = None
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        row = _SHOW_ROW_RE.fullmatch(line)
+        if row is None:
+            header = _SHOW_HEADER_RE.fullmatch(line)
+            if header is not None and not line[:1].isspace():
+                section = header.group("label").strip().lower()
+            else:
+                result["unparsed"].append(line.strip())
+            continue
+        label = row.group("label").strip()
+        value = (row.group("value") or "").strip()
+        indented = bool(row.group("indent"))
+        if not indented:
+            section = None
+        result["raw"][label] = value
+        if indented and section in _SERVICE_HEADERS:
+            paren = _PAREN_NAME_RE.search(label)
+            result["services"][paren.group("name").strip() if paren else label] = value
+            continue
+        key = _BY_LABEL.get(label.lower()) or _snake(label)
+        if not key:
+            result["unparsed"].append(line.strip())
+            continue
+        if indented and section in _ESU_HEADERS:
+            key = f"{_ESU_HEADERS[section]}_{key}"
+        elif key in result and indented and section:
+            key = f"{_snake(section)}_{key}"
+        result[key] = value
+    return result
