@@ -28,7 +28,7 @@ import typing as t
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import lookup
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import extract_codes
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import extract_codes
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang, text
 
 Record = t.Dict[str, t.Any]
@@ -420,6 +420,6 @@ def fleet_summary(*, results: t.Mapping[str, object], title: str = "", check_mod
         else:
             lines.append(text("results.failed_group", lang, **fields))
             for entry in group["remediations"]:
-                lines.append(text("results.failed_member", lang, hosts=", ".join(entry["hosts"]), remediation=entry["remediation"]))
+                lines.append("  " + text("results.failed_member", lang, hosts=", ".join(entry["hosts"]), remediation=entry["remediation"]))
     return {"title": title, "counts": counts, "failures": failures, "repairs": repairs, "by_state": by_state, "by_code": by_code,
             "hosts": rows, "lines": lines, "check_mode": bool(check_mode)}

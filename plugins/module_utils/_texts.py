@@ -789,7 +789,7 @@ _RESULTS: Texts = {
         "nl": "MISLUKT {code} ({category}) x{count}: {hosts} -> {remediation}",
     },
     "results.failed_group": {"en": "FAILED {code} ({category}) x{count}: {hosts}", "nl": "MISLUKT {code} ({category}) x{count}: {hosts}"},
-    "results.failed_member": {"en": "  {hosts} -> {remediation}", "nl": "  {hosts} -> {remediation}"},
+    "results.failed_member": {"en": "{hosts} -> {remediation}", "nl": "{hosts} -> {remediation}"},
 }
 
 TEXTS: dict[str, t.Mapping[str, str]] = {}

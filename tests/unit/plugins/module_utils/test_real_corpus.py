@@ -20,7 +20,7 @@ import time
 import pytest
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import scan_output
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import scan_output
 
 REAL = pathlib.Path(__file__).parent / "fixtures" / "real"
 README = REAL / "README.md"
