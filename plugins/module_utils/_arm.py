@@ -24,7 +24,6 @@ import datetime
 import email.utils
 import hashlib
 import json
-import os
 import re
 import ssl
 import time
@@ -35,7 +34,9 @@ from urllib.parse import quote, urlencode, urlsplit
 from urllib.request import HTTPSHandler, Request, build_opener
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
-from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import CLOUD_NAMES, arm_endpoints
+from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import arm_endpoints
+from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS, text
 
 MACHINES_API_VERSION = "2025-01-13"
 PROVIDERS_API_VERSION = "2021-04-01"
@@ -53,32 +54,10 @@ _AADSTS_RE = re.compile(r"^AADSTS(?P<code>\d+):\s*")
 # joined by "\r\n" (until about 2023) or by a single space (newer).
 _ENTRA_TRACE_RE = re.compile(r"(?:\r?\n|\s)+Trace ID:.*$", re.DOTALL)
 
-# A JWT-looking value (three base64url parts), scrubbed from every text we hand back.
-_JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
-
-# "client_secret=...", "client_assertion=...", "access_token": "..." in form bodies, URLs or JSON.
-_SECRET_FIELD_RE = re.compile(r"(?P<key>client_secret|client_assertion|access_token|refresh_token)(?P<sep>\"?\s*[=:]\s*\"?)[^&\s\",]+")
-
 # Resource group and machine names that are safe to put in a path (Azure's own rules).
 _RG_RE = re.compile(r"^[-\w.()]{1,90}$")
 _MACHINE_RE = re.compile(r"^[-\w.]{1,54}$")
 _NAMESPACE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+$")
-
-# Shared option spec of the ARM modules (see the doc fragment arcops.azcmagent._azure).
-AZURE_ARGUMENT_SPEC = {
-    "service_principal_id": {"type": "str"},
-    "service_principal_secret": {"type": "str", "no_log": True},
-    "service_principal_cert": {"type": "path"},
-    "access_token": {"type": "str", "no_log": True},
-    "tenant_id": {"type": "str"},
-    "cloud": {"type": "str", "choices": list(CLOUD_NAMES)},
-    "authority_host": {"type": "str"},
-    "resource_manager_endpoint": {"type": "str"},
-    "ca_file": {"type": "path"},
-    "api_version": {"type": "str"},
-    "timeout": {"type": "int", "default": 60},
-    "lang": {"type": "str", "default": "en", "choices": ["en", "nl"]},
-}
 
 # AWX / Automation Platform "Microsoft Azure Resource Manager" credential environment.
 ENV_FALLBACKS = {
@@ -92,53 +71,8 @@ ENV_FALLBACKS = {
 # Category of an ARM / Entra failure that the classifier did not recognise, by HTTP status.
 _STATUS_CATEGORY = {400: "input", 401: "credentials", 403: "permissions", 404: "input", 409: "resource_conflict", 429: "throttling"}
 
-_GENERIC_TEXTS = {
-    "en": {
-        "cause": "Azure answered {what} with {code} (HTTP {status}): {message}",
-        "cause_network": "Azure could not be reached at {url}: {message}",
-        "remediation": {
-            "credentials": "Check the service principal, its secret or certificate and the tenant ID",
-            "permissions": "Give the identity a role that allows the action (for example Azure Connected Machine Resource Administrator)",
-            "input": "Check the subscription, resource group and machine name",
-            "resource_conflict": "Resolve the conflict named in the message, then run again",
-            "throttling": "Wait for the time Azure asks for, then run again",
-            "transient": "Run again later; Azure reported a temporary failure",
-            "network": "Check the network path, proxy and CA file (ca_file) to the Azure endpoints",
-            "internal": "Report this answer with its request id",
-        },
-    },
-    "nl": {
-        "cause": "Azure beantwoordde {what} met {code} (HTTP {status}): {message}",
-        "cause_network": "Azure is niet bereikbaar op {url}: {message}",
-        "remediation": {
-            "credentials": "Controleer de service principal, het geheim of certificaat en de tenant-ID",
-            "permissions": "Geef de identiteit een rol die de actie toestaat (bijvoorbeeld Azure Connected Machine Resource Administrator)",
-            "input": "Controleer het abonnement, de resourcegroep en de machinenaam",
-            "resource_conflict": "Los het conflict uit de melding op en voer opnieuw uit",
-            "throttling": "Wacht de tijd af die Azure vraagt en voer dan opnieuw uit",
-            "transient": "Voer later opnieuw uit; Azure meldde een tijdelijke fout",
-            "network": "Controleer het netwerkpad, de proxy en het CA-bestand (ca_file) naar de Azure-endpoints",
-            "internal": "Meld dit antwoord met de request-ID",
-        },
-    },
-}
-
-
 def _b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def scrub(text, secrets=()):
-    """``text`` with the given secret values, JWTs and secret form fields replaced by ``********``."""
-    if text is None:
-        return None
-    text = str(text)
-    for secret in secrets:
-        if secret and len(str(secret)) >= 4:
-            text = text.replace(str(secret), "********")
-            text = text.replace(quote(str(secret), safe=""), "********")
-    text = _JWT_RE.sub("********", text)
-    return _SECRET_FIELD_RE.sub(lambda m: m.group("key") + m.group("sep") + "********", text)
 
 
 class ArmError(Exception):
@@ -187,17 +121,17 @@ class ArmError(Exception):
         if found:
             return found
         category = self.category_guess()
-        texts = _GENERIC_TEXTS[lang]
         if self.kind in ("network", "timeout"):
-            cause = texts["cause_network"].format(url=self.url, message=self.message)
+            cause = text("arm.cause_network", lang, url=self.url, message=self.message)
         else:
-            what = "%s %s" % (self.method or "", _path_only(self.url)) if self.url else "the request"
-            cause = texts["cause"].format(what=what.strip(), code=self.arm_code or "error", status=self.status, message=self.message)
+            what = f"{self.method or ''} {_path_only(self.url)}" if self.url else "the request"
+            cause = text("arm.cause", lang, what=what.strip(), code=self.arm_code or "error", status=self.status, message=self.message)
+        remediation_key = f"arm.remediation_{category}" if f"arm.remediation_{category}" in TEXTS else "arm.remediation_internal"
         return [{
             "id": "arm_" + re.sub(r"(?<!^)(?=[A-Z])", "_", self.arm_code or self.kind).lower().replace("__", "_"),
             "category": category,
             "cause": cause,
-            "remediation": texts["remediation"].get(category, texts["remediation"]["internal"]),
+            "remediation": text(remediation_key, lang),
             "evidence": self.flattened().strip(),
             "action": "retry" if category in ("throttling", "transient") else "report",
             "retryable": category in ("throttling", "transient", "network"),
@@ -613,40 +547,6 @@ class ArmClient:
         return self.request("POST", self.provider_path(subscription_id, namespace) + "/register", api_version).body
 
 
-def module_params(params, environ=None):
-    """Fill the ARM options left unset from the AWX credential environment variables.
-
-    Returns a new dict; options given explicitly always win. An explicit access token makes
-    the service principal variables of the environment irrelevant.
-    """
-    environ = os.environ if environ is None else environ
-    merged = dict(params)
-    for option, variable in ENV_FALLBACKS.items():
-        if merged.get(option) in (None, "") and environ.get(variable):
-            if option in ("service_principal_id", "service_principal_secret") and merged.get("access_token"):
-                continue
-            merged[option] = environ[variable]
-    return merged
-
-
-def client_from_params(params, environ=None, **kwargs):
-    """An ArmClient from module parameters (after :func:`module_params`)."""
-    merged = module_params(params, environ)
-    return ArmClient(
-        cloud=merged.get("cloud"),
-        tenant_id=merged.get("tenant_id"),
-        client_id=merged.get("service_principal_id"),
-        client_secret=merged.get("service_principal_secret"),
-        client_cert=merged.get("service_principal_cert"),
-        access_token=merged.get("access_token"),
-        authority_host=merged.get("authority_host"),
-        resource_manager_endpoint=merged.get("resource_manager_endpoint"),
-        ca_file=merged.get("ca_file"),
-        timeout=merged.get("timeout") or 60,
-        **kwargs
-    )
-
-
 def trim_machine(machine):
     """The machine as Azure returns it, without the bulky read-only parts (extensions, key, system data)."""
     if not isinstance(machine, dict):
@@ -686,48 +586,3 @@ _RG_OF_ID_RE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/(?P<rg>[^/]+)",
 def _resource_group_of(resource_id):
     match = _RG_OF_ID_RE.match(resource_id or "")
     return match.group("rg") if match else None
-
-
-# Sentences of the ARM modules that do not come from an Azure answer.
-_MODULE_TEXTS = {
-    "en": {
-        "no_subscription": "subscription_id is required (or the AZURE_SUBSCRIPTION_ID environment variable)",
-        "machine_missing": "The machine resource {id} does not exist. The agent creates it when it connects: run "
-                           "arcops.azcmagent.connect on the machine first; this module only reconciles the tags of an existing resource",
-        "name_needs_group": "name needs resource_group: a machine is looked up in its resource group",
-        "provider_timeout": "Resource provider {namespace} is still {state} after {timeout} seconds. Wait and run again, or raise wait_timeout",
-        "config": "{message}",
-    },
-    "nl": {
-        "no_subscription": "subscription_id is verplicht (of de omgevingsvariabele AZURE_SUBSCRIPTION_ID)",
-        "machine_missing": "De machineresource {id} bestaat niet. De agent maakt haar aan bij het verbinden: voer eerst "
-                           "arcops.azcmagent.connect uit op de machine; deze module past alleen de tags van een bestaande resource aan",
-        "name_needs_group": "name vereist resource_group: een machine wordt in haar resourcegroep opgezocht",
-        "provider_timeout": "Resourceprovider {namespace} is na {timeout} seconden nog steeds {state}. Wacht en voer opnieuw uit, "
-                            "of verhoog wait_timeout",
-        "config": "{message}",
-    },
-}
-
-
-def module_text(lang, key, **kwargs):
-    """A sentence of the ARM modules in ``lang`` (English when unknown)."""
-    return _MODULE_TEXTS.get(lang, _MODULE_TEXTS["en"])[key].format(**kwargs)
-
-
-def fail_with(module, error, lang="en", **extra):
-    """The single ``fail_json`` of the ARM modules, from an ArmError."""
-    result = error.to_result(lang)
-    if error.kind == "config":
-        result["msg"] = error.message
-    result.update(extra)
-    module.fail_json(**result)
-
-
-def arm_params(module, environ=None):
-    """:func:`module_params` for an AnsibleModule; secrets taken from the environment join its no_log values."""
-    params = module_params(module.params, environ)
-    for option in ("service_principal_secret", "access_token"):
-        if params.get(option):
-            module.no_log_values.add(params[option])
-    return params
