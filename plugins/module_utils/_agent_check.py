@@ -101,8 +101,8 @@ def check_args(cloud: str, region: str | None, private_link: bool) -> t.List[str
 def _row_endpoint(row: t.Mapping[str, t.Any]) -> t.Tuple[str, int, str]:
     """host, port and url of an ``azcmagent check`` row."""
     try:
-        endpoint = normalize_endpoint(row.get("endpoint") or "")  # type: ignore[no-untyped-call]
-        return endpoint["host"], endpoint["port"], endpoint["url"]  # type: ignore[no-any-return]
+        endpoint = normalize_endpoint(row.get("endpoint") or "")
+        return endpoint["host"], endpoint["port"], endpoint["url"]
     except (ValueError, ProbeError, KeyError, TypeError):
         name = str(row.get("endpoint") or "").strip()
         return name.split("://", 1)[-1].split("/", 1)[0] or name, 443, name
@@ -152,7 +152,7 @@ def row_findings(rows: t.Sequence[t.Mapping[str, t.Any]], known: t.Sequence[t.Ma
         if str(row.get("proxy") or "").strip().lower() == "set" and status:
             record["tcp"] = {"ok": True, "error": None}
             record["proxy"] = {"used": True, "url": proxy_url or "(proxy.url)", "status": status, "reason": error.strip(), "error": None}
-        for finding in findings_for(record, lang):  # type: ignore[no-untyped-call]
+        for finding in findings_for(record, lang):
             suffix = f" error={reported}" if reported else ""
             finding["evidence"] = (f"azcmagent check: {row.get('endpoint')} reachable=false private={row.get('private')} "
                                    f"tls={row.get('tls')} proxy={row.get('proxy')}{suffix}")
@@ -167,7 +167,7 @@ def read_agent_check(result: RunResult, lang: str) -> t.Tuple[Record, t.List[Fin
     The agent writes its log lines to stdout unless ``--log-stderr`` is given, so both streams are classified;
     the record keeps the agent's per-endpoint errors under ``errors`` for :func:`row_findings`."""
     output = "\n".join(x for x in (result.stdout, result.stderr) if x)
-    parsed = parse_check(output)  # type: ignore[no-untyped-call]
+    parsed = parse_check(output)
     rows = parsed.get("endpoints", []) if isinstance(parsed, dict) else list(parsed or [])
     record: Record = {
         "ran": True, "reason": None, "rc": result.rc, "cmd": result.cmd, "endpoints": rows,
@@ -175,7 +175,7 @@ def read_agent_check(result: RunResult, lang: str) -> t.Tuple[Record, t.List[Fin
         "timed_out": result.timed_out, "stdout_lines": result.stdout.splitlines(), "stderr_lines": result.stderr.splitlines(),
         "errors": agent_errors(output),
     }
-    return record, list(classify(output, lang))  # type: ignore[no-untyped-call]
+    return record, list(classify(output, lang))
 
 
 def dedupe(findings: t.Iterable[Finding]) -> t.List[Finding]:

@@ -27,6 +27,7 @@ import json
 import re
 import ssl
 import time
+import typing as t
 import uuid
 
 from urllib.error import HTTPError, URLError
@@ -37,6 +38,8 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier impor
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import arm_endpoints
 from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS, text
+
+Finding = t.Dict[str, t.Any]
 
 MACHINES_API_VERSION = "2025-01-13"
 PROVIDERS_API_VERSION = "2021-04-01"
@@ -71,7 +74,7 @@ ENV_FALLBACKS = {
 # Category of an ARM / Entra failure that the classifier did not recognise, by HTTP status.
 _STATUS_CATEGORY = {400: "input", 401: "credentials", 403: "permissions", 404: "input", 409: "resource_conflict", 429: "throttling"}
 
-def _b64url(data):
+def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
@@ -83,8 +86,9 @@ class ArmError(Exception):
     or ``config`` (bad options: nothing was sent).
     """
 
-    def __init__(self, message, status=None, arm_code=None, request_id=None, kind="arm", method=None, url=None,
-                 details=None, retry_after=None, retries=0, error_codes=None):
+    def __init__(self, message: str, status: int | None = None, arm_code: str | None = None, request_id: str | None = None,
+                 kind: str = "arm", method: str | None = None, url: str | None = None, details: t.Optional[t.List[t.Any]] = None,
+                 retry_after: int | None = None, retries: int = 0, error_codes: t.Optional[t.List[t.Any]] = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
@@ -98,13 +102,13 @@ class ArmError(Exception):
         self.retries = retries
         self.error_codes = error_codes or []
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.kind == "config":
             return self.message
         head = "%s (HTTP %s)" % (self.arm_code or "error", self.status) if self.status else (self.arm_code or "error")
         return "%s: %s" % (head, self.message)
 
-    def flattened(self):
+    def flattened(self) -> str:
         """The error in the agent's flattened form, which the classifier knows."""
         if self.kind == "entra":
             if self.message.startswith(str(self.arm_code)):
@@ -115,11 +119,11 @@ class ArmError(Exception):
         return "RequestCorrelationId:%s Message: %s Code: %s httpStatusCode:%s" % (
             self.request_id or "", self.message, self.arm_code or "", self.status or "")
 
-    def findings(self, lang="en"):
+    def findings(self, lang: str = "en") -> t.List[Finding]:
         """Classified findings of this error; a generic one when the classifier knows none."""
         found = classify(self.flattened(), lang)
         if found:
-            return found
+            return list(found)
         category = self.category_guess()
         if self.kind in ("network", "timeout"):
             cause = text("arm.cause_network", lang, url=self.url, message=self.message)
@@ -138,16 +142,16 @@ class ArmError(Exception):
             "details": {"arm_code": self.arm_code, "status": self.status, "retry_after": self.retry_after},
         }]
 
-    def category_guess(self):
+    def category_guess(self) -> str:
         if self.kind in ("network", "timeout"):
             return "network"
         if self.kind == "config":
             return "input"
         if self.status and self.status >= 500:
             return "transient"
-        return _STATUS_CATEGORY.get(self.status, "internal")
+        return _STATUS_CATEGORY.get(self.status or 0, "internal")
 
-    def to_result(self, lang="en"):
+    def to_result(self, lang: str = "en") -> t.Dict[str, t.Any]:
         """Keyword arguments for ``module.fail_json``: msg (code, cause, remediation), findings, ..."""
         found = self.findings(lang)
         first = found[0] if found else {}
@@ -170,11 +174,11 @@ class ArmError(Exception):
         }
 
 
-def _path_only(url):
+def _path_only(url: str | None) -> str:
     return urlsplit(url).path if url else ""
 
 
-def parse_error_body(status, text):
+def parse_error_body(status: int, text: str | None) -> t.Tuple[str, str, t.List[t.Any], t.List[t.Any]]:
     """``(code, message, details, error_codes)`` from an ARM or Entra error body.
 
     Understands ``{"error": {"code", "message", "details"}}``, the unwrapped
@@ -194,7 +198,7 @@ def parse_error_body(status, text):
             description = _ENTRA_TRACE_RE.sub("", description).strip()
             match = _AADSTS_RE.match(description)
             code = "AADSTS%s" % match.group("code") if match else error
-            codes = body.get("error_codes") if isinstance(body.get("error_codes"), list) else []
+            codes = list(body["error_codes"]) if isinstance(body.get("error_codes"), list) else []
             return (code, description, [{"code": error}], codes)
         if body.get("code") or body.get("message"):
             return (body.get("code") or "Error", body.get("message") or "", body.get("details") or [], [])
@@ -202,7 +206,7 @@ def parse_error_body(status, text):
     return ("HttpStatus%s" % status, snippet or "no error details in the answer", [], [])
 
 
-def retry_after_seconds(value, now=None):
+def retry_after_seconds(value: object, now: t.Optional[datetime.datetime] = None) -> int | None:
     """Seconds asked for by a ``Retry-After`` header (delta seconds or HTTP date); None if absent or bad."""
     if value is None:
         return None
@@ -221,7 +225,7 @@ def retry_after_seconds(value, now=None):
     return max(0, int((when - now).total_seconds() + 0.999))
 
 
-def load_certificate(path):
+def load_certificate(path: str) -> t.Tuple[t.Any, t.Any]:
     """``(private_key, certificate)`` from a PEM (key + certificate) or an unprotected PFX file.
 
     Needs the ``cryptography`` library on the node; raises ArmError(kind=config) otherwise.
@@ -238,6 +242,8 @@ def load_certificate(path):
             data = handle.read()
     except OSError as exc:
         raise ArmError("cannot read the certificate file %s: %s" % (path, exc.strerror or exc), kind="config") from None
+    key: t.Any
+    cert: t.Any
     try:
         if b"-----BEGIN" in data:
             key = serialization.load_pem_private_key(data, password=None)
@@ -252,7 +258,7 @@ def load_certificate(path):
     return key, cert
 
 
-def client_assertion(client_id, token_url, cert_path, now=None):
+def client_assertion(client_id: str, token_url: str, cert_path: str, now: float | None = None) -> str:
     """The RS256 client assertion JWT for ``client_id`` signed with the key in ``cert_path``.
 
     The header names the certificate by ``x5t`` (base64url SHA-1 of the DER certificate),
@@ -279,7 +285,7 @@ def client_assertion(client_id, token_url, cert_path, now=None):
 class ArmResponse:
     """One answer: ``status``, lower-case ``headers``, ``text`` and parsed ``body`` (None if not JSON)."""
 
-    def __init__(self, status, headers, text):
+    def __init__(self, status: int, headers: t.Dict[str, str], text: str) -> None:
         self.status = status
         self.headers = headers
         self.text = text
@@ -297,9 +303,11 @@ class ArmClient:
     the seconds one request may spend waiting between attempts.
     """
 
-    def __init__(self, cloud=None, tenant_id=None, client_id=None, client_secret=None, client_cert=None, access_token=None,
-                 authority_host=None, resource_manager_endpoint=None, ca_file=None, timeout=60, max_retries=4,
-                 max_retry_wait=60, sleep=None, opener=None):
+    def __init__(self, cloud: str | None = None, tenant_id: str | None = None, client_id: str | None = None,
+                 client_secret: str | None = None, client_cert: str | None = None, access_token: str | None = None,
+                 authority_host: str | None = None, resource_manager_endpoint: str | None = None, ca_file: str | None = None,
+                 timeout: float = 60, max_retries: int = 4, max_retry_wait: float = 60,
+                 sleep: t.Optional[t.Callable[[float], None]] = None, opener: t.Any = None) -> None:
         try:
             self.endpoints = arm_endpoints(cloud, authority_host, resource_manager_endpoint)
         except ValueError as exc:
@@ -309,7 +317,7 @@ class ArmClient:
         self._client_secret = client_secret
         self.client_cert = client_cert
         self._token = access_token
-        self._token_expires = None
+        self._token_expires: float | None = None
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
@@ -332,7 +340,7 @@ class ArmClient:
 
     # -- low level -------------------------------------------------------------------------
 
-    def _send(self, method, url, data=None, headers=None):
+    def _send(self, method: str, url: str, data: bytes | None = None, headers: t.Optional[t.Mapping[str, str]] = None) -> ArmResponse:
         """One HTTP exchange -> ArmResponse; network failures raise ArmError(kind=network)."""
         request = Request(url, data=data, method=method, headers=dict(headers or {}, **{"User-Agent": USER_AGENT}))
         self.requests += 1
@@ -350,11 +358,12 @@ class ArmClient:
                 exc.close()
         except (URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise ArmError(scrub(str(reason), self._secrets), kind="network", method=method, url=url, retries=self.retries) from None
+            raise ArmError(scrub(str(reason), self._secrets) or "", kind="network", method=method, url=url, retries=self.retries) from None
         lowered = dict((k.lower(), v) for k, v in (raw_headers.items() if raw_headers else []))
         return ArmResponse(status, lowered, text)
 
-    def _with_retries(self, method, url, data=None, headers=None):
+    def _with_retries(self, method: str, url: str, data: bytes | None = None,
+                      headers: t.Optional[t.Mapping[str, str]] = None) -> ArmResponse:
         """_send with bounded retries on RETRY_STATUSES, honouring Retry-After."""
         waited = 0.0
         attempt = 0
@@ -372,9 +381,9 @@ class ArmClient:
             waited += delay
             self._sleep(delay)
 
-    def _error(self, response, method, url, kind="arm"):
+    def _error(self, response: ArmResponse, method: str, url: str, kind: str = "arm") -> ArmError:
         code, message, details, codes = parse_error_body(response.status, response.text)
-        return ArmError(scrub(message, self._secrets), status=response.status, arm_code=code,
+        return ArmError(scrub(message, self._secrets) or "", status=response.status, arm_code=code,
                         request_id=response.headers.get("x-ms-request-id") or response.headers.get("x-ms-correlation-request-id"),
                         kind=kind, method=method, url=url, details=details,
                         retry_after=retry_after_seconds(response.headers.get("retry-after")), retries=self.retries,
@@ -383,10 +392,10 @@ class ArmClient:
     # -- tokens ----------------------------------------------------------------------------
 
     @property
-    def token_url(self):
+    def token_url(self) -> str:
         return "%s/%s/oauth2/v2.0/token" % (self.endpoints["authority_host"], quote(str(self.tenant_id), safe=""))
 
-    def token(self):
+    def token(self) -> str:
         """A bearer token for Resource Manager (cached until shortly before it expires)."""
         if self._token and (self._token_expires is None or time.time() < self._token_expires):
             return self._token
@@ -394,7 +403,7 @@ class ArmClient:
         if self._client_secret:
             form["client_secret"] = self._client_secret
         else:
-            assertion = client_assertion(self.client_id, self.token_url, self.client_cert)
+            assertion = client_assertion(str(self.client_id), self.token_url, str(self.client_cert))
             self._secrets.append(assertion)
             form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
             form["client_assertion"] = assertion
@@ -409,12 +418,12 @@ class ArmClient:
         self._token = response.body["access_token"]
         self._secrets.append(self._token)
         expires_in = response.body.get("expires_in")
-        self._token_expires = time.time() + max(60, int(expires_in) - 120) if str(expires_in).isdigit() else None
+        self._token_expires = time.time() + max(60, int(str(expires_in)) - 120) if str(expires_in).isdigit() else None
         return self._token
 
     # -- Resource Manager ------------------------------------------------------------------
 
-    def url(self, path, api_version=None):
+    def url(self, path: str, api_version: str | None = None) -> str:
         """Absolute URL of ``path`` (an ARM path or an absolute URL returned by ARM)."""
         if path.startswith("https://") or path.startswith("http://"):
             # nextLink and operation URLs come from ARM: the token only ever goes to ARM's own host.
@@ -428,7 +437,8 @@ class ArmClient:
             url += ("&" if "?" in url else "?") + "api-version=" + quote(api_version)
         return url
 
-    def request(self, method, path, api_version=None, body=None, ok=(200,)):
+    def request(self, method: str, path: str, api_version: str | None = None, body: object = None,
+                ok: t.Tuple[int, ...] = (200,)) -> ArmResponse:
         """One ARM call with retries; returns the ArmResponse when its status is in ``ok``, else raises ArmError."""
         url = self.url(path, api_version)
         headers = {"Authorization": "Bearer " + self.token(), "Accept": "application/json"}
@@ -441,18 +451,18 @@ class ArmClient:
             raise self._error(response, method, url)
         return response
 
-    def get(self, path, api_version, missing_ok=False):
+    def get(self, path: str, api_version: str, missing_ok: bool = False) -> t.Any:
         """GET ``path`` -> parsed body; with ``missing_ok`` a 404 gives None."""
         response = self.request("GET", path, api_version, ok=(200, 404) if missing_ok else (200,))
         if response.status == 404:
             return None
         return response.body
 
-    def list(self, path, api_version, limit=100000):
+    def list(self, path: str, api_version: str, limit: int = 100000) -> t.List[t.Any]:
         """All items of a list, following ``nextLink`` exactly as returned, at most ``limit``."""
-        items = []
-        url = self.url(path, api_version)
-        seen = set()
+        items: t.List[t.Any] = []
+        url: str | None = self.url(path, api_version)
+        seen: t.Set[str] = set()
         while url and url not in seen and len(items) < limit:
             seen.add(url)
             body = self.request("GET", url).body or {}
@@ -460,7 +470,7 @@ class ArmClient:
             url = body.get("nextLink") or None
         return items[:limit]
 
-    def delete(self, path, api_version, wait_timeout=600):
+    def delete(self, path: str, api_version: str, wait_timeout: float = 600) -> bool:
         """DELETE ``path``, following a long-running operation to its end.
 
         Returns True when something was deleted, False when it did not exist (204 or 404).
@@ -472,7 +482,7 @@ class ArmClient:
             self._follow(response, "DELETE", self.url(path, api_version), wait_timeout)
         return True
 
-    def _follow(self, response, method, url, wait_timeout):
+    def _follow(self, response: ArmResponse, method: str, url: str, wait_timeout: float) -> None:
         """Poll Azure-AsyncOperation (else Location) until the operation ends; raise ArmError on failure."""
         deadline = time.monotonic() + wait_timeout
         async_url = response.headers.get("azure-asyncoperation")
@@ -492,7 +502,7 @@ class ArmClient:
                     return
                 if status.lower() in ("failed", "canceled", "cancelled"):
                     error = (poll.body or {}).get("error") or {}
-                    raise ArmError(scrub(error.get("message") or "the operation ended %s" % status, self._secrets), status=poll.status,
+                    raise ArmError(scrub(error.get("message") or f"the operation ended {status}", self._secrets) or "", status=poll.status,
                                    arm_code=error.get("code") or "Operation" + status, method=method, url=url, retries=self.retries,
                                    request_id=poll.headers.get("x-ms-request-id"))
             elif poll.status in (200, 201, 204):
@@ -501,7 +511,7 @@ class ArmClient:
     # -- Microsoft.HybridCompute/machines --------------------------------------------------
 
     @staticmethod
-    def machine_path(subscription_id, resource_group=None, name=None):
+    def machine_path(subscription_id: str, resource_group: str | None = None, name: str | None = None) -> str:
         """ARM path of a machine, of the machines of a resource group, or of a subscription."""
         path = "/subscriptions/%s" % quote(str(subscription_id), safe="")
         if resource_group:
@@ -517,37 +527,40 @@ class ArmClient:
             path += "/" + quote(str(name), safe="")
         return path
 
-    def get_machine(self, subscription_id, resource_group, name, api_version=MACHINES_API_VERSION):
+    def get_machine(self, subscription_id: str, resource_group: str, name: str, api_version: str = MACHINES_API_VERSION) -> t.Any:
         """The machine resource, or None when it does not exist."""
         return self.get(self.machine_path(subscription_id, resource_group, name), api_version, missing_ok=True)
 
-    def list_machines(self, subscription_id, resource_group=None, api_version=MACHINES_API_VERSION):
+    def list_machines(self, subscription_id: str, resource_group: str | None = None,
+                      api_version: str = MACHINES_API_VERSION) -> t.List[t.Any]:
         return self.list(self.machine_path(subscription_id, resource_group), api_version)
 
-    def update_machine_tags(self, subscription_id, resource_group, name, tags, api_version=MACHINES_API_VERSION):
+    def update_machine_tags(self, subscription_id: str, resource_group: str, name: str, tags: t.Mapping[str, str],
+                            api_version: str = MACHINES_API_VERSION) -> t.Any:
         """PATCH the complete desired tag set (correct whether the RP merges or replaces)."""
         return self.request("PATCH", self.machine_path(subscription_id, resource_group, name), api_version, {"tags": tags}).body
 
-    def delete_machine(self, subscription_id, resource_group, name, api_version=MACHINES_API_VERSION, wait_timeout=600):
+    def delete_machine(self, subscription_id: str, resource_group: str, name: str, api_version: str = MACHINES_API_VERSION,
+                       wait_timeout: float = 600) -> bool:
         return self.delete(self.machine_path(subscription_id, resource_group, name), api_version, wait_timeout)
 
     # -- resource providers ----------------------------------------------------------------
 
     @staticmethod
-    def provider_path(subscription_id, namespace):
+    def provider_path(subscription_id: str, namespace: str) -> str:
         if not _NAMESPACE_RE.match(str(namespace)):
             raise ArmError("invalid resource provider namespace %r (expected a name such as Microsoft.HybridCompute)" % (namespace,),
                            kind="config")
         return "/subscriptions/%s/providers/%s" % (quote(str(subscription_id), safe=""), namespace)
 
-    def get_provider(self, subscription_id, namespace, api_version=PROVIDERS_API_VERSION):
+    def get_provider(self, subscription_id: str, namespace: str, api_version: str = PROVIDERS_API_VERSION) -> t.Any:
         return self.get(self.provider_path(subscription_id, namespace), api_version)
 
-    def register_provider(self, subscription_id, namespace, api_version=PROVIDERS_API_VERSION):
+    def register_provider(self, subscription_id: str, namespace: str, api_version: str = PROVIDERS_API_VERSION) -> t.Any:
         return self.request("POST", self.provider_path(subscription_id, namespace) + "/register", api_version).body
 
 
-def trim_machine(machine):
+def trim_machine(machine: t.Any) -> t.Any:
     """The machine as Azure returns it, without the bulky read-only parts (extensions, key, system data)."""
     if not isinstance(machine, dict):
         return machine
@@ -560,7 +573,7 @@ def trim_machine(machine):
     return trimmed
 
 
-def machine_summary(machine):
+def machine_summary(machine: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
     """The normalized view of one machine resource that machine_resource_info returns."""
     properties = machine.get("properties") or {}
     return {
@@ -583,6 +596,6 @@ def machine_summary(machine):
 _RG_OF_ID_RE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/(?P<rg>[^/]+)", re.IGNORECASE)
 
 
-def _resource_group_of(resource_id):
+def _resource_group_of(resource_id: str | None) -> str | None:
     match = _RG_OF_ID_RE.match(resource_id or "")
     return match.group("rg") if match else None

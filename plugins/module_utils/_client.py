@@ -203,11 +203,11 @@ class ModuleClient:
         except _outcome.ModuleFailure as failure:
             self.fail(failure)
         except Exception as exc:  # pylint: disable=broad-except
-            failure = self.translate(exc)
-            if failure is None:
+            translated = self.translate(exc)
+            if translated is None:
                 outcome = _outcome.internal_outcome(exc, self.lang)
-                failure = _outcome.failure(outcome, exception=traceback.format_exc())
-            self.fail(failure)
+                translated = _outcome.failure(outcome, exception=traceback.format_exc())
+            self.fail(translated)
         self.module.exit_json(**result)
         raise AssertionError("exit_json returned")  # pragma: no cover
 
@@ -283,8 +283,8 @@ class AgentModuleClient(ModuleClient):
         self.check_rules(AUTH_RULES, state)
         try:
             if self.params.get("tenant_id"):
-                validate_tenant(self.params["tenant_id"], lang=self.lang)  # type: ignore[no-untyped-call]
-            validate_auth(self.params, self.lang, required=required)  # type: ignore[no-untyped-call]
+                validate_tenant(self.params["tenant_id"], lang=self.lang)
+            validate_auth(self.params, self.lang, required=required)
         except ValidationError as error:
             raise _outcome.failure_from_validation(error, self.lang, state=state) from None
         return auth_args(self.params)
@@ -298,7 +298,7 @@ class AgentModuleClient(ModuleClient):
         for part in (run.stdout, run.stderr, "\n".join(run.log_lines)):
             if not part:
                 continue
-            for warning in scan_output(part).get("warnings") or ():  # type: ignore[no-untyped-call]
+            for warning in scan_output(part).get("warnings") or ():
                 seen.setdefault(_WARNING_LINENO_RE.sub("", str(warning)), None)
         lines = list(seen)
         for line in lines[:MAX_UNPARSED_WARNINGS]:

@@ -521,14 +521,14 @@ class AgentRunner:
             except ValueError:
                 data = None
             if isinstance(data, dict):
-                facts: Facts = normalize_show(data)  # type: ignore[no-untyped-call]
+                facts: Facts = normalize_show(data)
                 facts["format"] = "json"
                 return facts, run
         text_run = self.show(as_json=False)
         if text_run.rc != 0:
             return None, text_run
         from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_show
-        facts = normalize_show(_show_record(parse_show(text_run.stdout)))  # type: ignore[no-untyped-call]
+        facts = normalize_show(_show_record(parse_show(text_run.stdout)))
         facts["format"] = "text"
         return facts, text_run
 
