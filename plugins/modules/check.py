@@ -151,6 +151,8 @@ notes:
   - Addresses are classified with C(netaddr) when it is importable on the node, else with Python's C(ipaddress);
     RV(address_classifier) says which. Both give the same classes.
   - Name resolution failures are not findings for endpoints reached through a proxy, because the proxy resolves them.
+  - Lines of the output of C(azcmagent check) that the module does not recognise are reported as warnings (at most ten,
+    each shortened), so that a change of the agent's output format is noticed.
 seealso:
   - module: arcops.azcmagent.connect
   - module: arcops.azcmagent.config
