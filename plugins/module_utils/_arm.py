@@ -152,7 +152,7 @@ class ArmError(Exception):
         return _STATUS_CATEGORY.get(self.status or 0, "internal")
 
     def to_result(self, lang: str = "en") -> t.Dict[str, t.Any]:
-        """Keyword arguments for ``module.fail_json``: msg (code, cause, remediation), findings, ..."""
+        """The fields of a failure: msg (code, cause, remediation), the Azure answer and its findings (see _outcome.failure_from_arm_error)."""
         found = self.findings(lang)
         first = found[0] if found else {}
         label = self.arm_code or self.kind
