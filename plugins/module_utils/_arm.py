@@ -74,6 +74,7 @@ ENV_FALLBACKS = {
 # Category of an ARM / Entra failure that the classifier did not recognise, by HTTP status.
 _STATUS_CATEGORY = {400: "input", 401: "credentials", 403: "permissions", 404: "input", 409: "resource_conflict", 429: "throttling"}
 
+
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 

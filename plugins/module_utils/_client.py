@@ -137,9 +137,10 @@ class ModuleClient:
         spec = self.common_argument_spec()
         spec.update(argument_spec or {})
         self.argument_spec = spec
+        rules = {"mutually_exclusive": mutually_exclusive, "required_together": required_together,
+                 "required_one_of": required_one_of, "required_if": required_if, "required_by": required_by}
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode,
-                                    mutually_exclusive=mutually_exclusive, required_together=required_together,
-                                    required_one_of=required_one_of, required_if=required_if, required_by=required_by)
+                                    **{name: value for name, value in rules.items() if value})
         self.params: t.Dict[str, t.Any] = self.module.params
 
     @staticmethod

@@ -79,8 +79,10 @@ def test_decide_reads_the_agent_record():
     assert _target.decide(shown, WANTED, {"status": "", "lastHeartbeat": "", "connectPending": True}).steps == ("connect",)
 
 
-@pytest.mark.parametrize("content", [None, "not json", "[1, 2]", json.dumps({"resourceId": "/other"}), json.dumps({"resourceId": RID.upper(),
-                                                                                                                    "status": ""})],
+SAME_RESOURCE = json.dumps({"resourceId": RID.upper(), "status": ""})
+
+
+@pytest.mark.parametrize("content", [None, "not json", "[1, 2]", json.dumps({"resourceId": "/other"}), SAME_RESOURCE],
                          ids=["missing", "garbage", "not-an-object", "other-resource", "same-resource"])
 def test_read_agent_config_is_defensive(tmp_path, content):
     if content is not None:
