@@ -268,7 +268,7 @@ class AgentModuleClient(ModuleClient):
     def session(self, required: bool = True) -> t.Iterator[Facts]:
         """Find the agent's state directory, hold the per-machine agent lock, and yield the state read under it."""
         runner = self.runner
-        runner.state()  # where the agent keeps its state, and so where the lock lives
+        runner.find_state_dir()  # where the lock lives
         with runner.lock():
             yield self.state(required)
 

@@ -368,6 +368,16 @@ class AgentRunner:
             self.log_file = os.path.join(DEFAULT_LOG_DIR, "azcmagent.log")
         return self.log_file
 
+    def find_state_dir(self) -> str | None:
+        """Where the agent keeps its state (the parent of its log directory), from ``show -j`` and, when the JSON
+        names no log file, the text form (where 'Agent Logfile' is attested); once per runner. None when neither names
+        it (the lock then lives in the temporary directory)."""
+        if self.state_dir is None:
+            self.show()
+            if self.state_dir is None:
+                self.show(as_json=False)
+        return self.state_dir
+
     # -- lock --------------------------------------------------------------------------------
     def _lock_candidates(self) -> t.List[str]:
         candidates = []

@@ -361,7 +361,7 @@ import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _agent_check
 from ansible_collections.arcops.azcmagent.plugins.module_utils._agent_check import MIN_STAGE, SHOW_SHARE, Deadline
-from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import CLOUD_NAMES, agent_endpoints, normalize_region
 from ansible_collections.arcops.azcmagent.plugins.module_utils._probes import (
     ADDRESS_CLASSIFIER,
@@ -376,7 +376,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import tex
 
 Result = t.Dict[str, t.Any]
 
-ARGUMENT_SPEC = {
+ARGUMENT_SPEC: Spec = {
     "cloud": {"type": "str", "default": "AzureCloud", "choices": list(CLOUD_NAMES)},
     "location": {"type": "str", "aliases": ["region"]},
     "private_link": {"type": "bool", "default": False},

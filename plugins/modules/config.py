@@ -189,7 +189,7 @@ state:
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _config_plan, _outcome
-from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_config_list
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import render_cmd
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
@@ -197,7 +197,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._validate import 
 
 Result = t.Dict[str, t.Any]
 
-ARGUMENT_SPEC = {
+ARGUMENT_SPEC: Spec = {
     "name": {"type": "str", "required": True},
     "value": {"type": "raw"},
     "list_mode": {"type": "str", "default": "replace", "choices": ["replace", "add", "remove"]},

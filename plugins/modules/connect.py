@@ -261,12 +261,12 @@ state:
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _target, _validate
-from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import render_cmd
 
 Result = t.Dict[str, t.Any]
 
-ARGUMENT_SPEC = {
+ARGUMENT_SPEC: Spec = {
     "subscription_id": {"type": "str", "required": True},
     "resource_group": {"type": "str", "required": True},
     "location": {"type": "str", "required": True},

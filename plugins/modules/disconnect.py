@@ -154,12 +154,12 @@ state:
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _target
-from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import render_cmd
 
 Result = t.Dict[str, t.Any]
 
-ARGUMENT_SPEC = {"force_local_only": {"type": "bool", "default": False}}
+ARGUMENT_SPEC: Spec = {"force_local_only": {"type": "bool", "default": False}}
 
 
 def converge(client: AgentModuleClient) -> Result:

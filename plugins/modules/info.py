@@ -216,14 +216,14 @@ import json
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome
-from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_config_list, parse_version
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import AgentNotFound
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
 Result = t.Dict[str, t.Any]
 
-ARGUMENT_SPEC = {"gather_config": {"type": "bool", "default": True}}
+ARGUMENT_SPEC: Spec = {"gather_config": {"type": "bool", "default": True}}
 
 FACT_KEYS = ("status", "resource_id", "resource_name", "resource_group", "subscription_id", "tenant_id", "location", "cloud",
              "last_heartbeat", "error_code", "error_details", "services")

@@ -178,12 +178,12 @@ remediation:
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import MACHINES_API_VERSION, ArmClient, trim_machine
-from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
 Result = t.Dict[str, t.Any]
 
-ARGUMENT_SPEC = {
+ARGUMENT_SPEC: Spec = {
     "resource_group": {"type": "str", "required": True},
     "name": {"type": "str", "required": True, "aliases": ["resource_name"]},
     "state": {"type": "str", "default": "present", "choices": ["absent", "present"]},

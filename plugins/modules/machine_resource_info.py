@@ -176,11 +176,11 @@ remediation:
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import MACHINES_API_VERSION, machine_summary
-from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient, Spec
 
 Result = t.Dict[str, t.Any]
 
-ARGUMENT_SPEC = {
+ARGUMENT_SPEC: Spec = {
     "resource_group": {"type": "str"},
     "name": {"type": "str", "aliases": ["resource_name"]},
 }

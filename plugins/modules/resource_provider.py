@@ -151,12 +151,12 @@ import time
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import DEFAULT_NAMESPACES, PROVIDERS_API_VERSION
-from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
 Result = t.Dict[str, t.Any]
 
-ARGUMENT_SPEC = {
+ARGUMENT_SPEC: Spec = {
     "namespaces": {"type": "list", "elements": "str", "default": list(DEFAULT_NAMESPACES)},
     "wait": {"type": "bool", "default": True},
     "wait_timeout": {"type": "int", "default": 300},

@@ -491,3 +491,22 @@ def test_injected_executor_gets_the_pinned_run_and_the_secrets_file(tmp_path):
 def test_default_executor_is_the_process_group_one(tmp_path):
     path = fake_agent(tmp_path, ECHO)[0]
     assert _runner.AgentRunner(executable=path).executor is _runner.execute
+
+
+def test_find_state_dir_from_json_else_text_once(tmp_path):
+    calls = []
+    text_show = "%-40s: %s\n%-40s: Connected\n" % ("Agent Logfile", tmp_path / "log" / "himds.log", "Agent Status")
+
+    def executor(execution):
+        calls.append(execution.argv[1:])
+        if execution.argv[1:] == ["show", "-j"]:
+            return _runner.Completed(rc=0, stdout=json.dumps({"status": "Connected"}), stderr="")
+        return _runner.Completed(rc=0, stdout=text_show, stderr="")
+
+    path = fake_agent(tmp_path, "sys.exit(0)\n")[0]
+    runner = _runner.AgentRunner(executable=path, executor=executor)
+    assert runner.find_state_dir() == str(tmp_path)
+    assert runner.find_state_dir() == str(tmp_path)
+    assert calls == [["show", "-j"], ["show"]]
+    with runner.lock() as lock_path:
+        assert lock_path == str(tmp_path / _runner.LOCK_NAME)
