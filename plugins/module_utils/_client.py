@@ -216,17 +216,20 @@ class ModuleClient:
 class AgentModuleClient(ModuleClient):
     """A module that runs the agent: runner, secrets, lock, state, outcomes and warnings about agent output."""
 
-    # What starts the agent's processes: None is the runner's own (a process group per run); unit tests set a stub.
+    # What starts the agent's processes: None is the runner's own (a process group per run); unit tests set a stub,
+    # here or through the constructor's ``executor``.
     executor: t.ClassVar[t.Optional[Executor]] = None
 
     def __init__(self, argument_spec: t.Optional[Spec] = None, *, auth: bool = False, agent_options: bool = True,
-                 **kwargs: t.Any) -> None:
+                 executor: t.Optional[Executor] = None, **kwargs: t.Any) -> None:
         spec: Spec = agent_argument_spec() if agent_options else {}
         if auth:
             spec.update(auth_argument_spec())
         spec.update(argument_spec or {})
         super().__init__(spec, **kwargs)
         self.auth = auth
+        # (read from the class, so that a plain function set there is not bound to the instance)
+        self._executor = executor if executor is not None else type(self).executor
         self._runner: t.Optional[AgentRunner] = None
 
     def make_runner(self, timeout: float | None = None, lock_timeout: float | None = None) -> AgentRunner:
@@ -234,7 +237,7 @@ class AgentModuleClient(ModuleClient):
         runner = AgentRunner(self.module, self.params.get("executable"),
                              timeout if timeout is not None else self.params.get("timeout"),
                              lock_timeout if lock_timeout is not None else self.params.get("lock_timeout"),
-                             executor=type(self).executor)
+                             executor=self._executor)
         for secret in self.secret_values():
             runner.add_secret(secret)
         return runner

@@ -247,3 +247,17 @@ def test_azure_options_fall_back_to_the_awx_environment(monkeypatch):
     with pytest.raises(_outcome.ModuleFailure) as info:
         make(_client.AzureModuleClient, {"lang": "nl"}).require_subscription()
     assert "AZURE_SUBSCRIPTION_ID" in info.value.msg and info.value.outcome["category"] == "input"
+
+
+def test_executor_as_a_plain_function_or_constructor_argument(stub, monkeypatch):
+    calls = []
+
+    def plain(execution):
+        calls.append(execution.argv[1:])
+        return stub(execution)
+
+    monkeypatch.setattr(_client.AgentModuleClient, "executor", plain)
+    make(_client.AgentModuleClient, {"executable": stub.executable}).runner.show()
+    given = make(_client.AgentModuleClient, {"executable": stub.executable}, executor=stub)
+    given.runner.run(["version"], capture_log=False)
+    assert calls == [["show", "-j"]] and stub.calls[-1] == ["version"]
