@@ -261,3 +261,14 @@ def test_executor_as_a_plain_function_or_constructor_argument(stub, monkeypatch)
     given = make(_client.AgentModuleClient, {"executable": stub.executable}, executor=stub)
     given.runner.run(["version"], capture_log=False)
     assert calls == [["show", "-j"]] and stub.calls[-1] == ["version"]
+
+
+def test_texts_of_outcomes_check_and_arm_have_both_languages_with_the_same_fields():
+    import string
+    from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS
+    mine = {key: entry for key, entry in TEXTS.items() if key.split(".")[0] in ("outcome", "check", "arm")}
+    assert len(mine) >= 40
+    for key, entry in mine.items():
+        fields = {lang: sorted(name for _, name, _, _ in string.Formatter().parse(entry[lang]) if name) for lang in ("en", "nl")}
+        assert fields["en"] == fields["nl"], key
+        assert entry["en"] != entry["nl"] or "{" in entry["en"], key
