@@ -269,6 +269,6 @@ def test_texts_of_outcomes_check_and_arm_have_both_languages_with_the_same_field
     mine = {key: entry for key, entry in TEXTS.items() if key.split(".")[0] in ("outcome", "check", "arm")}
     assert len(mine) >= 40
     for key, entry in mine.items():
-        fields = {lang: sorted(name for _, name, _, _ in string.Formatter().parse(entry[lang]) if name) for lang in ("en", "nl")}
+        fields = {lang: sorted(part[1] for part in string.Formatter().parse(entry[lang]) if part[1]) for lang in ("en", "nl")}
         assert fields["en"] == fields["nl"], key
         assert entry["en"] != entry["nl"] or "{" in entry["en"], key
