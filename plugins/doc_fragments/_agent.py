@@ -45,6 +45,8 @@ notes:
   - Commands run with E(LANG=C) and E(LC_ALL=C), with stdin closed, as an argument list (never through a shell).
   - C(--no-color) is not passed, because agents older than 1.22 reject it; output goes to a pipe, which the agent
     does not colour.
+  - Lines of the agent's output that the module does not recognise are reported as warnings (at most ten per
+    command, each shortened), so that a change of the agent's output format is noticed; please report them.
 """
 
     # Non-interactive authentication of connect and disconnect.

@@ -24,10 +24,10 @@ import datetime
 import email.utils
 import hashlib
 import json
-import os
 import re
 import ssl
 import time
+import typing as t
 import uuid
 
 from urllib.error import HTTPError, URLError
@@ -35,7 +35,11 @@ from urllib.parse import quote, urlencode, urlsplit
 from urllib.request import HTTPSHandler, Request, build_opener
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
-from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import CLOUD_NAMES, arm_endpoints
+from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import arm_endpoints
+from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS, text
+
+Finding = t.Dict[str, t.Any]
 
 MACHINES_API_VERSION = "2025-01-13"
 PROVIDERS_API_VERSION = "2021-04-01"
@@ -53,32 +57,10 @@ _AADSTS_RE = re.compile(r"^AADSTS(?P<code>\d+):\s*")
 # joined by "\r\n" (until about 2023) or by a single space (newer).
 _ENTRA_TRACE_RE = re.compile(r"(?:\r?\n|\s)+Trace ID:.*$", re.DOTALL)
 
-# A JWT-looking value (three base64url parts), scrubbed from every text we hand back.
-_JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
-
-# "client_secret=...", "client_assertion=...", "access_token": "..." in form bodies, URLs or JSON.
-_SECRET_FIELD_RE = re.compile(r"(?P<key>client_secret|client_assertion|access_token|refresh_token)(?P<sep>\"?\s*[=:]\s*\"?)[^&\s\",]+")
-
 # Resource group and machine names that are safe to put in a path (Azure's own rules).
 _RG_RE = re.compile(r"^[-\w.()]{1,90}$")
 _MACHINE_RE = re.compile(r"^[-\w.]{1,54}$")
 _NAMESPACE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+$")
-
-# Shared option spec of the ARM modules (see the doc fragment arcops.azcmagent._azure).
-AZURE_ARGUMENT_SPEC = {
-    "service_principal_id": {"type": "str"},
-    "service_principal_secret": {"type": "str", "no_log": True},
-    "service_principal_cert": {"type": "path"},
-    "access_token": {"type": "str", "no_log": True},
-    "tenant_id": {"type": "str"},
-    "cloud": {"type": "str", "choices": list(CLOUD_NAMES)},
-    "authority_host": {"type": "str"},
-    "resource_manager_endpoint": {"type": "str"},
-    "ca_file": {"type": "path"},
-    "api_version": {"type": "str"},
-    "timeout": {"type": "int", "default": 60},
-    "lang": {"type": "str", "default": "en", "choices": ["en", "nl"]},
-}
 
 # AWX / Automation Platform "Microsoft Azure Resource Manager" credential environment.
 ENV_FALLBACKS = {
@@ -92,53 +74,9 @@ ENV_FALLBACKS = {
 # Category of an ARM / Entra failure that the classifier did not recognise, by HTTP status.
 _STATUS_CATEGORY = {400: "input", 401: "credentials", 403: "permissions", 404: "input", 409: "resource_conflict", 429: "throttling"}
 
-_GENERIC_TEXTS = {
-    "en": {
-        "cause": "Azure answered {what} with {code} (HTTP {status}): {message}",
-        "cause_network": "Azure could not be reached at {url}: {message}",
-        "remediation": {
-            "credentials": "Check the service principal, its secret or certificate and the tenant ID",
-            "permissions": "Give the identity a role that allows the action (for example Azure Connected Machine Resource Administrator)",
-            "input": "Check the subscription, resource group and machine name",
-            "resource_conflict": "Resolve the conflict named in the message, then run again",
-            "throttling": "Wait for the time Azure asks for, then run again",
-            "transient": "Run again later; Azure reported a temporary failure",
-            "network": "Check the network path, proxy and CA file (ca_file) to the Azure endpoints",
-            "internal": "Report this answer with its request id",
-        },
-    },
-    "nl": {
-        "cause": "Azure beantwoordde {what} met {code} (HTTP {status}): {message}",
-        "cause_network": "Azure is niet bereikbaar op {url}: {message}",
-        "remediation": {
-            "credentials": "Controleer de service principal, het geheim of certificaat en de tenant-ID",
-            "permissions": "Geef de identiteit een rol die de actie toestaat (bijvoorbeeld Azure Connected Machine Resource Administrator)",
-            "input": "Controleer het abonnement, de resourcegroep en de machinenaam",
-            "resource_conflict": "Los het conflict uit de melding op en voer opnieuw uit",
-            "throttling": "Wacht de tijd af die Azure vraagt en voer dan opnieuw uit",
-            "transient": "Voer later opnieuw uit; Azure meldde een tijdelijke fout",
-            "network": "Controleer het netwerkpad, de proxy en het CA-bestand (ca_file) naar de Azure-endpoints",
-            "internal": "Meld dit antwoord met de request-ID",
-        },
-    },
-}
 
-
-def _b64url(data):
+def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def scrub(text, secrets=()):
-    """``text`` with the given secret values, JWTs and secret form fields replaced by ``********``."""
-    if text is None:
-        return None
-    text = str(text)
-    for secret in secrets:
-        if secret and len(str(secret)) >= 4:
-            text = text.replace(str(secret), "********")
-            text = text.replace(quote(str(secret), safe=""), "********")
-    text = _JWT_RE.sub("********", text)
-    return _SECRET_FIELD_RE.sub(lambda m: m.group("key") + m.group("sep") + "********", text)
 
 
 class ArmError(Exception):
@@ -149,8 +87,9 @@ class ArmError(Exception):
     or ``config`` (bad options: nothing was sent).
     """
 
-    def __init__(self, message, status=None, arm_code=None, request_id=None, kind="arm", method=None, url=None,
-                 details=None, retry_after=None, retries=0, error_codes=None):
+    def __init__(self, message: str, status: int | None = None, arm_code: str | None = None, request_id: str | None = None,
+                 kind: str = "arm", method: str | None = None, url: str | None = None, details: t.Optional[t.List[t.Any]] = None,
+                 retry_after: int | None = None, retries: int = 0, error_codes: t.Optional[t.List[t.Any]] = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
@@ -164,13 +103,13 @@ class ArmError(Exception):
         self.retries = retries
         self.error_codes = error_codes or []
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.kind == "config":
             return self.message
         head = "%s (HTTP %s)" % (self.arm_code or "error", self.status) if self.status else (self.arm_code or "error")
         return "%s: %s" % (head, self.message)
 
-    def flattened(self):
+    def flattened(self) -> str:
         """The error in the agent's flattened form, which the classifier knows."""
         if self.kind == "entra":
             if self.message.startswith(str(self.arm_code)):
@@ -181,40 +120,40 @@ class ArmError(Exception):
         return "RequestCorrelationId:%s Message: %s Code: %s httpStatusCode:%s" % (
             self.request_id or "", self.message, self.arm_code or "", self.status or "")
 
-    def findings(self, lang="en"):
+    def findings(self, lang: str = "en") -> t.List[Finding]:
         """Classified findings of this error; a generic one when the classifier knows none."""
         found = classify(self.flattened(), lang)
         if found:
-            return found
+            return list(found)
         category = self.category_guess()
-        texts = _GENERIC_TEXTS[lang]
         if self.kind in ("network", "timeout"):
-            cause = texts["cause_network"].format(url=self.url, message=self.message)
+            cause = text("arm.cause_network", lang, url=self.url, message=self.message)
         else:
-            what = "%s %s" % (self.method or "", _path_only(self.url)) if self.url else "the request"
-            cause = texts["cause"].format(what=what.strip(), code=self.arm_code or "error", status=self.status, message=self.message)
+            what = f"{self.method or ''} {_path_only(self.url)}" if self.url else "the request"
+            cause = text("arm.cause", lang, what=what.strip(), code=self.arm_code or "error", status=self.status, message=self.message)
+        remediation_key = f"arm.remediation_{category}" if f"arm.remediation_{category}" in TEXTS else "arm.remediation_internal"
         return [{
             "id": "arm_" + re.sub(r"(?<!^)(?=[A-Z])", "_", self.arm_code or self.kind).lower().replace("__", "_"),
             "category": category,
             "cause": cause,
-            "remediation": texts["remediation"].get(category, texts["remediation"]["internal"]),
+            "remediation": text(remediation_key, lang),
             "evidence": self.flattened().strip(),
             "action": "retry" if category in ("throttling", "transient") else "report",
             "retryable": category in ("throttling", "transient", "network"),
             "details": {"arm_code": self.arm_code, "status": self.status, "retry_after": self.retry_after},
         }]
 
-    def category_guess(self):
+    def category_guess(self) -> str:
         if self.kind in ("network", "timeout"):
             return "network"
         if self.kind == "config":
             return "input"
         if self.status and self.status >= 500:
             return "transient"
-        return _STATUS_CATEGORY.get(self.status, "internal")
+        return _STATUS_CATEGORY.get(self.status or 0, "internal")
 
-    def to_result(self, lang="en"):
-        """Keyword arguments for ``module.fail_json``: msg (code, cause, remediation), findings, ..."""
+    def to_result(self, lang: str = "en") -> t.Dict[str, t.Any]:
+        """The fields of a failure: msg (code, cause, remediation), the Azure answer and its findings (see _outcome.failure_from_arm_error)."""
         found = self.findings(lang)
         first = found[0] if found else {}
         label = self.arm_code or self.kind
@@ -236,11 +175,11 @@ class ArmError(Exception):
         }
 
 
-def _path_only(url):
+def _path_only(url: str | None) -> str:
     return urlsplit(url).path if url else ""
 
 
-def parse_error_body(status, text):
+def parse_error_body(status: int, text: str | None) -> t.Tuple[str, str, t.List[t.Any], t.List[t.Any]]:
     """``(code, message, details, error_codes)`` from an ARM or Entra error body.
 
     Understands ``{"error": {"code", "message", "details"}}``, the unwrapped
@@ -260,7 +199,7 @@ def parse_error_body(status, text):
             description = _ENTRA_TRACE_RE.sub("", description).strip()
             match = _AADSTS_RE.match(description)
             code = "AADSTS%s" % match.group("code") if match else error
-            codes = body.get("error_codes") if isinstance(body.get("error_codes"), list) else []
+            codes = list(body["error_codes"]) if isinstance(body.get("error_codes"), list) else []
             return (code, description, [{"code": error}], codes)
         if body.get("code") or body.get("message"):
             return (body.get("code") or "Error", body.get("message") or "", body.get("details") or [], [])
@@ -268,7 +207,7 @@ def parse_error_body(status, text):
     return ("HttpStatus%s" % status, snippet or "no error details in the answer", [], [])
 
 
-def retry_after_seconds(value, now=None):
+def retry_after_seconds(value: object, now: t.Optional[datetime.datetime] = None) -> int | None:
     """Seconds asked for by a ``Retry-After`` header (delta seconds or HTTP date); None if absent or bad."""
     if value is None:
         return None
@@ -287,7 +226,7 @@ def retry_after_seconds(value, now=None):
     return max(0, int((when - now).total_seconds() + 0.999))
 
 
-def load_certificate(path):
+def load_certificate(path: str) -> t.Tuple[t.Any, t.Any]:
     """``(private_key, certificate)`` from a PEM (key + certificate) or an unprotected PFX file.
 
     Needs the ``cryptography`` library on the node; raises ArmError(kind=config) otherwise.
@@ -304,6 +243,8 @@ def load_certificate(path):
             data = handle.read()
     except OSError as exc:
         raise ArmError("cannot read the certificate file %s: %s" % (path, exc.strerror or exc), kind="config") from None
+    key: t.Any
+    cert: t.Any
     try:
         if b"-----BEGIN" in data:
             key = serialization.load_pem_private_key(data, password=None)
@@ -318,7 +259,7 @@ def load_certificate(path):
     return key, cert
 
 
-def client_assertion(client_id, token_url, cert_path, now=None):
+def client_assertion(client_id: str, token_url: str, cert_path: str, now: float | None = None) -> str:
     """The RS256 client assertion JWT for ``client_id`` signed with the key in ``cert_path``.
 
     The header names the certificate by ``x5t`` (base64url SHA-1 of the DER certificate),
@@ -345,7 +286,7 @@ def client_assertion(client_id, token_url, cert_path, now=None):
 class ArmResponse:
     """One answer: ``status``, lower-case ``headers``, ``text`` and parsed ``body`` (None if not JSON)."""
 
-    def __init__(self, status, headers, text):
+    def __init__(self, status: int, headers: t.Dict[str, str], text: str) -> None:
         self.status = status
         self.headers = headers
         self.text = text
@@ -363,9 +304,11 @@ class ArmClient:
     the seconds one request may spend waiting between attempts.
     """
 
-    def __init__(self, cloud=None, tenant_id=None, client_id=None, client_secret=None, client_cert=None, access_token=None,
-                 authority_host=None, resource_manager_endpoint=None, ca_file=None, timeout=60, max_retries=4,
-                 max_retry_wait=60, sleep=None, opener=None):
+    def __init__(self, cloud: str | None = None, tenant_id: str | None = None, client_id: str | None = None,
+                 client_secret: str | None = None, client_cert: str | None = None, access_token: str | None = None,
+                 authority_host: str | None = None, resource_manager_endpoint: str | None = None, ca_file: str | None = None,
+                 timeout: float = 60, max_retries: int = 4, max_retry_wait: float = 60,
+                 sleep: t.Optional[t.Callable[[float], None]] = None, opener: t.Any = None) -> None:
         try:
             self.endpoints = arm_endpoints(cloud, authority_host, resource_manager_endpoint)
         except ValueError as exc:
@@ -375,7 +318,7 @@ class ArmClient:
         self._client_secret = client_secret
         self.client_cert = client_cert
         self._token = access_token
-        self._token_expires = None
+        self._token_expires: float | None = None
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
@@ -398,7 +341,7 @@ class ArmClient:
 
     # -- low level -------------------------------------------------------------------------
 
-    def _send(self, method, url, data=None, headers=None):
+    def _send(self, method: str, url: str, data: bytes | None = None, headers: t.Optional[t.Mapping[str, str]] = None) -> ArmResponse:
         """One HTTP exchange -> ArmResponse; network failures raise ArmError(kind=network)."""
         request = Request(url, data=data, method=method, headers=dict(headers or {}, **{"User-Agent": USER_AGENT}))
         self.requests += 1
@@ -416,11 +359,12 @@ class ArmClient:
                 exc.close()
         except (URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise ArmError(scrub(str(reason), self._secrets), kind="network", method=method, url=url, retries=self.retries) from None
+            raise ArmError(scrub(str(reason), self._secrets) or "", kind="network", method=method, url=url, retries=self.retries) from None
         lowered = dict((k.lower(), v) for k, v in (raw_headers.items() if raw_headers else []))
         return ArmResponse(status, lowered, text)
 
-    def _with_retries(self, method, url, data=None, headers=None):
+    def _with_retries(self, method: str, url: str, data: bytes | None = None,
+                      headers: t.Optional[t.Mapping[str, str]] = None) -> ArmResponse:
         """_send with bounded retries on RETRY_STATUSES, honouring Retry-After."""
         waited = 0.0
         attempt = 0
@@ -438,9 +382,9 @@ class ArmClient:
             waited += delay
             self._sleep(delay)
 
-    def _error(self, response, method, url, kind="arm"):
+    def _error(self, response: ArmResponse, method: str, url: str, kind: str = "arm") -> ArmError:
         code, message, details, codes = parse_error_body(response.status, response.text)
-        return ArmError(scrub(message, self._secrets), status=response.status, arm_code=code,
+        return ArmError(scrub(message, self._secrets) or "", status=response.status, arm_code=code,
                         request_id=response.headers.get("x-ms-request-id") or response.headers.get("x-ms-correlation-request-id"),
                         kind=kind, method=method, url=url, details=details,
                         retry_after=retry_after_seconds(response.headers.get("retry-after")), retries=self.retries,
@@ -449,10 +393,10 @@ class ArmClient:
     # -- tokens ----------------------------------------------------------------------------
 
     @property
-    def token_url(self):
+    def token_url(self) -> str:
         return "%s/%s/oauth2/v2.0/token" % (self.endpoints["authority_host"], quote(str(self.tenant_id), safe=""))
 
-    def token(self):
+    def token(self) -> str:
         """A bearer token for Resource Manager (cached until shortly before it expires)."""
         if self._token and (self._token_expires is None or time.time() < self._token_expires):
             return self._token
@@ -460,7 +404,7 @@ class ArmClient:
         if self._client_secret:
             form["client_secret"] = self._client_secret
         else:
-            assertion = client_assertion(self.client_id, self.token_url, self.client_cert)
+            assertion = client_assertion(str(self.client_id), self.token_url, str(self.client_cert))
             self._secrets.append(assertion)
             form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
             form["client_assertion"] = assertion
@@ -475,12 +419,12 @@ class ArmClient:
         self._token = response.body["access_token"]
         self._secrets.append(self._token)
         expires_in = response.body.get("expires_in")
-        self._token_expires = time.time() + max(60, int(expires_in) - 120) if str(expires_in).isdigit() else None
+        self._token_expires = time.time() + max(60, int(str(expires_in)) - 120) if str(expires_in).isdigit() else None
         return self._token
 
     # -- Resource Manager ------------------------------------------------------------------
 
-    def url(self, path, api_version=None):
+    def url(self, path: str, api_version: str | None = None) -> str:
         """Absolute URL of ``path`` (an ARM path or an absolute URL returned by ARM)."""
         if path.startswith("https://") or path.startswith("http://"):
             # nextLink and operation URLs come from ARM: the token only ever goes to ARM's own host.
@@ -494,7 +438,8 @@ class ArmClient:
             url += ("&" if "?" in url else "?") + "api-version=" + quote(api_version)
         return url
 
-    def request(self, method, path, api_version=None, body=None, ok=(200,)):
+    def request(self, method: str, path: str, api_version: str | None = None, body: object = None,
+                ok: t.Tuple[int, ...] = (200,)) -> ArmResponse:
         """One ARM call with retries; returns the ArmResponse when its status is in ``ok``, else raises ArmError."""
         url = self.url(path, api_version)
         headers = {"Authorization": "Bearer " + self.token(), "Accept": "application/json"}
@@ -507,18 +452,18 @@ class ArmClient:
             raise self._error(response, method, url)
         return response
 
-    def get(self, path, api_version, missing_ok=False):
+    def get(self, path: str, api_version: str, missing_ok: bool = False) -> t.Any:
         """GET ``path`` -> parsed body; with ``missing_ok`` a 404 gives None."""
         response = self.request("GET", path, api_version, ok=(200, 404) if missing_ok else (200,))
         if response.status == 404:
             return None
         return response.body
 
-    def list(self, path, api_version, limit=100000):
+    def list(self, path: str, api_version: str, limit: int = 100000) -> t.List[t.Any]:
         """All items of a list, following ``nextLink`` exactly as returned, at most ``limit``."""
-        items = []
-        url = self.url(path, api_version)
-        seen = set()
+        items: t.List[t.Any] = []
+        url: str | None = self.url(path, api_version)
+        seen: t.Set[str] = set()
         while url and url not in seen and len(items) < limit:
             seen.add(url)
             body = self.request("GET", url).body or {}
@@ -526,7 +471,7 @@ class ArmClient:
             url = body.get("nextLink") or None
         return items[:limit]
 
-    def delete(self, path, api_version, wait_timeout=600):
+    def delete(self, path: str, api_version: str, wait_timeout: float = 600) -> bool:
         """DELETE ``path``, following a long-running operation to its end.
 
         Returns True when something was deleted, False when it did not exist (204 or 404).
@@ -538,7 +483,7 @@ class ArmClient:
             self._follow(response, "DELETE", self.url(path, api_version), wait_timeout)
         return True
 
-    def _follow(self, response, method, url, wait_timeout):
+    def _follow(self, response: ArmResponse, method: str, url: str, wait_timeout: float) -> None:
         """Poll Azure-AsyncOperation (else Location) until the operation ends; raise ArmError on failure."""
         deadline = time.monotonic() + wait_timeout
         async_url = response.headers.get("azure-asyncoperation")
@@ -558,7 +503,7 @@ class ArmClient:
                     return
                 if status.lower() in ("failed", "canceled", "cancelled"):
                     error = (poll.body or {}).get("error") or {}
-                    raise ArmError(scrub(error.get("message") or "the operation ended %s" % status, self._secrets), status=poll.status,
+                    raise ArmError(scrub(error.get("message") or f"the operation ended {status}", self._secrets) or "", status=poll.status,
                                    arm_code=error.get("code") or "Operation" + status, method=method, url=url, retries=self.retries,
                                    request_id=poll.headers.get("x-ms-request-id"))
             elif poll.status in (200, 201, 204):
@@ -567,7 +512,7 @@ class ArmClient:
     # -- Microsoft.HybridCompute/machines --------------------------------------------------
 
     @staticmethod
-    def machine_path(subscription_id, resource_group=None, name=None):
+    def machine_path(subscription_id: str, resource_group: str | None = None, name: str | None = None) -> str:
         """ARM path of a machine, of the machines of a resource group, or of a subscription."""
         path = "/subscriptions/%s" % quote(str(subscription_id), safe="")
         if resource_group:
@@ -583,71 +528,40 @@ class ArmClient:
             path += "/" + quote(str(name), safe="")
         return path
 
-    def get_machine(self, subscription_id, resource_group, name, api_version=MACHINES_API_VERSION):
+    def get_machine(self, subscription_id: str, resource_group: str, name: str, api_version: str = MACHINES_API_VERSION) -> t.Any:
         """The machine resource, or None when it does not exist."""
         return self.get(self.machine_path(subscription_id, resource_group, name), api_version, missing_ok=True)
 
-    def list_machines(self, subscription_id, resource_group=None, api_version=MACHINES_API_VERSION):
+    def list_machines(self, subscription_id: str, resource_group: str | None = None,
+                      api_version: str = MACHINES_API_VERSION) -> t.List[t.Any]:
         return self.list(self.machine_path(subscription_id, resource_group), api_version)
 
-    def update_machine_tags(self, subscription_id, resource_group, name, tags, api_version=MACHINES_API_VERSION):
+    def update_machine_tags(self, subscription_id: str, resource_group: str, name: str, tags: t.Mapping[str, str],
+                            api_version: str = MACHINES_API_VERSION) -> t.Any:
         """PATCH the complete desired tag set (correct whether the RP merges or replaces)."""
         return self.request("PATCH", self.machine_path(subscription_id, resource_group, name), api_version, {"tags": tags}).body
 
-    def delete_machine(self, subscription_id, resource_group, name, api_version=MACHINES_API_VERSION, wait_timeout=600):
+    def delete_machine(self, subscription_id: str, resource_group: str, name: str, api_version: str = MACHINES_API_VERSION,
+                       wait_timeout: float = 600) -> bool:
         return self.delete(self.machine_path(subscription_id, resource_group, name), api_version, wait_timeout)
 
     # -- resource providers ----------------------------------------------------------------
 
     @staticmethod
-    def provider_path(subscription_id, namespace):
+    def provider_path(subscription_id: str, namespace: str) -> str:
         if not _NAMESPACE_RE.match(str(namespace)):
             raise ArmError("invalid resource provider namespace %r (expected a name such as Microsoft.HybridCompute)" % (namespace,),
                            kind="config")
         return "/subscriptions/%s/providers/%s" % (quote(str(subscription_id), safe=""), namespace)
 
-    def get_provider(self, subscription_id, namespace, api_version=PROVIDERS_API_VERSION):
+    def get_provider(self, subscription_id: str, namespace: str, api_version: str = PROVIDERS_API_VERSION) -> t.Any:
         return self.get(self.provider_path(subscription_id, namespace), api_version)
 
-    def register_provider(self, subscription_id, namespace, api_version=PROVIDERS_API_VERSION):
+    def register_provider(self, subscription_id: str, namespace: str, api_version: str = PROVIDERS_API_VERSION) -> t.Any:
         return self.request("POST", self.provider_path(subscription_id, namespace) + "/register", api_version).body
 
 
-def module_params(params, environ=None):
-    """Fill the ARM options left unset from the AWX credential environment variables.
-
-    Returns a new dict; options given explicitly always win. An explicit access token makes
-    the service principal variables of the environment irrelevant.
-    """
-    environ = os.environ if environ is None else environ
-    merged = dict(params)
-    for option, variable in ENV_FALLBACKS.items():
-        if merged.get(option) in (None, "") and environ.get(variable):
-            if option in ("service_principal_id", "service_principal_secret") and merged.get("access_token"):
-                continue
-            merged[option] = environ[variable]
-    return merged
-
-
-def client_from_params(params, environ=None, **kwargs):
-    """An ArmClient from module parameters (after :func:`module_params`)."""
-    merged = module_params(params, environ)
-    return ArmClient(
-        cloud=merged.get("cloud"),
-        tenant_id=merged.get("tenant_id"),
-        client_id=merged.get("service_principal_id"),
-        client_secret=merged.get("service_principal_secret"),
-        client_cert=merged.get("service_principal_cert"),
-        access_token=merged.get("access_token"),
-        authority_host=merged.get("authority_host"),
-        resource_manager_endpoint=merged.get("resource_manager_endpoint"),
-        ca_file=merged.get("ca_file"),
-        timeout=merged.get("timeout") or 60,
-        **kwargs
-    )
-
-
-def trim_machine(machine):
+def trim_machine(machine: t.Any) -> t.Any:
     """The machine as Azure returns it, without the bulky read-only parts (extensions, key, system data)."""
     if not isinstance(machine, dict):
         return machine
@@ -660,7 +574,7 @@ def trim_machine(machine):
     return trimmed
 
 
-def machine_summary(machine):
+def machine_summary(machine: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
     """The normalized view of one machine resource that machine_resource_info returns."""
     properties = machine.get("properties") or {}
     return {
@@ -683,51 +597,6 @@ def machine_summary(machine):
 _RG_OF_ID_RE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/(?P<rg>[^/]+)", re.IGNORECASE)
 
 
-def _resource_group_of(resource_id):
+def _resource_group_of(resource_id: str | None) -> str | None:
     match = _RG_OF_ID_RE.match(resource_id or "")
     return match.group("rg") if match else None
-
-
-# Sentences of the ARM modules that do not come from an Azure answer.
-_MODULE_TEXTS = {
-    "en": {
-        "no_subscription": "subscription_id is required (or the AZURE_SUBSCRIPTION_ID environment variable)",
-        "machine_missing": "The machine resource {id} does not exist. The agent creates it when it connects: run "
-                           "arcops.azcmagent.connect on the machine first; this module only reconciles the tags of an existing resource",
-        "name_needs_group": "name needs resource_group: a machine is looked up in its resource group",
-        "provider_timeout": "Resource provider {namespace} is still {state} after {timeout} seconds. Wait and run again, or raise wait_timeout",
-        "config": "{message}",
-    },
-    "nl": {
-        "no_subscription": "subscription_id is verplicht (of de omgevingsvariabele AZURE_SUBSCRIPTION_ID)",
-        "machine_missing": "De machineresource {id} bestaat niet. De agent maakt haar aan bij het verbinden: voer eerst "
-                           "arcops.azcmagent.connect uit op de machine; deze module past alleen de tags van een bestaande resource aan",
-        "name_needs_group": "name vereist resource_group: een machine wordt in haar resourcegroep opgezocht",
-        "provider_timeout": "Resourceprovider {namespace} is na {timeout} seconden nog steeds {state}. Wacht en voer opnieuw uit, "
-                            "of verhoog wait_timeout",
-        "config": "{message}",
-    },
-}
-
-
-def module_text(lang, key, **kwargs):
-    """A sentence of the ARM modules in ``lang`` (English when unknown)."""
-    return _MODULE_TEXTS.get(lang, _MODULE_TEXTS["en"])[key].format(**kwargs)
-
-
-def fail_with(module, error, lang="en", **extra):
-    """The single ``fail_json`` of the ARM modules, from an ArmError."""
-    result = error.to_result(lang)
-    if error.kind == "config":
-        result["msg"] = error.message
-    result.update(extra)
-    module.fail_json(**result)
-
-
-def arm_params(module, environ=None):
-    """:func:`module_params` for an AnsibleModule; secrets taken from the environment join its no_log values."""
-    params = module_params(module.params, environ)
-    for option in ("service_principal_secret", "access_token"):
-        if params.get(option):
-            module.no_log_values.add(params[option])
-    return params

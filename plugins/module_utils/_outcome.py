@@ -2,106 +2,73 @@
 # Copyright (c) 2026, arcops engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The outcome fields every agent module returns, and the one place that fails a module.
+"""The outcome fields every module returns, and the failures that carry them.
 
 PRIVATE: this module_util is internal to arcops.azcmagent and may change at any time.
 
 An outcome is a dict with the keys of :data:`OUTCOME_KEYS` (see docs/architecture.md, "Module
 outcome fields").  It is built from a :class:`~._runner.RunResult` through
-:func:`._diagnosis.diagnose`, from a validation error, from a runner error, or for the cases where
-the module decides without running the agent (already connected, timeout, target mismatch).
+:func:`._diagnosis.diagnose`, from a validation error, from a runner error, from a Resource
+Manager error, or for the cases where the module decides without running the agent (already
+connected, timeout, target mismatch).
 
-Modules raise :class:`ModuleFailure`; :func:`run_module` turns it into the single
-``module.fail_json`` call of the collection, with ``msg`` (``"AZCM0041: <cause>. <remediation>"``
+Module code raises :class:`ModuleFailure`; the module client (:mod:`._client`) turns it into the
+single ``fail_json`` call of the collection, with ``msg`` (``"AZCM0041: <cause>. <remediation>"``
 in the language of option ``lang``), ``cmd``, ``rc``, ``stdout``, ``stderr`` and the outcome fields.
 """
 
 from __future__ import annotations
 
-import traceback
+import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import lookup
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import ArmError
+    from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import RunResult
+    from ansible_collections.arcops.azcmagent.plugins.module_utils._validate import ValidationError
+
+Outcome = t.Dict[str, t.Any]
 
 OUTCOME_KEYS = (
     "rc", "exit_code", "azcm_code", "azcm_codes", "title", "cause", "remediation", "category", "retryable",
     "action", "findings", "log_lines", "stdout_lines", "stderr_lines", "cmd", "state",
 )
 
-_TEXTS = {
-    "en": {
-        "timeout_cause": "The azcmagent command did not finish within {timeout} seconds; its process group was stopped",
-        "timeout_remediation": "Retry the command; if it keeps hanging, check the network path to Azure (azcmagent check) "
-                               "and raise the module's timeout option",
-        "not_found_cause": "The Azure Connected Machine agent was not found ({detail})",
-        "not_found_remediation": "Install the agent (role arcops.azcmagent.install) or set the executable option to its path",
-        "lock_cause": "Another azcmagent run on this machine kept the agent lock ({detail})",
-        "lock_remediation": "Wait for the other run to finish and try again, or raise the lock_timeout option",
-        "mismatch_cause": "The machine is already connected to another target (now: {current}; requested: {requested})",
-        "mismatch_state_cause": "The machine is still onboarded with status {status} (resource {current}; requested: {requested})",
-        "mismatch_remediation": "Run azcmagent disconnect to remove the current connection, then connect again; "
-                                "or set on_mismatch=reconnect to let the module do it",
-        "same_target_cause": "The machine is already connected to the requested target ({current})",
-        "same_target_remediation": "Nothing to do",
-        "internal_cause": "The module failed unexpectedly: {detail}",
-        "internal_remediation": "Report this as a bug of arcops.azcmagent with the module's output",
-    },
-    "nl": {
-        "timeout_cause": "De azcmagent-opdracht was na {timeout} seconden niet klaar; de procesgroep is gestopt",
-        "timeout_remediation": "Voer de opdracht opnieuw uit; blijft hij hangen, controleer dan de netwerkroute naar Azure "
-                               "(azcmagent check) en verhoog de optie timeout van de module",
-        "not_found_cause": "De Azure Connected Machine-agent is niet gevonden ({detail})",
-        "not_found_remediation": "Installeer de agent (rol arcops.azcmagent.install) of zet de optie executable op het pad ervan",
-        "lock_cause": "Een andere azcmagent-opdracht op deze machine hield de agentvergrendeling vast ({detail})",
-        "lock_remediation": "Wacht tot de andere opdracht klaar is en probeer het opnieuw, of verhoog de optie lock_timeout",
-        "mismatch_cause": "De machine is al verbonden met een ander doel (nu: {current}; gevraagd: {requested})",
-        "mismatch_state_cause": "De machine is nog aangemeld met status {status} (resource {current}; gevraagd: {requested})",
-        "mismatch_remediation": "Voer azcmagent disconnect uit om de huidige verbinding te verwijderen en maak daarna opnieuw "
-                                "verbinding; of zet on_mismatch=reconnect zodat de module dat doet",
-        "same_target_cause": "De machine is al verbonden met het gevraagde doel ({current})",
-        "same_target_remediation": "Er hoeft niets te gebeuren",
-        "internal_cause": "De module is onverwacht mislukt: {detail}",
-        "internal_remediation": "Meld dit als fout van arcops.azcmagent, met de uitvoer van de module",
-    },
-}
-
-
-def text(lang, key, **kwargs):
-    """A localized sentence of this module (English when lang is unknown)."""
-    return _TEXTS.get(lang, _TEXTS["en"])[key].format(**kwargs)
-
 
 class ModuleFailure(Exception):
     """Raised by module code: the module fails with ``msg`` and the outcome (and any extra return values)."""
 
-    def __init__(self, msg, outcome, run=None, **extra):
-        super(ModuleFailure, self).__init__(msg)
+    def __init__(self, msg: str, outcome: Outcome, run: RunResult | None = None, **extra: t.Any) -> None:
+        super().__init__(msg)
         self.msg = msg
         self.outcome = outcome
         self.run = run
         self.extra = extra
 
 
-def _lines(value):
+def _lines(value: str | None) -> t.List[str]:
     return (value or "").splitlines()
 
 
-def _strip_period(value):
-    return (value or "").strip().rstrip(".")
+def _strip_period(value: object) -> str:
+    return str(value or "").strip().rstrip(".")
 
 
-def message(outcome, detail=None):
+def message(outcome: t.Mapping[str, t.Any], detail: str | None = None) -> str:
     """``"AZCM0041: <cause>. <remediation>"`` (``detail`` is appended to the cause in parentheses)."""
     cause = _strip_period(outcome.get("cause")) or "azcmagent failed"
     if detail:
-        cause = "%s (%s)" % (cause, _strip_period(detail))
+        cause = f"{cause} ({_strip_period(detail)})"
     remediation = _strip_period(outcome.get("remediation"))
     code = outcome.get("azcm_code")
-    head = "%s: %s." % (code, cause) if code else "%s." % cause
-    return "%s %s." % (head, remediation) if remediation else head
+    head = f"{code}: {cause}." if code else f"{cause}."
+    return f"{head} {remediation}." if remediation else head
 
 
-def empty_outcome(state=None, cmd=""):
+def empty_outcome(state: str | None = None, cmd: str = "") -> Outcome:
     """The outcome of a module that decided without running a mutating command (success)."""
     return {
         "rc": 0, "exit_code": 0, "azcm_code": None, "azcm_codes": [], "title": None, "cause": None,
@@ -110,7 +77,8 @@ def empty_outcome(state=None, cmd=""):
     }
 
 
-def from_code(code, lang="en", state=None, cmd="", cause=None, remediation=None, rc=None, **overrides):
+def from_code(code: str, lang: str = "en", state: str | None = None, cmd: str = "", cause: str | None = None,
+              remediation: str | None = None, rc: int | None = None, **overrides: t.Any) -> Outcome:
     """An outcome for a code the module decided itself (validation, mismatch), from the catalog."""
     info = lookup(code, lang)
     outcome = empty_outcome(state, cmd)
@@ -124,14 +92,14 @@ def from_code(code, lang="en", state=None, cmd="", cause=None, remediation=None,
     return outcome
 
 
-def from_run(run, lang="en", state=None):
+def from_run(run: RunResult, lang: str = "en", state: str | None = None) -> Outcome:
     """Build the outcome of one agent run from its stdout, stderr, appended log lines and exit status."""
     # A process killed by a signal (timeout) has a negative status that stands for no AZCM code.
     status = run.rc if isinstance(run.rc, int) and 0 <= run.rc <= 255 and not run.timed_out else None
     diagnosis = diagnose({"stdout": run.stdout, "stderr": run.stderr, "log_lines": list(run.log_lines), "rc": status,
                           "failed": not run.ok}, lang=lang)
     codes = list(diagnosis.get("azcm_codes") or [])
-    outcome = {
+    outcome: Outcome = {
         "rc": run.rc,
         "exit_code": diagnosis.get("exit_code") if diagnosis.get("exit_code") is not None else run.rc,
         "azcm_code": diagnosis.get("azcm_code"),
@@ -156,22 +124,27 @@ def from_run(run, lang="en", state=None):
         outcome.update({
             "azcm_code": info["code"], "azcm_codes": [c for c in codes if c != info["code"]] + [info["code"]],
             "exit_code": info["exit_code"], "title": info.get("title"),
-            "cause": text(lang, "timeout_cause", timeout=run.timeout), "remediation": text(lang, "timeout_remediation"),
+            "cause": text("outcome.timeout_cause", lang, timeout=run.timeout), "remediation": text("outcome.timeout_remediation", lang),
             "category": "transient", "retryable": True, "action": "retry",
         })
     return outcome
 
 
-def failure_from_run(run, lang="en", state=None, **extra):
+def failure(outcome: Outcome, msg: str | None = None, run: RunResult | None = None, **extra: t.Any) -> ModuleFailure:
+    """A :class:`ModuleFailure` with ``outcome`` (``msg`` defaults to :func:`message` of it)."""
+    return ModuleFailure(msg if msg is not None else message(outcome), outcome, run=run, **extra)
+
+
+def failure_from_run(run: RunResult, lang: str = "en", state: str | None = None, **extra: t.Any) -> ModuleFailure:
     """A :class:`ModuleFailure` for a failed (or timed-out) agent run."""
     outcome = from_run(run, lang, state)
     return ModuleFailure(message(outcome), outcome, run=run, **extra)
 
 
-def failure_from_validation(error, lang="en", state=None):
+def failure_from_validation(error: ValidationError, lang: str = "en", state: str | None = None) -> ModuleFailure:
     """A :class:`ModuleFailure` for a :class:`~._validate.ValidationError` (nothing ran)."""
     outcome = from_code(error.code, lang, state=state, rc=None)
-    outcome["cause"] = "%s: %s" % (_strip_period(outcome["cause"]), error.detail)
+    outcome["cause"] = f"{_strip_period(outcome['cause'])}: {error.detail}"
     outcome["findings"] = [{
         "id": "invalid_option", "category": outcome["category"], "cause": error.detail, "remediation": outcome["remediation"],
         "evidence": error.option, "action": outcome["action"], "retryable": False, "details": {"option": error.option},
@@ -180,49 +153,45 @@ def failure_from_validation(error, lang="en", state=None):
     return ModuleFailure(message(outcome), outcome)
 
 
-def failure_from_agent_error(error, lang="en", state=None):
+def internal_outcome(detail: object, lang: str = "en", state: str | None = None) -> Outcome:
+    """The outcome of an unexpected error (a bug of the collection)."""
+    outcome = empty_outcome(state)
+    outcome.update({"rc": None, "exit_code": None, "category": "internal", "action": "report",
+                    "cause": text("outcome.internal_cause", lang, detail=detail), "remediation": text("outcome.internal_remediation", lang)})
+    return outcome
+
+
+def failure_from_agent_error(error: Exception, lang: str = "en", state: str | None = None) -> ModuleFailure:
     """A :class:`ModuleFailure` for a runner error (agent not found, lock timeout)."""
     from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import AgentNotFound, LockTimeout
     if isinstance(error, AgentNotFound):
         outcome = empty_outcome(state or "NotInstalled")
         outcome.update({"rc": None, "exit_code": None, "category": "install", "action": "report",
-                        "cause": text(lang, "not_found_cause", detail=error.message),
-                        "remediation": text(lang, "not_found_remediation")})
+                        "cause": text("outcome.not_found_cause", lang, detail=error.message),
+                        "remediation": text("outcome.not_found_remediation", lang)})
     elif isinstance(error, LockTimeout):
-        outcome = from_code("AZCM0011", lang, state=state, cause=text(lang, "lock_cause", detail=error.message),
-                            remediation=text(lang, "lock_remediation"), category="transient", retryable=True, action="retry")
+        outcome = from_code("AZCM0011", lang, state=state, cause=text("outcome.lock_cause", lang, detail=error.message),
+                            remediation=text("outcome.lock_remediation", lang), category="transient", retryable=True, action="retry")
         outcome["rc"] = None
     else:
-        outcome = empty_outcome(state)
-        outcome.update({"rc": None, "exit_code": None, "category": "internal", "action": "report",
-                        "cause": text(lang, "internal_cause", detail=error), "remediation": text(lang, "internal_remediation")})
+        outcome = internal_outcome(error, lang, state)
     return ModuleFailure(message(outcome), outcome)
 
 
-def fail(module, failure):
-    """THE place where a module of this collection fails: msg, cmd, rc, stdout, stderr and the outcome fields."""
-    result = dict(failure.outcome)
-    result.update(failure.extra)
-    run = failure.run
-    result["cmd"] = run.cmd if run is not None else result.get("cmd", "")
-    result["rc"] = run.rc if run is not None else result.get("rc")
-    result["stdout"] = run.stdout if run is not None else ""
-    result["stderr"] = run.stderr if run is not None else ""
-    result.setdefault("changed", False)
-    module.fail_json(msg=failure.msg, **result)
+def failure_from_arm_error(error: ArmError, lang: str = "en", **extra: t.Any) -> ModuleFailure:
+    """A :class:`ModuleFailure` for a failed Entra ID / Resource Manager call, in the agent modules' outcome shape.
 
-
-def run_module(module, func):
-    """Run ``func(module) -> dict`` and exit with its result, or fail through :func:`fail`."""
-    try:
-        result = func(module)
-    except ModuleFailure as failure:
-        fail(module, failure)
-    except Exception as exc:  # pylint: disable=broad-except
-        lang = module.params.get("lang") or "en"
-        outcome = empty_outcome()
-        outcome.update({"rc": None, "exit_code": None, "category": "internal", "action": "report",
-                        "cause": text(lang, "internal_cause", detail=exc), "remediation": text(lang, "internal_remediation")})
-        fail(module, ModuleFailure(message(outcome), outcome, exception=traceback.format_exc()))
-    else:
-        module.exit_json(**result)
+    ``msg`` is ``"<ARM code> (HTTP <status>): <cause>. <remediation>."`` (the option error itself for bad options);
+    the Azure answer's own fields (``status``, ``arm_code``, ``error_message``, ``request_id``, ``retries``) come along."""
+    answer = error.to_result(lang)
+    findings = list(answer["findings"] or [])
+    first = findings[0] if findings else {}
+    outcome = empty_outcome()
+    outcome.update({
+        "rc": None, "exit_code": None, "cause": first.get("cause") or error.message, "remediation": first.get("remediation"),
+        "category": first.get("category") or error.category_guess(), "retryable": bool(first.get("retryable")),
+        "action": first.get("action") or "report", "findings": findings,
+    })
+    fields = {key: answer[key] for key in ("status", "arm_code", "error_message", "request_id", "retries")}
+    fields.update(extra)
+    return ModuleFailure(error.message if error.kind == "config" else answer["msg"], outcome, **fields)

@@ -12,9 +12,11 @@ What it does, in one place:
   ``/opt/azcmagent/bin/azcmagent``; none -> :class:`AgentNotFound`);
 * runs argv lists (never a shell) with ``LANG=C``/``LC_ALL=C``, stdin closed, in a process group of
   its own, and kills the whole group when ``timeout`` expires (:attr:`RunResult.timed_out`);
+  the process itself is started by an *executor* (:data:`Executor`, default :func:`execute`), which
+  unit tests replace by a stub that returns canned results;
 * passes secrets only through a ``--config`` JSON file (mode 0600, private 0700 directory) that is
-  removed in every exit path, and scrubs every returned text of the secrets and of anything shaped
-  like a bearer token or JWT;
+  removed in every exit path, and scrubs every returned text with the collection's one scrubber
+  (:func:`._secrets.scrub`);
 * serialises agent runs on one machine with ``fcntl.flock`` on a lock file in the agent's state
   directory (found from ``show``), falling back to the temporary directory;
 * captures exactly the lines a run appended to ``azcmagent.log`` (surviving rotation and
@@ -30,6 +32,7 @@ stdout is parsed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -42,6 +45,10 @@ import subprocess
 import tempfile
 import threading
 import time
+import typing as t
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
+from ansible_collections.arcops.azcmagent.plugins.module_utils._show import show_facts
 
 DEFAULT_PATH = "/opt/azcmagent/bin/azcmagent"
 DEFAULT_LOG_DIR = "/var/opt/azcmagent/log"
@@ -50,7 +57,6 @@ DEFAULT_LOCK_TIMEOUT = 660  # longer than a connect may take (DEFAULT_TIMEOUT), 
 LOG_LINES_MAX = 500
 LOG_BYTES_MAX = 4 * 1024 * 1024
 LOCK_NAME = ".arcops-azcmagent.lock"
-SCRUBBED = "********"
 VERBOSE_COMMANDS = ("connect", "disconnect", "check")
 
 # Secret-bearing options and the --config key the agent reads for each (long flag without the leading dashes).
@@ -59,33 +65,23 @@ SECRET_OPTIONS = {
     "access_token": "access-token",
 }
 
-# A JWT (Entra ID access tokens): three base64url parts, the first two starting with '{"' = 'eyJ'.
-JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
-
-# An HTTP bearer credential as it appears in headers or logged requests: 'Bearer <token>'.
-BEARER_RE = re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}")
-
-# A secret-looking assignment in logged text: client_secret=..., "access-token": "...", --service-principal-secret xyz.
-SECRET_ASSIGN_RE = re.compile(
-    r"(?i)((?:client[_-]?secret|service[_-]principal[_-]secret|access[_-]token|client_assertion)"
-    r"\"?\s*(?:[=:]|\s)\s*\"?)([^\s\"&,]{4,})"
-)
-
 # The agent's log file as `show` reports it: text label 'Agent Logfile' padded to column 40, then ': <path>'.
 LOGFILE_TEXT_RE = re.compile(r"^\s*Agent Logfile\s*:\s*(\S.*?)\s*$", re.MULTILINE)
 
 # The agent status line of `show` in text form.
 STATUS_TEXT_RE = re.compile(r"^\s*Agent Status\s*:\s*(\S*)\s*$", re.MULTILINE)
 
+Facts = t.Dict[str, t.Any]
+
 
 class AgentError(Exception):
     """A failure of the runner itself (not of the agent command): carries a code and details."""
 
-    code = None
+    code: str | None = None
     category = "internal"
 
-    def __init__(self, message, **details):
-        super(AgentError, self).__init__(message)
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
         self.message = message
         self.details = details
 
@@ -103,18 +99,34 @@ class LockTimeout(AgentError):
     category = "transient"
 
 
-def scrub(text, secrets=()):
-    """Remove every secret value and anything shaped like a bearer token or JWT from text."""
-    if not text:
-        return text
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, SCRUBBED)
-    text = JWT_RE.sub(SCRUBBED, text)
-    text = BEARER_RE.sub(lambda m: m.group(1) + SCRUBBED, text)
-    return SECRET_ASSIGN_RE.sub(lambda m: m.group(1) + SCRUBBED, text)
+@dataclasses.dataclass(frozen=True)
+class Execution:
+    """What an executor is asked to run: argv (no secret in it), the pinned environment, the seconds before the
+    process group is killed, the private ``--config`` file that holds the secrets (already in argv; None when the
+    run has none) and the file descriptors the process inherits (the agent lock)."""
+
+    argv: t.List[str]
+    env: t.Dict[str, str]
+    timeout: float
+    config_file: t.Optional[str] = None
+    pass_fds: t.Tuple[int, ...] = ()
 
 
-def find_executable(executable=None, path=None):
+@dataclasses.dataclass(frozen=True)
+class Completed:
+    """What an executor returns: exit status (negative: killed by that signal), decoded output, whether it timed out."""
+
+    rc: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+
+# An executor runs one Execution and returns its Completed; the default is execute().
+Executor = t.Callable[[Execution], Completed]
+
+
+def find_executable(executable: str | None = None, path: str | None = None) -> str:
     """Locate the agent binary: explicit path, else ``azcmagent`` on PATH, else the package's path.
 
     Raises :class:`AgentNotFound` naming every place that was searched.
@@ -122,7 +134,7 @@ def find_executable(executable=None, path=None):
     if executable:
         if os.path.isfile(executable) and os.access(executable, os.X_OK):
             return executable
-        raise AgentNotFound("azcmagent was not found at %s (option executable)" % executable, searched=[executable])
+        raise AgentNotFound(f"azcmagent was not found at {executable} (option executable)", searched=[executable])
     search = path if path is not None else os.environ.get("PATH", os.defpath)
     searched = []
     for directory in search.split(os.pathsep):
@@ -135,10 +147,10 @@ def find_executable(executable=None, path=None):
     searched.append(DEFAULT_PATH)
     if os.path.isfile(DEFAULT_PATH) and os.access(DEFAULT_PATH, os.X_OK):
         return DEFAULT_PATH
-    raise AgentNotFound("azcmagent was not found on PATH or at %s: is the agent installed?" % DEFAULT_PATH, searched=searched)
+    raise AgentNotFound(f"azcmagent was not found on PATH or at {DEFAULT_PATH}: is the agent installed?", searched=searched)
 
 
-def log_file_from_show(show):
+def log_file_from_show(show: object) -> str | None:
     """The azcmagent.log path beside the 'Agent Logfile' (himds.log) that ``show`` reports, or None.
 
     ``show`` may be the parsed JSON dict (key ``agentLogfile``) or the text output."""
@@ -151,12 +163,12 @@ def log_file_from_show(show):
     elif isinstance(show, str):
         match = LOGFILE_TEXT_RE.search(show)
         logfile = match.group(1) if match else None
-    if not logfile or not os.path.isabs(logfile):
+    if not isinstance(logfile, str) or not os.path.isabs(logfile):
         return None
     return os.path.join(os.path.dirname(logfile), "azcmagent.log")
 
 
-class LogTail(object):
+class LogTail:
     """What one run appends to a log file, whatever happens to the file meanwhile.
 
     Opened before the run: it keeps the file open at its end (a rotated file stays readable through
@@ -167,10 +179,10 @@ class LogTail(object):
 
     GUARD = 64
 
-    def __init__(self, path):
+    def __init__(self, path: str) -> None:
         self.path = path
-        self.handle = None
-        self.inode = None
+        self.handle: t.Optional[t.BinaryIO] = None
+        self.inode: int | None = None
         self.mark = 0
         self.guard = b""
         try:
@@ -179,27 +191,28 @@ class LogTail(object):
             self.inode, self.mark = st.st_ino, st.st_size
             self.handle.seek(max(0, self.mark - self.GUARD))
             self.guard = self.handle.read(self.mark - max(0, self.mark - self.GUARD))
-        except (IOError, OSError):
+        except OSError:
             self.close()
 
-    def close(self):
+    def close(self) -> None:
         if self.handle is not None:
             self.handle.close()
             self.handle = None
 
     @staticmethod
-    def _tail(handle, start, max_bytes):
+    def _tail(handle: t.BinaryIO, start: int, max_bytes: int) -> bytes:
         end = os.fstat(handle.fileno()).st_size
         start = max(start, end - max_bytes)
         handle.seek(start)
         return handle.read(max(0, end - start))
 
-    def read(self, max_lines=LOG_LINES_MAX, max_bytes=LOG_BYTES_MAX):
+    def read(self, max_lines: int = LOG_LINES_MAX, max_bytes: int = LOG_BYTES_MAX) -> t.List[str]:
         chunks = []
         try:
+            current: t.Optional[t.BinaryIO]
             try:
                 current = open(self.path, "rb")
-            except (IOError, OSError):
+            except OSError:
                 current = None
             try:
                 rotated = current is not None and os.fstat(current.fileno()).st_ino != self.inode
@@ -218,7 +231,7 @@ class LogTail(object):
             finally:
                 if current is not None:
                     current.close()
-        except (IOError, OSError):
+        except OSError:
             pass
         finally:
             self.close()
@@ -227,7 +240,7 @@ class LogTail(object):
         return lines[-max_lines:] if max_lines else lines
 
 
-def render_cmd(argv):
+def render_cmd(argv: t.Sequence[str]) -> str:
     """A readable, copy-pasteable command line for argv (for the ``cmd`` field)."""
     out = []
     for arg in argv:
@@ -237,10 +250,11 @@ def render_cmd(argv):
     return " ".join(out)
 
 
-class RunResult(object):
+class RunResult:
     """What one agent run produced, already scrubbed of secrets."""
 
-    def __init__(self, argv, rc, stdout, stderr, log_lines=None, timed_out=False, timeout=None, duration=0.0, log_file=None):
+    def __init__(self, argv: t.Sequence[str], rc: int, stdout: str, stderr: str, log_lines: t.Optional[t.Sequence[str]] = None,
+                 timed_out: bool = False, timeout: float | None = None, duration: float = 0.0, log_file: str | None = None) -> None:
         self.argv = list(argv)
         self.cmd = render_cmd(argv)
         self.rc = rc
@@ -253,10 +267,10 @@ class RunResult(object):
         self.log_file = log_file
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.rc == 0 and not self.timed_out
 
-    def as_dict(self):
+    def as_dict(self) -> t.Dict[str, t.Any]:
         return {
             "cmd": self.cmd, "argv": self.argv, "rc": self.rc, "stdout": self.stdout, "stderr": self.stderr,
             "log_lines": self.log_lines, "timed_out": self.timed_out, "timeout": self.timeout,
@@ -264,48 +278,88 @@ class RunResult(object):
         }
 
 
-class AgentRunner(object):
+class _NoLogModule(t.Protocol):
+    no_log_values: t.Set[str]
+
+
+def environment() -> t.Dict[str, str]:
+    """The environment of every agent run: this process's, with the locale pinned and colours off."""
+    env = dict(os.environ)
+    env.update({"LANG": "C", "LC_ALL": "C", "LC_MESSAGES": "C", "LANGUAGE": "C", "NO_COLOR": "1", "TERM": "dumb"})
+    return env
+
+
+def execute(execution: Execution) -> Completed:
+    """The real executor: start argv in a new session; on timeout kill the whole process group."""
+    # The agent inherits the lock: should this process die without cleaning up, the agent still holds
+    # it until it exits, so no other run can start beside it.
+    proc = subprocess.Popen(execution.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=execution.env, close_fds=True, pass_fds=execution.pass_fds, start_new_session=True)
+    timed_out = False
+    try:
+        out, err = proc.communicate(timeout=execution.timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(proc.pid, signal.SIGTERM)
+        try:
+            out, err = proc.communicate(timeout=3)
+        except subprocess.TimeoutExpired:
+            # Python keeps what it read so far: the next communicate() returns all of it.
+            _kill_group(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+        # Whatever the leader left behind in its group goes too (no orphan keeps a pipe or changes state later).
+        _kill_group(proc.pid, signal.SIGKILL)
+    except BaseException:
+        _kill_group(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+    return Completed(rc=proc.returncode, stdout=out.decode("utf-8", "replace"), stderr=err.decode("utf-8", "replace"),
+                     timed_out=timed_out)
+
+
+class AgentRunner:
     """Runs azcmagent for a module (or for tests, with ``module=None``).
 
     :param module: the AnsibleModule, used to register secrets in ``no_log_values`` (optional).
     :param executable: explicit path of the agent (option ``executable``).
     :param timeout: seconds before a command's process group is killed.
     :param lock_timeout: seconds to wait for another run on the same machine to finish.
+    :param executor: what starts the process (default :func:`execute`); tests pass a stub.
     """
 
-    def __init__(self, module=None, executable=None, timeout=DEFAULT_TIMEOUT, lock_timeout=DEFAULT_LOCK_TIMEOUT,
-                 log_lines_max=LOG_LINES_MAX, path=None):
+    def __init__(self, module: t.Optional[_NoLogModule] = None, executable: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+                 lock_timeout: float | None = DEFAULT_LOCK_TIMEOUT, log_lines_max: int = LOG_LINES_MAX, path: str | None = None,
+                 executor: t.Optional[Executor] = None) -> None:
         self.module = module
         self.executable = find_executable(executable, path)
-        self.timeout = timeout or DEFAULT_TIMEOUT
-        self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+        self.timeout: float = timeout or DEFAULT_TIMEOUT
+        self.lock_timeout: float = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self.log_lines_max = log_lines_max
-        self.secrets = set()
-        self.log_file = None
-        self.state_dir = None
-        self._lock_fd = None
+        self.executor: Executor = executor or execute
+        self.secrets: t.Set[str] = set()
+        self.log_file: str | None = None
+        self.state_dir: str | None = None
+        self._lock_fd: int | None = None
         self._lock_depth = 0
-        self.lock_path = None
+        self.lock_path: str | None = None
 
     # -- secrets -----------------------------------------------------------------------------
-    def add_secret(self, value):
+    def add_secret(self, value: str | None) -> None:
         """Register a secret value: scrubbed from every text and added to the module's no_log_values."""
         if value:
             self.secrets.add(value)
             if self.module is not None:
                 self.module.no_log_values.add(value)
 
-    def scrub(self, text):
-        return scrub(text, self.secrets)
+    def scrub(self, text: str) -> str:
+        return scrub(text, self.secrets) or ""
 
     # -- environment -------------------------------------------------------------------------
     @staticmethod
-    def environment():
-        env = dict(os.environ)
-        env.update({"LANG": "C", "LC_ALL": "C", "LC_MESSAGES": "C", "LANGUAGE": "C", "NO_COLOR": "1", "TERM": "dumb"})
-        return env
+    def environment() -> t.Dict[str, str]:
+        return environment()
 
-    def locate(self, show=None):
+    def locate(self, show: object = None) -> str:
         """Remember where the agent keeps its log (and so its state directory) from a ``show`` result."""
         log_file = log_file_from_show(show) if show is not None else None
         if log_file:
@@ -315,17 +369,27 @@ class AgentRunner(object):
             self.log_file = os.path.join(DEFAULT_LOG_DIR, "azcmagent.log")
         return self.log_file
 
+    def find_state_dir(self) -> str | None:
+        """Where the agent keeps its state (the parent of its log directory), from ``show -j`` and, when the JSON
+        names no log file, the text form (where 'Agent Logfile' is attested); once per runner. None when neither names
+        it (the lock then lives in the temporary directory)."""
+        if self.state_dir is None:
+            self.show()
+            if self.state_dir is None:
+                self.show(as_json=False)
+        return self.state_dir
+
     # -- lock --------------------------------------------------------------------------------
-    def _lock_candidates(self):
+    def _lock_candidates(self) -> t.List[str]:
         candidates = []
         if self.state_dir:
             candidates.append(os.path.join(self.state_dir, LOCK_NAME))
         key = hashlib.sha256((self.state_dir or os.path.realpath(self.executable)).encode("utf-8")).hexdigest()[:16]
-        candidates.append(os.path.join(tempfile.gettempdir(), "arcops-azcmagent-%s.lock" % key))
+        candidates.append(os.path.join(tempfile.gettempdir(), f"arcops-azcmagent-{key}.lock"))
         return candidates
 
-    def _open_lock(self):
-        last = None
+    def _open_lock(self) -> int:
+        last: object = None
         for candidate in self._lock_candidates():
             try:
                 # No symlinks, and only a lock file of our own: in a shared temporary directory another
@@ -336,14 +400,14 @@ class AgentRunner(object):
                 continue
             if os.fstat(fd).st_uid != os.geteuid():
                 os.close(fd)
-                last = "%s belongs to another user" % candidate
+                last = f"{candidate} belongs to another user"
                 continue
             self.lock_path = candidate
             return fd
-        raise AgentError("cannot create a lock file for azcmagent: %s" % last)
+        raise AgentError(f"cannot create a lock file for azcmagent: {last}")
 
     @contextlib.contextmanager
-    def lock(self, timeout=None):
+    def lock(self, timeout: float | None = None) -> t.Iterator[str | None]:
         """Hold the per-machine agent lock (re-entrant within this runner)."""
         if self._lock_depth:
             self._lock_depth += 1
@@ -360,13 +424,13 @@ class AgentRunner(object):
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
-                except (IOError, OSError) as exc:
+                except OSError as exc:
                     if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                         raise
                     if time.monotonic() >= deadline:
                         raise LockTimeout(
-                            "another azcmagent run on this machine still holds %s after %s seconds" % (self.lock_path, timeout),
-                            lock_path=self.lock_path, timeout=timeout)
+                            f"another azcmagent run on this machine still holds {self.lock_path} after {timeout} seconds",
+                            lock_path=self.lock_path, timeout=timeout) from None
                     time.sleep(0.2)
             self._lock_fd = fd
             self._lock_depth = 1
@@ -375,14 +439,14 @@ class AgentRunner(object):
             if self._lock_fd is not None and self._lock_depth <= 1:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_UN)
-                except (IOError, OSError):
+                except OSError:
                     pass
                 self._lock_fd = None
             self._lock_depth = 0
             os.close(fd)
 
     # -- running -----------------------------------------------------------------------------
-    def build_argv(self, args, verbose=None):
+    def build_argv(self, args: t.Sequence[object], verbose: bool | None = None) -> t.List[str]:
         argv = [self.executable] + [str(a) for a in args]
         if verbose is None:
             verbose = bool(args) and args[0] in VERBOSE_COMMANDS
@@ -390,7 +454,8 @@ class AgentRunner(object):
             argv.append("--verbose")
         return argv
 
-    def run(self, args, secrets=None, verbose=None, timeout=None, capture_log=True, config=None):
+    def run(self, args: t.Sequence[object], secrets: t.Optional[t.Mapping[str, str | None]] = None, verbose: bool | None = None,
+            timeout: float | None = None, capture_log: bool = True, config: t.Optional[t.Mapping[str, object]] = None) -> RunResult:
         """Run ``azcmagent <args>`` and return a scrubbed :class:`RunResult`.
 
         :param args: argv after the executable, e.g. ``["connect", "--subscription-id", sub]``.
@@ -403,7 +468,7 @@ class AgentRunner(object):
         """
         timeout = timeout or self.timeout
         argv = self.build_argv(args, verbose)
-        file_config = dict(config or {})
+        file_config: t.Dict[str, object] = dict(config or {})
         for option, value in (secrets or {}).items():
             if value:
                 self.add_secret(value)
@@ -415,6 +480,7 @@ class AgentRunner(object):
         log_file = self.locate() if capture_log else None
         tail = LogTail(log_file) if log_file else None
         tmpdir = None
+        config_path = None
         started = time.monotonic()
         previous = _raise_on_termination()
         try:
@@ -426,46 +492,21 @@ class AgentRunner(object):
                 with os.fdopen(fd, "w") as handle:
                     json.dump(file_config, handle)
                 argv = argv + ["--config", config_path]
-            rc, stdout, stderr, timed_out = self._execute(argv, timeout)
+            pass_fds = (self._lock_fd,) if self._lock_fd is not None else ()
+            done = self.executor(Execution(argv=list(argv), env=environment(), timeout=timeout, config_file=config_path,
+                                           pass_fds=pass_fds))
         finally:
             _restore_signals(previous)
             if tmpdir:
                 shutil.rmtree(tmpdir, ignore_errors=True)
         log_lines = tail.read(self.log_lines_max) if tail else []
         return RunResult(
-            argv=[self.scrub(a) for a in argv], rc=rc, stdout=self.scrub(stdout), stderr=self.scrub(stderr),
-            log_lines=[self.scrub(line) for line in log_lines], timed_out=timed_out, timeout=timeout,
+            argv=[self.scrub(a) for a in argv], rc=done.rc, stdout=self.scrub(done.stdout), stderr=self.scrub(done.stderr),
+            log_lines=[self.scrub(line) for line in log_lines], timed_out=done.timed_out, timeout=timeout,
             duration=time.monotonic() - started, log_file=log_file,
         )
 
-    def _execute(self, argv, timeout):
-        """Start argv in a new session; on timeout kill the whole process group. Returns (rc, out, err, timed_out)."""
-        # The agent inherits the lock: should this process die without cleaning up, the agent still holds
-        # it until it exits, so no other run can start beside it.
-        pass_fds = (self._lock_fd,) if self._lock_fd is not None else ()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=self.environment(), close_fds=True, pass_fds=pass_fds, start_new_session=True)
-        timed_out = False
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_group(proc.pid, signal.SIGTERM)
-            try:
-                out, err = proc.communicate(timeout=3)
-            except subprocess.TimeoutExpired:
-                # Python keeps what it read so far: the next communicate() returns all of it.
-                _kill_group(proc.pid, signal.SIGKILL)
-                out, err = proc.communicate()
-            # Whatever the leader left behind in its group goes too (no orphan keeps a pipe or changes state later).
-            _kill_group(proc.pid, signal.SIGKILL)
-        except BaseException:
-            _kill_group(proc.pid, signal.SIGKILL)
-            proc.wait()
-            raise
-        return (proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), timed_out)
-
-    def show(self, as_json=True):
+    def show(self, as_json: bool = True) -> RunResult:
         """Run ``show`` (``-j`` unless as_json is false) without lock or log capture; returns the RunResult
         and remembers the log location when the output names it."""
         result = self.run(["show", "-j"] if as_json else ["show"], verbose=False, capture_log=False, timeout=min(self.timeout, 120))
@@ -479,10 +520,10 @@ class AgentRunner(object):
             self.locate(data if isinstance(data, dict) else result.stdout)
         return result
 
-    def state(self):
+    def state(self) -> t.Tuple[t.Optional[Facts], RunResult]:
         """Read the agent state: ``show -j``, falling back to the text form (older agents).
 
-        Returns ``(facts, run)``: facts normalized by :func:`normalize_show` (``None`` when neither form
+        Returns ``(facts, run)``: facts normalized by :func:`._show.show_facts` (``None`` when neither form
         could be read) and the last RunResult (for the failure outcome)."""
         run = self.show(as_json=True)
         if run.rc == 0:
@@ -491,14 +532,13 @@ class AgentRunner(object):
             except ValueError:
                 data = None
             if isinstance(data, dict):
-                facts = normalize_show(data)
+                facts: Facts = show_facts(data)
                 facts["format"] = "json"
                 return facts, run
         text_run = self.show(as_json=False)
         if text_run.rc != 0:
             return None, text_run
-        from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_show
-        facts = normalize_show(_show_record(parse_show(text_run.stdout)))
+        facts = show_facts(text_run.stdout)
         facts["format"] = "text"
         return facts, text_run
 
@@ -507,7 +547,10 @@ class Terminated(BaseException):
     """SIGTERM or SIGHUP arrived during a run: unwinds through every ``finally`` (secrets file, process group)."""
 
 
-def _raise_on_termination():
+_Handlers = t.Dict[int, t.Any]
+
+
+def _raise_on_termination() -> _Handlers | None:
     """Turn SIGTERM/SIGHUP into :class:`Terminated` for the length of a run (main thread only).
 
     By default they end Python without running ``finally`` blocks, which would leave the secrets file
@@ -515,49 +558,28 @@ def _raise_on_termination():
     if threading.current_thread() is not threading.main_thread():
         return None
 
-    def handler(signum, frame):
-        raise Terminated("terminated by signal %d during an azcmagent run" % signum)
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(f"terminated by signal {signum} during an azcmagent run")
 
-    return dict((sig, signal.signal(sig, handler)) for sig in (signal.SIGTERM, signal.SIGHUP))
+    return {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
 
 
-def _restore_signals(previous):
+def _restore_signals(previous: _Handlers | None) -> None:
     for sig, handler in (previous or {}).items():
         signal.signal(sig, handler)
 
 
-def _kill_group(pgid, sig):
+def _kill_group(pgid: int, sig: int) -> None:
     try:
         os.killpg(pgid, sig)
     except OSError:
         pass
 
 
-def common_argument_spec():
-    """Options of every module that runs the agent (documented in doc fragment arcops.azcmagent._agent)."""
-    return {
-        "executable": {"type": "path"},
-        "timeout": {"type": "int", "default": DEFAULT_TIMEOUT},
-        "lock_timeout": {"type": "int", "default": DEFAULT_LOCK_TIMEOUT},
-        "lang": {"type": "str", "default": "en", "choices": ["en", "nl"]},
-    }
-
-
-def auth_argument_spec():
-    """Authentication options of connect and disconnect (doc fragment arcops.azcmagent._agent.auth)."""
-    return {
-        "tenant_id": {"type": "str"},
-        "service_principal_id": {"type": "str"},
-        "service_principal_secret": {"type": "str", "no_log": True},
-        "service_principal_cert": {"type": "path"},
-        "access_token": {"type": "str", "no_log": True},
-    }
-
-
-def auth_args(params):
+def auth_args(params: t.Mapping[str, t.Any]) -> t.Tuple[t.List[str], t.Dict[str, str]]:
     """(argv, secrets) for the authentication options: ids and paths on argv, secret values for the --config file."""
-    argv = []
-    secrets = {}
+    argv: t.List[str] = []
+    secrets: t.Dict[str, str] = {}
     if params.get("service_principal_id"):
         argv += ["--service-principal-id", params["service_principal_id"]]
     if params.get("service_principal_cert"):
@@ -569,10 +591,3 @@ def auth_args(params):
             secrets[option] = params[option]
     return argv, secrets
 
-
-# The show key map and its normalization live in _show (the one show key map); state() calls them here.
-# re-export for the rest of _runner.py (state()); removed when it imports from _show
-from ansible_collections.arcops.azcmagent.plugins.module_utils._show import (  # noqa: E402  # pylint: disable=wrong-import-position
-    _show_record,
-    normalize_show,
-)

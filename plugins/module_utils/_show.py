@@ -144,16 +144,6 @@ def show_facts(output: str | t.Mapping[str, t.Any] | None) -> ShowFacts:
     return normalize_show(parse_show(output))
 
 
-def _show_record(parsed: object) -> dict[str, t.Any]:
-    """PRIVATE: the field dict of a parse result that may come as ``(result, warnings)`` or with a ``fields`` dict."""
-    if isinstance(parsed, tuple):
-        parsed = parsed[0]
-    if isinstance(parsed, dict) and isinstance(parsed.get("fields"), dict):
-        merged = dict(parsed["fields"])
-        merged.update({k: v for k, v in parsed.items() if k != "fields"})
-        return merged
-    return parsed if isinstance(parsed, dict) else {}
-
 
 # ---------------------------------------------------------------------------------------------
 # The parser

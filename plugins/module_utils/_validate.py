@@ -21,7 +21,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import AG
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import LANGUAGES, text
 
 # re-export for plugins/modules/connect.py; removed when it imports from _clouds
-from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import normalize_location as normalize_location  # noqa: F401  # pylint: disable=useless-import-alias
+from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import normalize_location
 
 # A GUID in its canonical 8-4-4-4-12 hexadecimal form, nothing before or after. Every pattern here ends in \Z,
 # not $, which would accept a trailing newline (a value that ends up in the agent's argv).

@@ -151,6 +151,8 @@ notes:
   - Addresses are classified with C(netaddr) when it is importable on the node, else with Python's C(ipaddress);
     RV(address_classifier) says which. Both give the same classes.
   - Name resolution failures are not findings for endpoints reached through a proxy, because the proxy resolves them.
+  - Lines of the output of C(azcmagent check) that the module does not recognise are reported as warnings (at most ten,
+    each shortened), so that a change of the agent's output format is noticed.
 seealso:
   - module: arcops.azcmagent.connect
   - module: arcops.azcmagent.config
@@ -353,19 +355,14 @@ action:
   type: str
 """
 
-import json
-import re
 import threading
 import time
+import typing as t
 
-from http.client import responses as _HTTP_REASONS
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _agent_check
+from ansible_collections.arcops.azcmagent.plugins.module_utils._agent_check import MIN_STAGE, SHOW_SHARE, Deadline
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import CLOUD_NAMES, agent_endpoints, normalize_region
-from ansible_collections.arcops.azcmagent.plugins.module_utils._outcome import ModuleFailure, empty_outcome, message, run_module
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_check
 from ansible_collections.arcops.azcmagent.plugins.module_utils._probes import (
     ADDRESS_CLASSIFIER,
     ProbeError,
@@ -374,301 +371,113 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._probes import (
     parse_proxy,
     probe_all,
 )
-from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import AgentError, AgentNotFound, AgentRunner
+from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import AgentError, AgentNotFound, AgentRunner, RunResult
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
-# Share of the time budget that reading the agent's proxy (``show -j``) may use, so a hanging show leaves time to probe.
-SHOW_SHARE = 1.0 / 3.0
-# A failed endpoint in the agent's log (logrus text form), on stdout or, with --log-stderr, stderr:
-#   time="..." level=error msg="https://gbl.his.arc.azure.com is not reachable" Error="Forbidden"
-_NOT_REACHABLE_RE = re.compile(
-    r'^(?:time="[^"]*"\s+)?level=(?:error|warning)\s+'          # optional time, then the level
-    r'msg="(?P<url>[^"\s]+) is not reachable"'                 # the endpoint the agent could not reach
-    r'(?:\s+Error=(?P<error>"(?:[^"\\]|\\.)*"|\S+))?\s*$'      # its error: a quoted (Go %q) or bare word
-)
-# HTTP status of a reason phrase ("forbidden" -> 403): Go reports a proxy's refusal of CONNECT by the phrase alone.
-_STATUS_BY_REASON = dict((reason.lower(), status) for status, reason in _HTTP_REASONS.items())
-# Shortest time any stage gets, even when the budget is spent (seconds).
-MIN_STAGE = 1.0
+Result = t.Dict[str, t.Any]
 
-_TEXTS = {
-    "en": {
-        "summary_ok": "All {total} endpoints reachable.",
-        "summary_bad": "{good} of {total} endpoints reachable. {first}.",
-        "summary_findings": "All {total} endpoints reachable, but: {first}.",
-        "agent_missing": "agent_check=always but the agent is not installed ({detail})",
-        "agent_missing_remediation": "Install the agent (role arcops.azcmagent.install), set the executable option to its path, "
-                                     "or set agent_check=auto",
-        "bad_option": "{detail}",
-        "bad_option_remediation": "Correct the module's options",
-        "not_reachable": "azcmagent check reports it not reachable",
-        "no_finding": "The network check failed",
-        "no_finding_remediation": "Look at the endpoints and agent_check results of the module",
-    },
-    "nl": {
-        "summary_ok": "Alle {total} endpoints bereikbaar.",
-        "summary_bad": "{good} van {total} endpoints bereikbaar. {first}.",
-        "summary_findings": "Alle {total} endpoints bereikbaar, maar: {first}.",
-        "agent_missing": "agent_check=always maar de agent is niet geinstalleerd ({detail})",
-        "agent_missing_remediation": "Installeer de agent (rol arcops.azcmagent.install), zet de optie executable op het pad ervan, "
-                                     "of zet agent_check=auto",
-        "bad_option": "{detail}",
-        "bad_option_remediation": "Corrigeer de opties van de module",
-        "not_reachable": "azcmagent check meldt het als niet bereikbaar",
-        "no_finding": "De netwerkcontrole is mislukt",
-        "no_finding_remediation": "Bekijk de resultaten endpoints en agent_check van de module",
-    },
+ARGUMENT_SPEC: Spec = {
+    "cloud": {"type": "str", "default": "AzureCloud", "choices": list(CLOUD_NAMES)},
+    "location": {"type": "str", "aliases": ["region"]},
+    "private_link": {"type": "bool", "default": False},
+    "connection_type": {"type": "str", "default": "direct", "choices": ["direct", "gateway"]},
+    "gateway_url": {"type": "str"},
+    "endpoints": {"type": "list", "elements": "raw"},
+    "proxy_url": {"type": "str"},
+    "proxy_bypass": {"type": "list", "elements": "str", "no_log": False},
+    "use_agent_proxy": {"type": "bool", "default": True},
+    "ca_file": {"type": "path"},
+    "timeout": {"type": "int", "default": 30},
+    "agent_check": {"type": "str", "default": "auto", "choices": ["auto", "always", "never"]},
+    "executable": {"type": "path"},
+    "fail_on_error": {"type": "bool", "default": False},
 }
+EMPTY: Result = {"changed": False, "ok": False, "endpoints": [], "findings": []}
 
 
-def _text(lang, key, **kwargs):
-    return _TEXTS[lang][key].format(**kwargs)
+def bad_option(lang: str, exc: Exception) -> Exception:
+    return _agent_check.failure(text("check.bad_option", lang, detail=str(exc)), text("check.bad_option_remediation", lang), extra=EMPTY)
 
 
-class Deadline(object):
-    """One time budget for the whole module: every stage gets only what is left (at least MIN_STAGE)."""
-
-    def __init__(self, seconds, clock=time.monotonic):
-        self.clock = clock
-        self.seconds = max(MIN_STAGE, float(seconds))
-        self.end = clock() + self.seconds
-
-    def remaining(self, cap=None):
-        left = max(MIN_STAGE, self.end - self.clock())
-        return round(min(left, cap) if cap is not None else left, 2)
-
-
-def _split_list(value):
-    """The agent's list values: a JSON list, or a comma separated string ("ARM,Arc")."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [v.strip() for v in str(value).strip("[]").split(",") if v.strip()]
-
-
-def agent_proxy(runner, timeout):
-    """(proxy.url, proxy.bypass) of the installed agent from ``show -j`` (within timeout seconds); (None, []) when unknown."""
+def find_agent(client: AgentModuleClient, deadline: Deadline, record: Result) -> t.Optional[AgentRunner]:
+    """The runner when the agent is wanted (for its check or its proxy) and installed."""
+    params = client.params
+    if params["agent_check"] == "never" and not (params["use_agent_proxy"] and not params["proxy_url"]):
+        return None
     try:
-        result = runner.run(["show", "-j"], verbose=False, capture_log=False, timeout=timeout)
-    except AgentError:
-        return None, []
-    if result.rc != 0 or result.timed_out:
-        return None, []
-    try:
-        data = json.loads(result.stdout)
-    except ValueError:
-        return None, []
-    if not isinstance(data, dict):
-        return None, []
-    return (data.get("httpsProxy") or None), _split_list(data.get("proxyBypass"))
+        return client.make_runner(timeout=deadline.seconds)
+    except AgentNotFound as exc:
+        if params["agent_check"] == "always":
+            raise _agent_check.failure(text("check.agent_missing", client.lang, detail=exc.message),
+                                       text("check.agent_missing_remediation", client.lang), "install", extra=EMPTY) from None
+        if params["agent_check"] != "never":
+            record["reason"] = "not installed"
+        return None
 
 
-def _check_args(params, region):
-    args = ["check"]
-    if region:
-        args += ["--location", region, "--cloud", params["cloud"]]
-    if params["private_link"]:
-        args.append("--enable-pls-check")
-    return args
+def choose_proxy(client: AgentModuleClient, runner: t.Optional[AgentRunner], deadline: Deadline,
+                 option_proxy: object) -> t.Tuple[str | None, t.List[str], str]:
+    """(proxy URL, bypass list, source): the option, else the agent's setting, else none."""
+    params = client.params
+    bypass = list(params["proxy_bypass"] or [])
+    if option_proxy:
+        return params["proxy_url"], bypass, "option"
+    if params["use_agent_proxy"] and runner is not None:
+        agent_url, agent_bypass = _agent_check.agent_proxy(runner, deadline.remaining(cap=max(MIN_STAGE, deadline.seconds * SHOW_SHARE)))
+        if agent_url:
+            return agent_url, agent_bypass if params["proxy_bypass"] is None else bypass, "agent"
+    return None, bypass, "none"
 
 
-def _row_endpoint(row):
-    """host, port and url of an ``azcmagent check`` row."""
-    try:
-        endpoint = normalize_endpoint(row.get("endpoint") or "")
-        return endpoint["host"], endpoint["port"], endpoint["url"]
-    except (ValueError, ProbeError, KeyError, TypeError):
-        name = str(row.get("endpoint") or "").strip()
-        return name.split("://", 1)[-1].split("/", 1)[0] or name, 443, name
-
-
-def agent_errors(text):
-    """{endpoint URL: error text} from the agent's ``level=error msg="<url> is not reachable" Error=...`` lines."""
-    errors = {}
-    for line in text.splitlines():
-        match = _NOT_REACHABLE_RE.match(line.strip())
-        if match and match.group("error"):
-            error = match.group("error")
-            if error.startswith('"'):
-                try:
-                    error = json.loads(error)
-                except ValueError:
-                    error = error.strip('"')
-            errors.setdefault(match.group("url").rstrip("/"), error)
-    return errors
-
-
-def _names_host(finding, host):
-    return (finding.get("details") or {}).get("host") == host or host in (finding.get("evidence") or "")
-
-
-def row_findings(rows, known, lang, errors=None, proxy_url=None):
-    """A finding, in the shape the probes give for the same failure, for every row that azcmagent check reports not
-    reachable and that no other finding names (by host or in its evidence).
-
-    A row through the proxy whose error is an HTTP status text (``Forbidden``) gets the proxy's finding for that
-    status (``proxy_forbidden`` for 403); every other row gets ``tcp_connect_failed`` with the agent's error, if any.
-    """
-    errors = errors or {}
-    found = []
-    for row in rows:
-        if row.get("reachable") is not False:
-            continue
-        host, port, url = _row_endpoint(row)
-        if any(_names_host(f, host) for f in list(known) + found):
-            continue
-        reported = errors.get(str(row.get("endpoint") or "").rstrip("/"))
-        error = reported or _text(lang, "not_reachable")
-        record = {"url": url, "host": host, "port": port, "connect_to": "%s:%s" % (host, port), "dns": {},
-                  "proxy": {"used": False}, "tcp": {"ok": False, "error": error}, "tls": {"ok": False, "error": None}}
-        status = _STATUS_BY_REASON.get(error.strip().lower())
-        if str(row.get("proxy") or "").strip().lower() == "set" and status:
-            record["tcp"] = {"ok": True, "error": None}
-            record["proxy"] = {"used": True, "url": proxy_url or "(proxy.url)", "status": status, "reason": error.strip(), "error": None}
-        for finding in findings_for(record, lang):
-            finding["evidence"] = "azcmagent check: %s reachable=false private=%s tls=%s proxy=%s%s" % (
-                row.get("endpoint"), row.get("private"), row.get("tls"), row.get("proxy"), " error=%s" % reported if reported else "")
-            finding["details"]["source"] = "azcmagent check"
-            found.append(finding)
-    return found
-
-
-def run_agent_check(runner, params, region, lang, timeout):
-    """Run ``azcmagent check`` within timeout seconds and parse it; returns (record, findings, RunResult).
-
-    The agent writes its log lines to stdout unless ``--log-stderr`` is given, so both streams are classified;
-    rows with REACHABLE false are findings too.
-    """
-    result = runner.run(_check_args(params, region), timeout=timeout, capture_log=False)
-    text = "\n".join(x for x in (result.stdout, result.stderr) if x)
-    parsed = parse_check(text)
-    rows = parsed.get("endpoints", []) if isinstance(parsed, dict) else list(parsed or [])
-    record = {
-        "ran": True, "reason": None, "rc": result.rc, "cmd": result.cmd, "endpoints": rows,
-        "unreachable": sum(1 for row in rows if row.get("reachable") is False),
-        "timed_out": result.timed_out, "stdout_lines": result.stdout.splitlines(), "stderr_lines": result.stderr.splitlines(),
-    }
-    record["errors"] = agent_errors(text)
-    return record, classify(text, lang), result
-
-
-def _dedupe(findings):
-    seen = set()
-    unique = []
-    for finding in findings:
-        key = (finding.get("id"), (finding.get("details") or {}).get("host"), finding.get("evidence"))
-        if key not in seen:
-            seen.add(key)
-            unique.append(finding)
-    return unique
-
-
-def summarize(records, findings, lang):
-    total = len(records)
-    good = sum(1 for r in records if r["ok"])
-    if good == total and not findings:
-        return _text(lang, "summary_ok", total=total)
-    first = findings[0]["cause"].rstrip(".") if findings else ""
-    if good == total:
-        return _text(lang, "summary_findings", total=total, first=first)
-    return _text(lang, "summary_bad", good=good, total=total, first=first).replace(" .", "").replace("..", ".")
-
-
-def failure(lang, cause, remediation, category="input", findings=None, run=None, summary=None, action="report", extra=None):
-    """The module's failure (through the collection's one failure path, _outcome.fail): msg is
-    ``"<cause>. <remediation>."`` in lang, followed by the summary when there is one."""
-    outcome = empty_outcome()
-    outcome.update({"rc": None, "exit_code": None, "cause": cause, "remediation": remediation, "category": category,
-                    "action": action, "retryable": False, "findings": list(findings or [])})
-    msg = message(outcome)
-    if summary:
-        msg = "%s %s" % (msg, summary)
-    return ModuleFailure(msg, outcome, run=run, **(extra or {}))
-
-
-def _failure_from_findings(lang, result, run):
-    findings = result["findings"]
-    if findings:
-        first = findings[0]
-        return failure(lang, first.get("cause"), first.get("remediation"), first.get("category") or "unknown", findings, run,
-                       result["summary"], action=first.get("action") or "report", extra=result)
-    return failure(lang, _text(lang, "no_finding"), _text(lang, "no_finding_remediation"), "network", [], run, result["summary"],
-                   action="check_network", extra=result)
-
-
-def check(module):
-    """The module's work: returns the result, or raises ModuleFailure."""
-    params = module.params
-    lang = params["lang"]
+def check(client: AgentModuleClient) -> Result:
+    """Probe the endpoints (in a thread) while azcmagent check runs; findings of both, summary, optional failure."""
+    params, lang = client.params, client.lang
     deadline = Deadline(params["timeout"])
-    empty = {"changed": False, "ok": False, "endpoints": [], "findings": []}
     try:
         region = normalize_region(params["location"]) if params["location"] else None
-        if params["endpoints"]:
-            endpoints = [normalize_endpoint(item, params["cloud"]) for item in params["endpoints"]]
-        else:
-            endpoints = [normalize_endpoint(item, params["cloud"])
-                         for item in agent_endpoints(params["cloud"], region, params["connection_type"], params["gateway_url"])]
+        listed = params["endpoints"] or agent_endpoints(params["cloud"], region, params["connection_type"], params["gateway_url"])
+        endpoints = [normalize_endpoint(item, params["cloud"]) for item in listed]
         option_proxy = parse_proxy(params["proxy_url"])
     except (ValueError, ProbeError) as exc:
-        raise failure(lang, _text(lang, "bad_option", detail=str(exc)), _text(lang, "bad_option_remediation"), extra=empty)
+        raise bad_option(lang, exc) from None
 
-    runner = None
-    agent_record = {"ran": False, "reason": "disabled", "rc": None, "cmd": None, "endpoints": [], "stdout_lines": []}
-    want_agent_proxy = params["use_agent_proxy"] and not option_proxy
-    if params["agent_check"] != "never" or want_agent_proxy:
-        try:
-            runner = AgentRunner(module=module, executable=params["executable"], timeout=deadline.seconds)
-        except AgentNotFound as exc:
-            if params["agent_check"] == "always":
-                raise failure(lang, _text(lang, "agent_missing", detail=exc.message), _text(lang, "agent_missing_remediation"),
-                              "install", extra=empty)
-            if params["agent_check"] != "never":
-                agent_record["reason"] = "not installed"
-
-    proxy_url, bypass, source = None, list(params["proxy_bypass"] or []), "none"
-    if option_proxy:
-        proxy_url, source = params["proxy_url"], "option"
-    elif want_agent_proxy and runner is not None:
-        agent_url, agent_bypass = agent_proxy(runner, deadline.remaining(cap=max(MIN_STAGE, deadline.seconds * SHOW_SHARE)))
-        if agent_url:
-            proxy_url, source = agent_url, "agent"
-            if params["proxy_bypass"] is None:
-                bypass = agent_bypass
+    agent_record = _agent_check.not_run("disabled")
+    runner = find_agent(client, deadline, agent_record)
+    proxy_url, bypass, source = choose_proxy(client, runner, deadline, option_proxy)
     try:
         shown_proxy = parse_proxy(proxy_url)
     except ProbeError as exc:
-        raise failure(lang, _text(lang, "bad_option", detail=str(exc)), _text(lang, "bad_option_remediation"), extra=empty)
+        raise bad_option(lang, exc) from None
 
-    agent_findings = []
-    agent_run = None
-    box = {}
+    box: Result = {}
     probe_time = deadline.remaining()
 
-    def probes():
+    def probes() -> None:
         box["records"] = probe_all(endpoints, probe_time, params["ca_file"], proxy_url, bypass, params["private_link"])
 
     worker = threading.Thread(target=probes, name="arcops-check-probes", daemon=True)
     worker.start()
+    agent_findings: t.List[t.Dict[str, t.Any]] = []
+    agent_run: t.Optional[RunResult] = None
     if runner is not None and params["agent_check"] != "never":
         try:
-            agent_record, agent_findings, agent_run = run_agent_check(runner, params, region, lang, deadline.remaining())
+            agent_run = runner.run(_agent_check.check_args(params["cloud"], region, params["private_link"]),
+                                   timeout=deadline.remaining(), capture_log=False)
+            client.warn_unparsed(agent_run)
+            agent_record, agent_findings = _agent_check.read_agent_check(agent_run, lang)
         except AgentError as exc:
-            agent_record = {"ran": False, "reason": exc.message, "rc": None, "cmd": None, "endpoints": [], "stdout_lines": []}
+            agent_record = _agent_check.not_run(exc.message)
     worker.join(max(0.0, deadline.end - time.monotonic()) + MIN_STAGE)
     records = box.get("records") or []
 
-    findings = []
-    for record in records:
-        findings.extend(findings_for(record, lang))
-    findings = _dedupe(findings + agent_findings)
-    findings += row_findings(agent_record.get("endpoints") or [], findings, lang, agent_record.pop("errors", None),
-                             shown_proxy["url"] if shown_proxy else None)
+    findings = _agent_check.dedupe([f for record in records for f in findings_for(record, lang)] + agent_findings)
+    findings += _agent_check.row_findings(agent_record.get("endpoints") or [], findings, lang, agent_record.pop("errors", None),
+                                          shown_proxy["url"] if shown_proxy else None)
     ok = bool(records) and all(r["ok"] for r in records) and not findings and not agent_record.get("unreachable")
     result = {
         "changed": False,
         "ok": ok,
-        "summary": summarize(records, findings, lang),
+        "summary": _agent_check.summarize(records, findings, lang),
         "endpoints": records,
         "findings": findings,
         "proxy": {"url": shown_proxy["url"] if shown_proxy else None, "bypass": bypass, "source": source},
@@ -676,33 +485,13 @@ def check(module):
         "address_classifier": ADDRESS_CLASSIFIER,
     }
     if params["fail_on_error"] and not ok:
-        raise _failure_from_findings(lang, result, agent_run)
+        raise _agent_check.failure_from_findings(lang, result, agent_run)
     return result
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec={
-            "cloud": {"type": "str", "default": "AzureCloud", "choices": list(CLOUD_NAMES)},
-            "location": {"type": "str", "aliases": ["region"]},
-            "private_link": {"type": "bool", "default": False},
-            "connection_type": {"type": "str", "default": "direct", "choices": ["direct", "gateway"]},
-            "gateway_url": {"type": "str"},
-            "endpoints": {"type": "list", "elements": "raw"},
-            "proxy_url": {"type": "str"},
-            "proxy_bypass": {"type": "list", "elements": "str", "no_log": False},
-            "use_agent_proxy": {"type": "bool", "default": True},
-            "ca_file": {"type": "path"},
-            "timeout": {"type": "int", "default": 30},
-            "agent_check": {"type": "str", "default": "auto", "choices": ["auto", "always", "never"]},
-            "executable": {"type": "path"},
-            "fail_on_error": {"type": "bool", "default": False},
-            "lang": {"type": "str", "default": "en", "choices": ["en", "nl"]},
-        },
-        required_if=[("connection_type", "gateway", ["gateway_url"])],
-        supports_check_mode=True,
-    )
-    run_module(module, check)
+def main() -> None:
+    client = AgentModuleClient(ARGUMENT_SPEC, agent_options=False, required_if=[("connection_type", "gateway", ["gateway_url"])])
+    client.run(check)
 
 
 if __name__ == "__main__":

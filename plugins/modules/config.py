@@ -186,147 +186,72 @@ state:
   sample: Connected
 """
 
-from ansible.module_utils.basic import AnsibleModule
+import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _runner, _validate
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_config_list
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _config_plan, _outcome
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_config import parse_config_list
+from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import render_cmd
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
+from ansible_collections.arcops.azcmagent.plugins.module_utils._validate import ValidationError
 
-LIST_SETTINGS = frozenset(("proxy.bypass", "extensions.allowlist", "extensions.blocklist", "incomingconnections.ports"))
+Result = t.Dict[str, t.Any]
 
-# What `config clear` gives back (an unknown setting's default is taken to be empty).
-DEFAULTS = {
-    "proxy.url": "", "proxy.bypass": [], "extensions.allowlist": [], "extensions.blocklist": [], "extensions.enabled": "true",
-    "guestconfiguration.enabled": "true", "config.mode": "full", "incomingconnections.enabled": "true",
-    "incomingconnections.ports": [], "connection.type": "default",
+ARGUMENT_SPEC: Spec = {
+    "name": {"type": "str", "required": True},
+    "value": {"type": "raw"},
+    "list_mode": {"type": "str", "default": "replace", "choices": ["replace", "add", "remove"]},
+    "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
 }
 
 
-def scalar(value):
-    """A setting value as the agent prints it: booleans lower-case, everything else as text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).strip()
-
-
-def as_list(value):
-    """A multi-value setting as a list of strings ('[a b]', 'a,b', ['a', 'b'] and '' all accepted)."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [scalar(v) for v in value if scalar(v) != ""]
-    text = scalar(value)
-    if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
-    return [part for part in (p.strip() for p in text.replace(",", " ").split()) if part]
-
-
-def status_after(runner, fallback=None):
-    """The agent's status as ``show`` reports it now (fallback when it cannot be read)."""
-    facts = runner.state()[0]
-    return facts.get("status") if facts else fallback
-
-
-def current_settings(runner, lang, state=None):
-    run = runner.run(["config", "list"], capture_log=False, verbose=False)
+def current_settings(client: AgentModuleClient, state: str | None = None) -> t.Dict[str, t.Any]:
+    """``config list`` parsed (a failure when it fails)."""
+    run = client.runner.run(["config", "list"], capture_log=False, verbose=False)
     if not run.ok:
-        raise _outcome.failure_from_run(run, lang, state=state)
+        raise client.failure(run, state)
     parsed = parse_config_list(run.stdout)
     if isinstance(parsed, tuple):
         parsed = parsed[0]
     return dict(parsed or {})
 
 
-def lookup_setting(settings, name):
-    """The value of name in the parsed list (keys compared case-insensitively, '(preview)' suffixes ignored)."""
-    wanted = name.strip().lower()
-    for key, value in settings.items():
-        if key.replace("(preview)", "").strip().lower() == wanted:
-            return value
-    return None
-
-
-def plan(name, is_list, current, value, list_mode, state):
-    """(argv or None, predicted value) for the request; argv None means nothing to change."""
-    if state == "absent":
-        default = DEFAULTS.get(name, [] if is_list else "")
-        empty = as_list(current) == as_list(default) if is_list else scalar(current) in ("", scalar(default))
-        return (None, current) if empty else (["config", "clear", name], default)
-    if is_list:
-        have = as_list(current)
-        items = as_list(value)
-        if list_mode == "add":
-            missing = [item for item in items if item not in have]
-            return (["config", "set", name, ",".join(missing), "--add"], have + missing) if missing else (None, have)
-        if list_mode == "remove":
-            present = [item for item in items if item in have]
-            return (["config", "set", name, ",".join(present), "--remove"], [h for h in have if h not in present]) if present else (None, have)
-        if sorted(have) == sorted(items):
-            return None, have
-        if not items:
-            return ["config", "clear", name], []
-        return ["config", "set", name, ",".join(items)], items
-    if scalar(current) == scalar(value) or (isinstance(value, bool) and scalar(current).lower() == scalar(value)):
-        return None, scalar(current)
-    return ["config", "set", name, scalar(value)], scalar(value)
-
-
-def run(module):
-    params = module.params
-    lang = params["lang"]
+def converge(client: AgentModuleClient) -> Result:
+    """Read the setting, plan the command, run it unless in check mode, read the setting back."""
+    params = client.params
     name = params["name"].strip()
-    value = params["value"]
-    is_list = name.lower() in LIST_SETTINGS or isinstance(value, (list, tuple))
+    is_list = _config_plan.is_list_setting(name, params["value"])
     if params["list_mode"] != "replace" and not is_list:
-        detail = "list_mode=%s only applies to multi-value settings (%s)" % (params["list_mode"], ", ".join(sorted(LIST_SETTINGS)))
-        raise _outcome.failure_from_validation(_validate.ValidationError("AZCM0023", "list_mode", detail), lang)
-    try:
-        runner = _runner.AgentRunner(module, params["executable"], params["timeout"], params["lock_timeout"])
-        facts = runner.state()[0] or {}  # also finds the agent's state directory, where the lock lives
-        with runner.lock():
-            return _converge(module, runner, name, value, is_list, lang, facts.get("status"))
-    except _runner.AgentError as error:
-        raise _outcome.failure_from_agent_error(error, lang)
-
-
-def _converge(module, runner, name, value, is_list, lang, status=None):
-    """Read the setting, change it when needed; ``status`` is the agent's status read before (the state when nothing runs)."""
-    params = module.params
-    before_settings = current_settings(runner, lang, status)
-    before = lookup_setting(before_settings, name)
-    if is_list:
-        before = as_list(before)
-    argv, predicted = plan(name, is_list, before, value, params["list_mode"], params["state"])
-    result = {"changed": argv is not None, "name": name, "previous": before, "value": predicted}
-    if module._diff:
-        result["diff"] = {"before": {name: before}, "after": {name: predicted}}
-    if argv is None or module.check_mode:
-        result.update(_outcome.empty_outcome(status, cmd=_runner.render_cmd(runner.build_argv(argv, verbose=True)) if argv else ""))
+        detail = text("outcome.list_mode_scalar", client.lang, mode=params["list_mode"], settings=", ".join(sorted(_config_plan.LIST_SETTINGS)))
+        raise _outcome.failure_from_validation(ValidationError("AZCM0023", "list_mode", detail), client.lang)
+    with client.session(required=False) as facts:
+        status = facts.get("status")
+        before = _config_plan.lookup_setting(current_settings(client, status), name)
+        if is_list:
+            before = _config_plan.as_list(before)
+        plan = _config_plan.plan(name, is_list, before, params["value"], params["list_mode"], params["state"])
+        result: Result = {"changed": plan.argv is not None, "name": name, "previous": before, "value": plan.value}
+        if client.diff:
+            result["diff"] = {"before": {name: before}, "after": {name: plan.value}}
+        if plan.argv is None or client.check_mode:
+            cmd = render_cmd(client.runner.build_argv(plan.argv, verbose=True)) if plan.argv else ""
+            result.update(_outcome.empty_outcome(status, cmd=cmd))
+            return result
+        # -v/--verbose is a common flag of every agent command and feeds the diagnosis; the value is read back with a
+        # plain `config list`, so the verbose lines never reach the parser.
+        last = client.runner.run(plan.argv, verbose=True)
+        if not last.ok:
+            raise client.failure(last, client.status(status), name=name, previous=before)
+        after = _config_plan.lookup_setting(current_settings(client, status), name)
+        result["value"] = _config_plan.as_list(after) if is_list else after
+        if "diff" in result:
+            result["diff"]["after"] = {name: result["value"]}
+        result.update(client.outcome(last, client.status(status)))
         return result
-    # -v/--verbose is a common flag of every agent command and feeds the diagnosis; the value is read back with a plain
-    # `config list`, so the verbose lines never reach the parser.
-    last = runner.run(argv, verbose=True)
-    if not last.ok:
-        raise _outcome.failure_from_run(last, lang, state=status_after(runner, status), name=name, previous=before)
-    after = lookup_setting(current_settings(runner, lang, status), name)
-    result["value"] = as_list(after) if is_list else after
-    if "diff" in result:
-        result["diff"]["after"] = {name: result["value"]}
-    result.update(_outcome.from_run(last, lang, state=status_after(runner, status)))
-    return result
 
 
-def main():
-    spec = {
-        "name": {"type": "str", "required": True},
-        "value": {"type": "raw"},
-        "list_mode": {"type": "str", "default": "replace", "choices": ["replace", "add", "remove"]},
-        "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
-    }
-    spec.update(_runner.common_argument_spec())
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_if=[("state", "present", ["value"])])
-    _outcome.run_module(module, run)
+def main() -> None:
+    AgentModuleClient(ARGUMENT_SPEC, required_if=[("state", "present", ["value"])]).run(converge)
 
 
 if __name__ == "__main__":

@@ -258,259 +258,97 @@ state:
   sample: Connected
 """
 
-import json
-import os
+import typing as t
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _target, _validate
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
+from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import render_cmd
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _runner, _validate
+Result = t.Dict[str, t.Any]
 
-RECONNECT_LOCAL_CODES = ("AZCM0043", "AZCM0063")
-
-# The agent's record of its onboarding, in its state directory (/var/opt/azcmagent).
-AGENT_CONFIG = "agentconfig.json"
-
-
-def _target_of(facts):
-    return {key: (facts or {}).get(key) for key in ("status", "resource_id", "subscription_id", "resource_group", "location",
-                                                    "tenant_id", "cloud", "resource_name")}
-
-
-def _same(a, b):
-    return (a or "").strip().lower() == (b or "").strip().lower()
-
-
-def mismatches(facts, wanted):
-    """Names of the target fields where the connected machine differs from the request (empty: same target).
-
-    A subscription or tenant given by name (not a GUID) cannot be compared with the GUID the agent records, so it
-    counts as a difference: the module never reports a machine unchanged without having verified its target."""
-    diff = []
-    if not _validate.is_guid(wanted["subscription_id"]) or not _same(facts.get("subscription_id"), wanted["subscription_id"]):
-        diff.append("subscription_id")
-    if not _same(facts.get("resource_group"), wanted["resource_group"]):
-        diff.append("resource_group")
-    if _validate.normalize_location(facts.get("location")) != wanted["location"]:
-        diff.append("location")
-    if wanted.get("tenant_id") and (not _validate.is_guid(wanted["tenant_id"]) or not _same(facts.get("tenant_id"), wanted["tenant_id"])):
-        diff.append("tenant_id")
-    if not _same(facts.get("cloud") or "AzureCloud", wanted["cloud"]):
-        diff.append("cloud")
-    if wanted.get("resource_name") and not _same(facts.get("resource_name"), wanted["resource_name"]):
-        diff.append("resource_name")
-    return diff
-
-
-def unverifiable(wanted):
-    """The requested target fields given by name instead of GUID (they cannot be compared with the agent's state)."""
-    return [key for key in ("subscription_id", "tenant_id") if wanted.get(key) and not _validate.is_guid(wanted[key])]
-
-
-# Agent statuses of an onboarded machine; any other (empty, unknown) next to a resource ID is a connect in progress.
-ONBOARDED_STATUSES = ("connected", "disconnected", "expired")
-
-NOT_A_GUID = {
-    "en": "{fields} was given by name, which cannot be compared with the GUID the agent records; give the GUID so the module "
-          "can compare the target",
-    "nl": "{fields} is als naam opgegeven, die niet te vergelijken is met de GUID die de agent vastlegt; geef de GUID op zodat "
-          "de module het doel kan vergelijken",
+ARGUMENT_SPEC: Spec = {
+    "subscription_id": {"type": "str", "required": True},
+    "resource_group": {"type": "str", "required": True},
+    "location": {"type": "str", "required": True},
+    "cloud": {"type": "str", "default": "AzureCloud"},
+    "resource_name": {"type": "str"},
+    "tags": {"type": "dict"},
+    "correlation_id": {"type": "str"},
+    "private_link_scope": {"type": "str"},
+    "gateway_id": {"type": "str"},
+    "enable_automatic_upgrade": {"type": "bool", "default": False},
+    "ignore_network_check": {"type": "bool", "default": False},
+    "on_mismatch": {"type": "str", "default": "fail", "choices": ["fail", "reconnect"]},
+    "reconnect_force_local": {"type": "bool", "default": False},
 }
 
 
-def agent_config(runner, facts):
-    """The agent's own record (``agentconfig.json`` in its state directory, read only), or {} when it cannot be read
-    or describes another resource than ``show`` does.
-
-    ``show`` reports an onboarding the agent never finished as C(Disconnected); only this record tells the two apart."""
-    state_dir = getattr(runner, "state_dir", None)
-    if not state_dir or not (facts or {}).get("resource_id"):
-        return {}
+def converge(client: AgentModuleClient) -> Result:
+    """Validate the target, then under the agent lock: read the state, decide, act, report."""
     try:
-        with open(os.path.join(state_dir, AGENT_CONFIG), "r") as handle:
-            data = json.load(handle)
-    except (IOError, OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or not _same(data.get("resourceId"), facts["resource_id"]):
-        return {}
-    return data
-
-
-def is_interrupted_connect(facts, record=None):
-    """Whether the agent's state is a connect that stopped after Azure accepted the resource.
-
-    That is a resource ID with the agent's pending-connect mark, or with an empty or unknown status and no heartbeat
-    (the agent's own record, when readable, wins over what ``show`` prints); a machine with status Connected,
-    Disconnected or Expired is onboarded, whatever its heartbeat says."""
-    facts = facts or {}
-    record = record or {}
-    if not facts.get("resource_id"):
-        return False
-    if record.get("connectPending") in (True, "true", "True") or facts.get("connect_pending") in (True, "true", "True"):
-        return True
-    status = record["status"] if "status" in record else facts.get("status")
-    heartbeat = record["lastHeartbeat"] if "lastHeartbeat" in record else facts.get("last_heartbeat")
-    return (status or "").strip().lower() not in ONBOARDED_STATUSES and not (heartbeat or "").strip()
-
-
-def describe(target):
-    keys = ("subscription_id", "resource_group", "location", "tenant_id", "cloud", "resource_name")
-    parts = ["%s=%s" % (key, target.get(key)) for key in keys if target.get(key)]
-    return ", ".join(parts) or "-"
-
-
-def connect_args(params, wanted):
-    argv = ["connect", "--subscription-id", wanted["subscription_id"], "--resource-group", wanted["resource_group"],
-            "--location", wanted["location"], "--cloud", wanted["cloud"]]
-    if wanted.get("resource_name"):
-        argv += ["--resource-name", wanted["resource_name"]]
-    if wanted.get("tags"):
-        argv += ["--tags", _validate.render_tags(wanted["tags"])]
-    for option, flag in (("correlation_id", "--correlation-id"), ("private_link_scope", "--private-link-scope"),
-                         ("gateway_id", "--gateway-id")):
-        if wanted.get(option):
-            argv += [flag, wanted[option]]
-    if params.get("enable_automatic_upgrade"):
-        argv.append("--enable-automatic-upgrade")
-    if params.get("ignore_network_check"):
-        argv.append("--ignore-network-check")
-    auth_argv, secrets = _runner.auth_args(params)
-    return argv + auth_argv, secrets
-
-
-def read_state(runner, lang):
-    facts, run = runner.state()
-    if facts is None:
-        raise _outcome.failure_from_run(run, lang)
-    return facts
-
-
-def run(module):
-    params = module.params
-    lang = params["lang"]
-    try:
-        wanted = _validate.validate_connect(params, lang, auth=False)
+        wanted = _validate.validate_connect(client.params, client.lang, auth=False)
     except _validate.ValidationError as error:
-        raise _outcome.failure_from_validation(error, lang)
-    try:
-        runner = _runner.AgentRunner(module, params["executable"], params["timeout"], params["lock_timeout"])
-    except _runner.AgentError as error:
-        raise _outcome.failure_from_agent_error(error, lang)
-    for secret in (params.get("service_principal_secret"), params.get("access_token")):
-        runner.add_secret(secret)
-
-    runner.state()  # finds the agent's state directory, where the lock lives
-    try:
-        with runner.lock():
-            return _converge(module, runner, wanted, lang)
-    except _runner.AgentError as error:
-        raise _outcome.failure_from_agent_error(error, lang)
+        raise _outcome.failure_from_validation(error, client.lang) from None
+    with client.session() as before:
+        return ensure_connected(client, before, wanted)
 
 
-def _converge(module, runner, wanted, lang):
-    params = module.params
-    before = read_state(runner, lang)
-    previous = _target_of(before)
-    result = {"changed": False, "previous": previous, "commands": [], "resource_id": before.get("resource_id") or ""}
-    steps = []
-    # A connect that stopped after Azure accepted the resource leaves a resource ID that never sent a heartbeat;
-    # the agent resumes such a pending connect itself, so it is not a target to protect.
-    pending = is_interrupted_connect(before, agent_config(runner, before))
-    if before.get("resource_id") and not pending:
-        diff = mismatches(before, wanted)
-        if before["connected"] and not diff:
-            # The agent would say AZCM0067; for the requested target that is success with nothing to do.
-            result.update(_outcome.from_code("AZCM0067", lang, state=before.get("status"), rc=0, action="none", retryable=False,
-                                             cause=_outcome.text(lang, "same_target_cause", current=describe(before)),
-                                             remediation=_outcome.text(lang, "same_target_remediation")))
-            return result
-        if params["on_mismatch"] == "fail":
-            current = describe(before)
-            requested = describe(wanted)
-            if before["connected"]:
-                cause = _outcome.text(lang, "mismatch_cause", current=current, requested=requested)
-            else:
-                cause = _outcome.text(lang, "mismatch_state_cause", status=before.get("status"), current=before.get("resource_id"),
-                                      requested=requested)
-            names = [key for key in unverifiable(wanted) if key in diff]
-            if names:
-                cause = "%s; %s" % (cause, NOT_A_GUID[lang if lang in NOT_A_GUID else "en"].format(fields=", ".join(names)))
-            outcome = _outcome.from_code("AZCM0067", lang, state=before.get("status"), cause=cause,
-                                         remediation=_outcome.text(lang, "mismatch_remediation"), rc=None)
-            outcome["findings"] = [{
-                "id": "connected_elsewhere" if before["connected"] else "onboarded_%s" % (before.get("status") or "unknown").lower(),
-                "category": outcome["category"], "cause": cause, "remediation": outcome["remediation"], "evidence": current,
-                "action": "reonboard", "retryable": False,
-                "details": {"current": previous, "requested": {k: wanted.get(k) for k in previous if k in wanted}, "differs": diff},
-            }]
-            outcome["action"] = "reonboard"
-            raise _outcome.ModuleFailure(_outcome.message(outcome), outcome, previous=previous, commands=[])
-        steps.append("disconnect")
-    steps.append("connect")
+def ensure_connected(client: AgentModuleClient, before: t.Mapping[str, t.Any], wanted: t.Mapping[str, t.Any]) -> Result:
+    runner = client.runner
+    previous = _target.target_of(before)
+    result: Result = {"changed": False, "previous": previous, "commands": [], "resource_id": before.get("resource_id") or ""}
+    record = _target.read_agent_config(runner.state_dir, before)
+    decision = _target.decide(before, wanted, record, client.params["on_mismatch"])
+    if decision.same:
+        result.update(_target.same_target_outcome(before, client.lang))
+        return result
+    if decision.mismatch:
+        raise _target.mismatch_failure(before, wanted, decision.differs, client.lang)
 
-    try:
-        _validate.validate_auth(params, lang, required=True)
-    except _validate.ValidationError as error:
-        raise _outcome.failure_from_validation(error, lang, state=before.get("status"))
-
-    connect_argv, secrets = connect_args(params, wanted)
-    auth_argv = _runner.auth_args(params)[0]
-    plan = []
-    if "disconnect" in steps:
-        plan.append(["disconnect"] + auth_argv)
-    plan.append(connect_argv)
-    result["commands"] = [_runner.render_cmd([runner.executable] + argv) for argv in plan]
+    status = before.get("status")
+    auth_argv, secrets = client.require_auth(state=status)
+    connect_argv = _target.connect_argv(client.params, wanted, auth_argv)
+    disconnect_argv = ["disconnect"] + auth_argv
+    plan = ([disconnect_argv] if "disconnect" in decision.steps else []) + [connect_argv]
+    result["commands"] = [render_cmd([runner.executable] + argv) for argv in plan]
     result["changed"] = True
-    if module._diff:
-        result["diff"] = {"before": previous, "after": dict(previous, status="Connected", **{
-            k: wanted.get(k) for k in ("subscription_id", "resource_group", "location", "tenant_id", "cloud", "resource_name")
-            if wanted.get(k)})}
-    if module.check_mode:
-        result.update(_outcome.empty_outcome(before.get("status")))
+    if client.diff:
+        result["diff"] = {"before": previous, "after": _target.predicted(before, wanted)}
+    if client.check_mode:
+        result.update(_outcome.empty_outcome(status))
         return result
 
-    last = None
-    if "disconnect" in steps:
-        last = runner.run(["disconnect"] + auth_argv, secrets=secrets)
-        if not last.ok:
-            outcome = _outcome.from_run(last, lang)
-            if params["reconnect_force_local"] and outcome["azcm_code"] in RECONNECT_LOCAL_CODES and not last.timed_out:
-                last = runner.run(["disconnect", "--force-local-only"])
-                result["commands"].insert(1, last.cmd)
-            if not last.ok:
-                after = runner.state()[0] or {}
-                raise _outcome.failure_from_run(last, lang, state=after.get("status"), previous=previous, commands=result["commands"])
+    if "disconnect" in decision.steps:
+        disconnect_first(client, disconnect_argv, secrets, result)
     last = runner.run(connect_argv, secrets=secrets)
-    after = runner.state()[0] or {}
+    after = client.state(required=False)
     if not last.ok:
-        raise _outcome.failure_from_run(last, lang, state=after.get("status"), previous=previous, commands=result["commands"],
-                                        resource_id=after.get("resource_id") or "")
-    result.update(_outcome.from_run(last, lang, state=after.get("status")))
+        raise client.failure(last, after.get("status"), previous=previous, commands=result["commands"],
+                             resource_id=after.get("resource_id") or "")
+    result.update(client.outcome(last, after.get("status")))
     result["resource_id"] = after.get("resource_id") or ""
     if "diff" in result:
-        result["diff"]["after"] = _target_of(after)
+        result["diff"]["after"] = _target.target_of(after)
     return result
 
 
-def main():
-    spec = dict(
-        subscription_id={"type": "str", "required": True},
-        resource_group={"type": "str", "required": True},
-        location={"type": "str", "required": True},
-        cloud={"type": "str", "default": "AzureCloud"},
-        resource_name={"type": "str"},
-        tags={"type": "dict"},
-        correlation_id={"type": "str"},
-        private_link_scope={"type": "str"},
-        gateway_id={"type": "str"},
-        enable_automatic_upgrade={"type": "bool", "default": False},
-        ignore_network_check={"type": "bool", "default": False},
-        on_mismatch={"type": "str", "default": "fail", "choices": ["fail", "reconnect"]},
-        reconnect_force_local={"type": "bool", "default": False},
-    )
-    spec.update(_runner.auth_argument_spec())
-    spec.update(_runner.common_argument_spec())
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    _outcome.run_module(module, run)
+def disconnect_first(client: AgentModuleClient, argv: t.List[str], secrets: t.Mapping[str, str], result: Result) -> None:
+    """on_mismatch=reconnect: disconnect (deleting the old resource), else with reconnect_force_local clean up locally."""
+    runner = client.runner
+    last = runner.run(argv, secrets=secrets)
+    if not last.ok and client.params["reconnect_force_local"] and not last.timed_out:
+        if _outcome.from_run(last, client.lang)["azcm_code"] in _target.RECONNECT_LOCAL_CODES:
+            client.warn_unparsed(last)
+            last = runner.run(["disconnect", "--force-local-only"])
+            result["commands"].insert(1, last.cmd)
+    if not last.ok:
+        raise client.failure(last, client.state(required=False).get("status"), previous=result["previous"],
+                             commands=result["commands"])
+    client.warn_unparsed(last)
+
+
+def main() -> None:
+    AgentModuleClient(ARGUMENT_SPEC, auth=True).run(converge)
 
 
 if __name__ == "__main__":

@@ -151,76 +151,52 @@ state:
   sample: Connected
 """
 
-from ansible.module_utils.basic import AnsibleModule
+import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _runner, _validate
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _target
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
+from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import render_cmd
 
+Result = t.Dict[str, t.Any]
 
-def _target_of(facts):
-    return {key: (facts or {}).get(key) for key in ("status", "resource_id", "subscription_id", "resource_group", "location",
-                                                    "tenant_id", "cloud", "resource_name")}
-
-
-def run(module):
-    params = module.params
-    lang = params["lang"]
-    try:
-        runner = _runner.AgentRunner(module, params["executable"], params["timeout"], params["lock_timeout"])
-    except _runner.AgentError as error:
-        raise _outcome.failure_from_agent_error(error, lang)
-    for secret in (params.get("service_principal_secret"), params.get("access_token")):
-        runner.add_secret(secret)
-    runner.state()  # finds the agent's state directory, where the lock lives
-    try:
-        with runner.lock():
-            return _converge(module, runner, lang)
-    except _runner.AgentError as error:
-        raise _outcome.failure_from_agent_error(error, lang)
+ARGUMENT_SPEC: Spec = {"force_local_only": {"type": "bool", "default": False}}
 
 
-def _converge(module, runner, lang):
-    params = module.params
-    before, show = runner.state()
-    if before is None:
-        raise _outcome.failure_from_run(show, lang)
-    previous = _target_of(before)
-    result = {"changed": False, "previous": previous, "resource_id": before.get("resource_id") or ""}
-    if not before.get("resource_id") and (before.get("status") or "").lower() != "connected":
-        result.update(_outcome.empty_outcome(before.get("status")))
+def converge(client: AgentModuleClient) -> Result:
+    """Under the agent lock: read the state, decide, disconnect, report."""
+    with client.session() as before:
+        return ensure_disconnected(client, before)
+
+
+def ensure_disconnected(client: AgentModuleClient, before: t.Mapping[str, t.Any]) -> Result:
+    status = before.get("status")
+    previous = _target.target_of(before)
+    result: Result = {"changed": False, "previous": previous, "resource_id": before.get("resource_id") or ""}
+    if not before.get("resource_id") and str(status or "").lower() != "connected":
+        result.update(_outcome.empty_outcome(status))
         return result
-    try:
-        _validate.validate_disconnect(params, lang)
-    except _validate.ValidationError as error:
-        raise _outcome.failure_from_validation(error, lang, state=before.get("status"))
-    if params["force_local_only"]:
-        argv, secrets = ["disconnect", "--force-local-only"], {}
-    else:
-        auth_argv, secrets = _runner.auth_args(params)
-        argv = ["disconnect"] + auth_argv
+    force = client.params["force_local_only"]
+    auth_argv, secrets = client.require_auth(required=not force, state=status)
+    argv = ["disconnect", "--force-local-only"] if force else ["disconnect"] + auth_argv
+    secrets = {} if force else secrets
     result["changed"] = True
-    if module._diff:
-        result["diff"] = {"before": previous, "after": dict((k, None) for k in previous)}
-        result["diff"]["after"]["status"] = "Disconnected"
-    if module.check_mode:
-        result.update(_outcome.empty_outcome(before.get("status"), cmd=_runner.render_cmd([runner.executable] + runner.build_argv(argv)[1:])))
+    if client.diff:
+        result["diff"] = {"before": previous, "after": dict(dict.fromkeys(previous), status="Disconnected")}
+    if client.check_mode:
+        result.update(_outcome.empty_outcome(status, cmd=render_cmd(client.runner.build_argv(argv))))
         return result
-    last = runner.run(argv, secrets=secrets)
-    after = runner.state()[0] or {}
+    last = client.runner.run(argv, secrets=secrets)
+    after = client.state(required=False)
     if not last.ok:
-        raise _outcome.failure_from_run(last, lang, state=after.get("status"), previous=previous,
-                                        resource_id=before.get("resource_id") or "")
-    result.update(_outcome.from_run(last, lang, state=after.get("status")))
+        raise client.failure(last, after.get("status"), previous=previous, resource_id=before.get("resource_id") or "")
+    result.update(client.outcome(last, after.get("status")))
     if "diff" in result:
-        result["diff"]["after"] = _target_of(after)
+        result["diff"]["after"] = _target.target_of(after)
     return result
 
 
-def main():
-    spec = {"force_local_only": {"type": "bool", "default": False}}
-    spec.update(_runner.auth_argument_spec())
-    spec.update(_runner.common_argument_spec())
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    _outcome.run_module(module, run)
+def main() -> None:
+    AgentModuleClient(ARGUMENT_SPEC, auth=True).run(converge)
 
 
 if __name__ == "__main__":

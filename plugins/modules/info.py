@@ -213,74 +213,71 @@ state:
 """
 
 import json
+import typing as t
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_config import parse_config_list, parse_version
+from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import AgentNotFound
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _runner
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parsers import parse_config_list, parse_version
+Result = t.Dict[str, t.Any]
+
+ARGUMENT_SPEC: Spec = {"gather_config": {"type": "bool", "default": True}}
 
 FACT_KEYS = ("status", "resource_id", "resource_name", "resource_group", "subscription_id", "tenant_id", "location", "cloud",
              "last_heartbeat", "error_code", "error_details", "services")
 
 
-def _first(parsed):
+def _first(parsed: t.Any) -> t.Any:
     """The data part of a parser result that may come as (data, warnings)."""
     if isinstance(parsed, tuple):
         return parsed[0]
     return parsed
 
 
-def not_installed():
-    result = {key: None for key in FACT_KEYS}
-    result.update({"changed": False, "installed": False, "connected": False, "status": "NotInstalled"})
-    result["services"] = []
+def not_installed() -> Result:
+    result: Result = {key: None for key in FACT_KEYS}
+    result.update({"changed": False, "installed": False, "connected": False, "status": "NotInstalled", "services": []})
     result.update(_outcome.empty_outcome("NotInstalled"))
     return result
 
 
-def run(module):
-    params = module.params
-    lang = params["lang"]
+def gather(client: AgentModuleClient) -> Result:
+    """Read only: show (state), version, config list."""
     try:
-        runner = _runner.AgentRunner(module, params["executable"], params["timeout"], params["lock_timeout"])
-    except _runner.AgentNotFound:
+        runner = client.runner
+    except AgentNotFound:
         return not_installed()
-    facts, show_run = runner.state()
+    facts, show_run = client.read_state()
     if facts is None:
-        raise _outcome.failure_from_run(show_run, lang)
-    result = {"changed": False, "installed": True, "executable": runner.executable}
-    result.update({key: facts.get(key) for key in FACT_KEYS})
-    result["connected"] = facts["connected"]
-    result["log_file"] = runner.log_file
+        raise client.failure(show_run)
+    result: Result = {key: facts.get(key) for key in FACT_KEYS}
+    result.update({"changed": False, "installed": True, "executable": runner.executable, "connected": facts["connected"],
+                   "log_file": runner.log_file})
     try:
         result["show"] = json.loads(show_run.stdout) if facts.get("format") == "json" else None
     except ValueError:
         result["show"] = None
-    version = facts.get("agent_version")
+    result["version"] = facts.get("agent_version")
     version_run = runner.run(["version"], capture_log=False, verbose=False)
     if version_run.ok:
         parsed = _first(parse_version(version_run.stdout))
         if isinstance(parsed, dict):
             parsed = parsed.get("version")
-        version = parsed or version
-    result["version"] = version
-    last = show_run
-    if params["gather_config"]:
+        result["version"] = parsed or result["version"]
+    if client.params["gather_config"]:
         config_run = runner.run(["config", "list"], capture_log=False, verbose=False)
-        if config_run.ok:
-            result["config"] = _first(parse_config_list(config_run.stdout)) or {}
-        else:
-            module.warn("azcmagent config list failed (rc=%s): %s" % (config_run.rc, (config_run.stderr or config_run.stdout).strip()[:500]))
-            result["config"] = {}
-    result.update(_outcome.from_run(last, lang, state=facts.get("status")))
+        result["config"] = (_first(parse_config_list(config_run.stdout)) or {}) if config_run.ok else {}
+        if not config_run.ok:
+            detail = (config_run.stderr or config_run.stdout).strip()[:500]
+            client.warn(text("outcome.config_list_failed", client.lang, rc=config_run.rc, detail=detail))
+    result.update(_outcome.from_run(show_run, client.lang, state=facts.get("status")))
     return result
 
 
-def main():
-    spec = {"gather_config": {"type": "bool", "default": True}}
-    spec.update(_runner.common_argument_spec())
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    _outcome.run_module(module, run)
+def main() -> None:
+    AgentModuleClient(ARGUMENT_SPEC).run(gather)
 
 
 if __name__ == "__main__":

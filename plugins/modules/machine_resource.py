@@ -175,93 +175,73 @@ remediation:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
+import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import (
-    AZURE_ARGUMENT_SPEC,
-    MACHINES_API_VERSION,
-    ArmError,
-    ArmClient,
-    client_from_params,
-    arm_params,
-    fail_with,
-    module_text,
-    trim_machine,
-)
+from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import MACHINES_API_VERSION, ArmClient, trim_machine
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient, Spec
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
+
+Result = t.Dict[str, t.Any]
+
+ARGUMENT_SPEC: Spec = {
+    "resource_group": {"type": "str", "required": True},
+    "name": {"type": "str", "required": True, "aliases": ["resource_name"]},
+    "state": {"type": "str", "default": "present", "choices": ["absent", "present"]},
+    "tags": {"type": "dict"},
+    "purge_tags": {"type": "bool", "default": False},
+    "wait_timeout": {"type": "int", "default": 600},
+}
 
 
-def _tags_view(machine):
+def _tags_view(machine: t.Optional[t.Mapping[str, t.Any]]) -> Result:
     if machine is None:
         return {"state": "absent"}
     return {"state": "present", "tags": dict(machine.get("tags") or {})}
 
 
-def run(module, client, params):
-    """Decide and act; returns the result dict (raises ArmError on an Azure failure)."""
-    lang = params["lang"]
+def desired_tags(current: t.Mapping[str, t.Any], requested: t.Mapping[str, t.Any], purge: bool) -> t.Dict[str, str]:
+    """The complete tag set to PATCH: the requested tags over the current ones (or alone with purge_tags)."""
+    desired = {} if purge else dict(current)
+    desired.update({str(k): "" if v is None else str(v) for k, v in requested.items()})
+    return desired
+
+
+def reconcile(client: AzureModuleClient) -> Result:
+    """Read the machine resource, decide (delete / patch tags / nothing), act unless in check mode, report."""
+    params = client.params
+    sub, group, name = client.require_subscription(), params["resource_group"], params["name"]
+    client.failure_fields["id"] = None  # until the path is known to be valid
+    resource_id = client.failure_fields["id"] = ArmClient.machine_path(sub, group, name)
     api_version = params["api_version"] or MACHINES_API_VERSION
-    sub, group, name = params["subscription_id"], params["resource_group"], params["name"]
-    resource_id = ArmClient.machine_path(sub, group, name)
-    before = client.get_machine(sub, group, name, api_version)
-    result = {"changed": False, "id": (before or {}).get("id") or resource_id, "existed": before is not None}
+    arm = client.arm
+    before = arm.get_machine(sub, group, name, api_version)
+    result: Result = {"changed": False, "id": (before or {}).get("id") or resource_id, "existed": before is not None}
+    after: t.Optional[t.Dict[str, t.Any]] = None
     if params["state"] == "absent":
-        after = None
         if before is not None:
-            result["changed"] = True
-            if not module.check_mode:
-                result["changed"] = client.delete_machine(sub, group, name, api_version, params["wait_timeout"])
+            result["changed"] = client.check_mode or arm.delete_machine(sub, group, name, api_version, params["wait_timeout"])
     else:
         if before is None:
-            module.fail_json(msg=module_text(lang, "machine_missing", id=resource_id), id=resource_id, retries=client.retries,
-                             findings=[], category="input")
+            client.fail_with(text("arm.machine_missing", client.lang, id=resource_id), id=resource_id, findings=[])
         after = dict(before)
-        current = dict(before.get("tags") or {})
         if params["tags"] is not None:
-            desired = {} if params["purge_tags"] else dict(current)
-            desired.update(dict((str(k), "" if v is None else str(v)) for k, v in params["tags"].items()))
-            if desired != current:
+            desired = desired_tags(before.get("tags") or {}, params["tags"], params["purge_tags"])
+            if desired != dict(before.get("tags") or {}):
                 result["changed"] = True
                 after["tags"] = desired
-                if not module.check_mode:
-                    updated = client.update_machine_tags(sub, group, name, desired, api_version)
+                if not client.check_mode:
+                    updated = arm.update_machine_tags(sub, group, name, desired, api_version)
                     if isinstance(updated, dict) and updated.get("id"):
                         after = updated
     result["machine"] = trim_machine(after)
-    if module._diff:
+    if client.diff:
         result["diff"] = {"before": _tags_view(before), "after": _tags_view(after)}
-    result["retries"] = client.retries
+    result["retries"] = arm.retries
     return result
 
 
-def main():
-    argument_spec = dict(
-        AZURE_ARGUMENT_SPEC,
-        subscription_id={"type": "str"},
-        resource_group={"type": "str", "required": True},
-        name={"type": "str", "required": True, "aliases": ["resource_name"]},
-        state={"type": "str", "default": "present", "choices": ["absent", "present"]},
-        tags={"type": "dict"},
-        purge_tags={"type": "bool", "default": False},
-        wait_timeout={"type": "int", "default": 600},
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = arm_params(module)
-    lang = params["lang"]
-    if not params.get("subscription_id"):
-        module.fail_json(msg=module_text(lang, "no_subscription"))
-    client = None
-    try:
-        client = client_from_params(params)
-        module.exit_json(**run(module, client, params))
-    except ArmError as exc:
-        fail_with(module, exc, lang, id=_safe_id(params), retries=client.retries if client else exc.retries)
-
-
-def _safe_id(params):
-    try:
-        return ArmClient.machine_path(params["subscription_id"], params["resource_group"], params["name"])
-    except ArmError:
-        return None
+def main() -> None:
+    AzureModuleClient(ARGUMENT_SPEC).run(reconcile)
 
 
 if __name__ == "__main__":

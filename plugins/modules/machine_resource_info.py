@@ -173,52 +173,36 @@ remediation:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
+import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import (
-    AZURE_ARGUMENT_SPEC,
-    MACHINES_API_VERSION,
-    ArmError,
-    arm_params,
-    client_from_params,
-    fail_with,
-    machine_summary,
-    module_text,
-)
+from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import MACHINES_API_VERSION, machine_summary
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient, Spec
+
+Result = t.Dict[str, t.Any]
+
+ARGUMENT_SPEC: Spec = {
+    "resource_group": {"type": "str"},
+    "name": {"type": "str", "aliases": ["resource_name"]},
+}
 
 
-def run(client, params):
+def read(client: AzureModuleClient) -> Result:
+    """One machine (by name), or the machines of a resource group or subscription."""
+    params = client.params
+    sub, group, name = client.require_subscription(), params["resource_group"], params["name"]
     api_version = params["api_version"] or MACHINES_API_VERSION
-    sub, group, name = params["subscription_id"], params["resource_group"], params["name"]
     if name:
-        machine = client.get_machine(sub, group, name, api_version)
+        machine = client.arm.get_machine(sub, group, name, api_version)
         machines = [machine] if machine else []
     else:
-        machines = client.list_machines(sub, group, api_version)
+        machines = client.arm.list_machines(sub, group, api_version)
     summaries = [machine_summary(m) for m in machines if isinstance(m, dict)]
-    return {"changed": False, "machines": summaries, "count": len(summaries), "retries": client.retries}
+    return {"changed": False, "machines": summaries, "count": len(summaries), "retries": client.arm.retries}
 
 
-def main():
-    argument_spec = dict(
-        AZURE_ARGUMENT_SPEC,
-        subscription_id={"type": "str"},
-        resource_group={"type": "str"},
-        name={"type": "str", "aliases": ["resource_name"]},
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = arm_params(module)
-    lang = params["lang"]
-    if not params.get("subscription_id"):
-        module.fail_json(msg=module_text(lang, "no_subscription"), retries=0)
-    if params["name"] and not params["resource_group"]:
-        module.fail_json(msg=module_text(lang, "name_needs_group"), retries=0)
-    client = None
-    try:
-        client = client_from_params(params)
-        module.exit_json(**run(client, params))
-    except ArmError as exc:
-        fail_with(module, exc, lang, retries=client.retries if client else exc.retries)
+def main() -> None:
+    # A machine is looked up in its resource group.
+    AzureModuleClient(ARGUMENT_SPEC, required_by={"name": ["resource_group"]}).run(read)
 
 
 if __name__ == "__main__":

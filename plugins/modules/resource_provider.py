@@ -148,92 +148,77 @@ remediation:
 """
 
 import time
+import typing as t
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import DEFAULT_NAMESPACES, PROVIDERS_API_VERSION
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient, Spec
+from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import (
-    AZURE_ARGUMENT_SPEC,
-    DEFAULT_NAMESPACES,
-    PROVIDERS_API_VERSION,
-    ArmError,
-    arm_params,
-    client_from_params,
-    fail_with,
-    module_text,
-)
+Result = t.Dict[str, t.Any]
 
+ARGUMENT_SPEC: Spec = {
+    "namespaces": {"type": "list", "elements": "str", "default": list(DEFAULT_NAMESPACES)},
+    "wait": {"type": "bool", "default": True},
+    "wait_timeout": {"type": "int", "default": 300},
+}
 REGISTERED = "Registered"
 
 
-def _state(provider):
+def _state(provider: t.Optional[t.Mapping[str, t.Any]]) -> str:
     return str((provider or {}).get("registrationState") or "NotRegistered")
 
 
-def run(module, client, params, sleep=time.sleep, clock=time.monotonic):
-    """Register what is missing and wait; returns the result dict."""
+def register(client: AzureModuleClient) -> Result:
+    """Register what is missing (predicted in check mode), then wait until it is registered."""
+    params = client.params
+    sub = client.require_subscription()
     api_version = params["api_version"] or PROVIDERS_API_VERSION
-    sub = params["subscription_id"]
-    entries = []
-    seen = set()
+    entries: t.List[Result] = []
+    seen: t.Set[str] = set()
     for namespace in params["namespaces"]:
         if namespace.lower() in seen:
             continue
         seen.add(namespace.lower())
-        before = _state(client.get_provider(sub, namespace, api_version))
+        before = _state(client.arm.get_provider(sub, namespace, api_version))
         entry = {"namespace": namespace, "before": before, "after": before, "changed": False}
         if before not in (REGISTERED, "Registering"):
             entry["changed"] = True
-            if module.check_mode:
+            if client.check_mode:
                 entry["after"] = REGISTERED if params["wait"] else "Registering"
             else:
-                entry["after"] = _state(client.register_provider(sub, namespace, api_version) or {"registrationState": "Registering"})
-        elif before == "Registering" and module.check_mode and params["wait"]:
+                entry["after"] = _state(client.arm.register_provider(sub, namespace, api_version) or {"registrationState": "Registering"})
+        elif before == "Registering" and client.check_mode and params["wait"]:
             entry["after"] = REGISTERED
         entries.append(entry)
-    if params["wait"] and not module.check_mode:
-        deadline = clock() + params["wait_timeout"]
-        delay = 1.0
-        while True:
-            pending = [e for e in entries if e["after"] != REGISTERED]
-            if not pending:
-                break
-            if clock() >= deadline:
-                first = pending[0]
-                module.fail_json(msg=module_text(params["lang"], "provider_timeout", namespace=first["namespace"], state=first["after"],
-                                                 timeout=params["wait_timeout"]),
-                                 providers=entries, changed=any(e["changed"] for e in entries), retries=client.retries)
-            sleep(min(delay, max(0.0, deadline - clock())))
-            delay = min(delay * 2, 10.0)
-            for entry in pending:
-                entry["after"] = _state(client.get_provider(sub, entry["namespace"], api_version))
-    result = {"changed": any(e["changed"] for e in entries), "providers": entries, "retries": client.retries}
-    if module._diff:
-        result["diff"] = {
-            "before": dict((e["namespace"], e["before"]) for e in entries),
-            "after": dict((e["namespace"], e["after"]) for e in entries),
-        }
+    if params["wait"] and not client.check_mode:
+        wait(client, sub, api_version, entries)
+    result: Result = {"changed": any(e["changed"] for e in entries), "providers": entries, "retries": client.arm.retries}
+    if client.diff:
+        result["diff"] = {"before": {e["namespace"]: e["before"] for e in entries}, "after": {e["namespace"]: e["after"] for e in entries}}
     return result
 
 
-def main():
-    argument_spec = dict(
-        AZURE_ARGUMENT_SPEC,
-        subscription_id={"type": "str"},
-        namespaces={"type": "list", "elements": "str", "default": list(DEFAULT_NAMESPACES)},
-        wait={"type": "bool", "default": True},
-        wait_timeout={"type": "int", "default": 300},
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = arm_params(module)
-    lang = params["lang"]
-    if not params.get("subscription_id"):
-        module.fail_json(msg=module_text(lang, "no_subscription"), retries=0)
-    client = None
-    try:
-        client = client_from_params(params)
-        module.exit_json(**run(module, client, params))
-    except ArmError as exc:
-        fail_with(module, exc, lang, retries=client.retries if client else exc.retries)
+def wait(client: AzureModuleClient, sub: str, api_version: str, entries: t.List[Result]) -> None:
+    """Poll with exponential backoff (at most 10 s apart) until every provider is registered, or fail at wait_timeout."""
+    timeout = client.params["wait_timeout"]
+    deadline = time.monotonic() + timeout
+    delay = 1.0
+    while True:
+        pending = [e for e in entries if e["after"] != REGISTERED]
+        if not pending:
+            return
+        if time.monotonic() >= deadline:
+            first = pending[0]
+            client.fail_with(text("arm.provider_timeout", client.lang, namespace=first["namespace"], state=first["after"], timeout=timeout),
+                             category="transient", providers=entries, changed=any(e["changed"] for e in entries))
+        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 2, 10.0)
+        for entry in pending:
+            entry["after"] = _state(client.arm.get_provider(sub, entry["namespace"], api_version))
+
+
+def main() -> None:
+    AzureModuleClient(ARGUMENT_SPEC).run(register)
 
 
 if __name__ == "__main__":

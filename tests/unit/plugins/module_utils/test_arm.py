@@ -351,14 +351,6 @@ def test_secrets_are_scrubbed_from_errors(server, pki, secret):
     assert secret not in blob and "********" in blob
 
 
-def test_scrub():
-    token = fake_token()
-    text = "client_secret=abc123xyz&x=1 Bearer %s {\"access_token\": \"zzz999\"} s3cr3tvalue" % token
-    out = arm.scrub(text, ["s3cr3tvalue"])
-    for leaked in (token, "abc123xyz", "zzz999", "s3cr3tvalue"):
-        assert leaked not in out
-
-
 def test_network_failure_is_an_arm_error(pki):
     port = closed_port()
     client = arm.ArmClient(access_token=fake_token(), resource_manager_endpoint="https://127.0.0.1:%d" % port, ca_file=pki["ca"], timeout=5)
@@ -388,18 +380,6 @@ def test_missing_credentials_and_bad_inputs():
         arm.ArmClient.machine_path(SUB, None, "web01")
     with pytest.raises(arm.ArmError, match="namespace"):
         arm.ArmClient.provider_path(SUB, "../x")
-
-
-def test_module_params_from_awx_environment():
-    environ = {"AZURE_CLIENT_ID": CLIENT, "AZURE_SECRET": "env-secret", "AZURE_TENANT": TENANT, "AZURE_SUBSCRIPTION_ID": SUB,
-               "AZURE_CLOUD_ENVIRONMENT": "AzureUSGovernment"}
-    merged = arm.module_params({"service_principal_id": None, "tenant_id": "explicit", "subscription_id": ""}, environ)
-    assert merged["service_principal_id"] == CLIENT and merged["service_principal_secret"] == "env-secret"
-    assert merged["tenant_id"] == "explicit" and merged["subscription_id"] == SUB and merged["cloud"] == "AzureUSGovernment"
-    with_token = arm.module_params({"access_token": "tok"}, environ)
-    assert "service_principal_secret" not in with_token and "service_principal_id" not in with_token
-    client = arm.client_from_params(merged, environ={})
-    assert client.endpoints["authority_host"] == "https://login.microsoftonline.us"
 
 
 @pytest.mark.parametrize("value, expected", [("7", 7), (" 0 ", 0), (None, None), ("soon", None)])

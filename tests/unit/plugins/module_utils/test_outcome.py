@@ -69,36 +69,17 @@ def test_not_found_and_lock_failures():
     assert failure.outcome["azcm_code"] == "AZCM0011" and failure.outcome["retryable"] is True
 
 
-def test_fail_is_the_one_place():
-    class Module(object):
-        params = {"lang": "en"}
-
-        def fail_json(self, **kwargs):
-            self.failed = kwargs
-            raise SystemExit(1)
-
-        def exit_json(self, **kwargs):  # pragma: no cover - not reached
-            raise AssertionError(kwargs)
-
-    module = Module()
-    run = run_result(41, FAILED_CONNECT, "err")
-
-    def boom(_module):
-        raise _outcome.failure_from_run(run, previous={"status": "Disconnected"})
-
-    with pytest.raises(SystemExit):
-        _outcome.run_module(module, boom)
-    assert module.failed["msg"].startswith("AZCM0041: ")
-    assert module.failed["cmd"] == run.cmd and module.failed["rc"] == 41
-    assert module.failed["stdout"] == FAILED_CONNECT and module.failed["stderr"] == "err"
-    assert module.failed["previous"] == {"status": "Disconnected"} and module.failed["changed"] is False
-
-    def crash(_module):
-        raise KeyError("surprise")
-
-    with pytest.raises(SystemExit):
-        _outcome.run_module(module, crash)
-    assert module.failed["category"] == "internal" and "surprise" in module.failed["msg"]
+def test_arm_error_in_the_outcome_shape():
+    from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import ArmError
+    error = ArmError("The scope is locked.", status=409, arm_code="ScopeLocked", method="DELETE", url="https://m/x", request_id="r1")
+    failure = _outcome.failure_from_arm_error(error, "nl", id="/x")
+    assert failure.msg.startswith("ScopeLocked (HTTP 409): ")
+    assert set(_outcome.OUTCOME_KEYS) <= set(failure.outcome)
+    assert failure.outcome["findings"] and failure.outcome["cause"] == failure.outcome["findings"][0]["cause"]
+    assert failure.extra == {"status": 409, "arm_code": "ScopeLocked", "error_message": "The scope is locked.", "request_id": "r1",
+                             "retries": 0, "id": "/x"}
+    config = _outcome.failure_from_arm_error(ArmError("no Azure credentials: give ...", kind="config"))
+    assert config.msg == "no Azure credentials: give ..." and config.outcome["category"] == "input"
 
 
 @pytest.mark.parametrize("module", [connect, disconnect, info, config], ids=lambda m: m.__name__.rsplit(".", 1)[-1])

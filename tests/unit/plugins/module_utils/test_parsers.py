@@ -689,7 +689,13 @@ def test_show_facts_of_text_and_json_agree():
     assert show_facts({"status": "Connected", "resourceId": "x"})["connected"] is True
 
 
-def test_runner_keeps_normalize_show():
-    from ansible_collections.arcops.azcmagent.plugins.module_utils import _runner
-    assert _runner.normalize_show is normalize_show
-    assert _runner._show_record(({"fields": {"a": 1}, "b": 2}, [])) == {"a": 1, "b": 2}
+def test_show_facts_from_json_object():
+    facts = show_facts({
+        "status": "Connected", "resourceId": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/m",
+        "resourceGroup": "rg", "location": "westeurope", "cloud": "AzureCloud", "lastHeartbeat": "2026-01-01T00:00:00Z",
+        "services": [{"displayName": "Agent Service", "serviceName": "himdsd", "status": "stopped"}],
+    })
+    assert facts["connected"] is True and facts["resource_group"] == "rg"
+    assert facts["services"] == [{"name": "himdsd", "display_name": "Agent Service", "status": "stopped"}]
+    assert show_facts({"status": "Connected", "resourceId": ""})["connected"] is False
+    assert show_facts(None)["status"] is None

@@ -19,6 +19,7 @@ import time
 import pytest
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _runner
+from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import MASK
 
 
 def fake_agent(tmp_path, body, name="azcmagent"):
@@ -152,8 +153,8 @@ def test_secrets_only_in_private_config_file_and_scrubbed(tmp_path):
     everything = json.dumps(result.as_dict())
     assert secret not in everything and token not in everything
     assert token.split(".")[1] not in everything
-    assert _runner.SCRUBBED in result.stdout and _runner.SCRUBBED in result.stderr
-    assert any(_runner.SCRUBBED in line for line in result.log_lines)
+    assert MASK in result.stdout and MASK in result.stderr
+    assert any(MASK in line for line in result.log_lines)
     assert "--config" in result.argv and secret not in result.cmd
 
 
@@ -182,7 +183,7 @@ def test_secret_file_removed_when_exec_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(_runner.tempfile, "mkdtemp", spy)
     runner = _runner.AgentRunner(executable=path)
     runner.state()
-    monkeypatch.setattr(runner, "_execute", boom)
+    monkeypatch.setattr(runner, "executor", boom)
     with pytest.raises(OSError):
         runner.run(["connect"], secrets={"service_principal_secret": "abcdefgh"})
     assert created and not os.path.exists(created[0])
@@ -369,28 +370,6 @@ def test_lock_falls_back_to_tempdir(tmp_path, monkeypatch):
 
 # -- scrubbing and helpers ---------------------------------------------------------------------
 
-def test_scrub_secret_jwt_bearer_and_assignments():
-    token = make_jwt()
-    text = "token %s and Bearer abcdefghijklmnop and client_secret=hunter2hunter2 and secret XYZ-123" % token
-    out = _runner.scrub(text, ["XYZ-123"])
-    assert token not in out and "abcdefghijklmnop" not in out and "hunter2hunter2" not in out and "XYZ-123" not in out
-    assert out.count(_runner.SCRUBBED) == 4
-    assert _runner.scrub("", ["x"]) == "" and _runner.scrub(None) is None
-    assert _runner.scrub("Invalid client secret is provided", []) == "Invalid client secret is provided"
-
-
-def test_normalize_show():
-    facts = _runner.normalize_show({
-        "status": "Connected", "resourceId": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/m",
-        "resourceGroup": "rg", "location": "westeurope", "cloud": "AzureCloud", "lastHeartbeat": "2026-01-01T00:00:00Z",
-        "services": [{"displayName": "Agent Service", "serviceName": "himdsd", "status": "stopped"}],
-    })
-    assert facts["connected"] is True and facts["resource_group"] == "rg"
-    assert facts["services"] == [{"name": "himdsd", "display_name": "Agent Service", "status": "stopped"}]
-    assert _runner.normalize_show({"status": "Connected", "resourceId": ""})["connected"] is False
-    assert _runner.normalize_show(None)["status"] is None
-
-
 def test_auth_args_keep_secrets_out_of_argv():
     argv, secret_values = _runner.auth_args({"service_principal_id": "id", "tenant_id": "t", "service_principal_secret": "s3",
                                             "access_token": None, "service_principal_cert": None})
@@ -409,6 +388,7 @@ DRIVER = """
 import sys
 sys.path.insert(0, %(dev)r)
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _runner
+from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import MASK
 runner = _runner.AgentRunner(executable=%(agent)r, lock_timeout=60)
 runner.state()
 with runner.lock():
@@ -470,3 +450,51 @@ def test_termination_removes_the_secret_and_stops_the_agent(tmp_path, monkeypatc
     while _alive(int(agent_pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(int(agent_pid))
+
+
+# -- the executor ------------------------------------------------------------------------------
+
+def test_injected_executor_gets_the_pinned_run_and_the_secrets_file(tmp_path):
+    seen = []
+
+    def executor(execution):
+        with open(execution.config_file) as handle:
+            seen.append((execution, json.load(handle), oct(os.stat(execution.config_file).st_mode & 0o777)))
+        return _runner.Completed(rc=0, stdout="secret is %s\n" % "s3cr3t-value", stderr="")
+
+    path = fake_agent(tmp_path, "raise SystemExit('the stubbed executor runs nothing')\n")[0]
+    runner = _runner.AgentRunner(executable=path, timeout=7, executor=executor)
+    runner.state_dir, runner.log_file = str(tmp_path), str(tmp_path / "azcmagent.log")
+    with runner.lock():
+        result = runner.run(["connect", "--verbose"], secrets={"service_principal_secret": "s3cr3t-value"}, verbose=False)
+    (execution, config, mode), = seen
+    assert execution.argv[:3] == [path, "connect", "--verbose"] and execution.argv[-2] == "--config"
+    assert execution.env["LANG"] == "C" and execution.env["LC_ALL"] == "C" and execution.timeout == 7
+    assert len(execution.pass_fds) == 1, "the agent inherits the lock"
+    assert config == {"service-principal-secret": "s3cr3t-value"} and mode == "0o600"
+    assert not os.path.exists(execution.config_file)
+    assert result.ok and result.stdout == "secret is %s\n" % MASK
+
+
+def test_default_executor_is_the_process_group_one(tmp_path):
+    path = fake_agent(tmp_path, ECHO)[0]
+    assert _runner.AgentRunner(executable=path).executor is _runner.execute
+
+
+def test_find_state_dir_from_json_else_text_once(tmp_path):
+    calls = []
+    text_show = "%-40s: %s\n%-40s: Connected\n" % ("Agent Logfile", tmp_path / "log" / "himds.log", "Agent Status")
+
+    def executor(execution):
+        calls.append(execution.argv[1:])
+        if execution.argv[1:] == ["show", "-j"]:
+            return _runner.Completed(rc=0, stdout=json.dumps({"status": "Connected"}), stderr="")
+        return _runner.Completed(rc=0, stdout=text_show, stderr="")
+
+    path = fake_agent(tmp_path, "sys.exit(0)\n")[0]
+    runner = _runner.AgentRunner(executable=path, executor=executor)
+    assert runner.find_state_dir() == str(tmp_path)
+    assert runner.find_state_dir() == str(tmp_path)
+    assert calls == [["show", "-j"], ["show"]]
+    with runner.lock() as lock_path:
+        assert lock_path == str(tmp_path / _runner.LOCK_NAME)

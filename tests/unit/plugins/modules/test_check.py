@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
@@ -11,6 +12,8 @@ import time
 
 import pytest
 
+from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient
+from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import Completed
 from ansible_collections.arcops.azcmagent.plugins.modules import check
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "module_utils"))
@@ -96,25 +99,39 @@ _TABLE = [
 ]
 
 
-def script_agent(tmp_path, check_lines=(), show_sleep=0, check_sleep=0, rc=0):
-    """A fake azcmagent that answers ``show -j`` and prints check_lines on stdout for ``check`` (as the real agent does
-    without --log-stderr), optionally after sleeping; every call is appended to calls.txt."""
-    path = tmp_path / "azcmagent"
-    path.write_text("\n".join([
-        "#!%s" % sys.executable,
-        "import json, sys, time",
-        "argv = sys.argv[1:]",
-        "open(%r, 'a').write(' '.join(argv) + '\\n')" % str(tmp_path / "calls.txt"),
-        "if argv[:1] == ['show']:",
-        "    time.sleep(%r)" % show_sleep,
-        "    print(json.dumps({'status': 'Connected', 'httpsProxy': ''}))",
-        "    sys.exit(0)",
-        "time.sleep(%r)" % check_sleep,
-        "sys.stdout.write(%r)" % "".join(line + "\n" for line in check_lines),
-        "sys.exit(%d)" % rc,
-    ]) + "\n")
-    path.chmod(0o755)
-    return str(path)
+class ScriptedAgent:
+    """An executor standing in for azcmagent: ``show -j`` answers a connected agent without a proxy, ``check`` prints
+    check_lines on stdout (as the real agent does without --log-stderr) with exit status rc; either may take longer
+    than the run is allowed, which ends it as the runner's timeout would. Every call is recorded in ``calls``."""
+
+    def __init__(self, check_lines=(), show_sleep=0, check_sleep=0, rc=0):
+        self.check_lines, self.show_sleep, self.check_sleep, self.rc = list(check_lines), show_sleep, check_sleep, rc
+        self.calls = []
+
+    def __call__(self, execution):
+        argv = execution.argv[1:]
+        self.calls.append(" ".join(argv))
+        show = argv[:1] == ["show"]
+        needed = self.show_sleep if show else self.check_sleep
+        if needed > execution.timeout:
+            time.sleep(execution.timeout)
+            return Completed(rc=-15, stdout="", stderr="", timed_out=True)
+        time.sleep(needed)
+        if show:
+            return Completed(rc=0, stdout=json.dumps({"status": "Connected", "httpsProxy": ""}) + "\n", stderr="")
+        return Completed(rc=self.rc, stdout="".join(line + "\n" for line in self.check_lines), stderr="")
+
+
+@pytest.fixture
+def script_agent(placeholder_executable, monkeypatch):
+    """Install a ScriptedAgent as the modules' executor; returns (executable placeholder, agent)."""
+
+    def install(**knobs):
+        scripted = ScriptedAgent(**knobs)
+        monkeypatch.setattr(AgentModuleClient, "executor", scripted)
+        return placeholder_executable, scripted
+
+    return install
 
 
 def _check_output():
@@ -124,8 +141,8 @@ def _check_output():
             'time="2026-01-01T00:00:00Z" level=error msg="https://gbl.his.arc.azure.com is not reachable"'] + _TABLE
 
 
-def test_agent_check_failures_on_stdout_are_findings(run_module, tmp_path, pki, good):
-    executable = script_agent(tmp_path, _check_output())
+def test_agent_check_failures_on_stdout_are_findings(run_module, script_agent, pki, good):
+    executable, _scripted = script_agent(check_lines=_check_output())
     args = {"endpoints": [loop("https://login.microsoftonline.com", good.port)], "ca_file": pki["ca"], "executable": executable,
             "timeout": 10}
     failed, result = run_module(check, args)
@@ -154,59 +171,17 @@ def test_agent_check_failures_on_stdout_are_findings(run_module, tmp_path, pki, 
     assert result["category"] == "network" and result["remediation"] == result["findings"][0]["remediation"]
 
 
-def test_agent_check_all_reachable(run_module, tmp_path, pki, good):
-    executable = script_agent(tmp_path, [_TABLE[0], _TABLE[1]])
+def test_agent_check_all_reachable(run_module, script_agent, pki, good):
+    executable, _scripted = script_agent(check_lines=[_TABLE[0], _TABLE[1]])
     failed, result = run_module(check, {"endpoints": [loop("https://login.microsoftonline.com", good.port)], "ca_file": pki["ca"],
                                         "executable": executable, "timeout": 10, "fail_on_error": True})
     assert not failed and result["ok"] is True and result["findings"] == []
     assert result["agent_check"]["unreachable"] == 0 and result["agent_check"]["endpoints"][0]["reachable"] is True
 
 
-def test_row_findings():
-    rows = [{"endpoint": "https://management.azure.com", "reachable": False}, {"endpoint": "https://x.example:8443", "reachable": False},
-            {"endpoint": "https://ok.example", "reachable": True}, {"endpoint": "https://named.example", "reachable": False},
-            {"endpoint": "https://gas.example", "reachable": False, "proxy": "set"},
-            {"endpoint": "https://auth.example", "reachable": False, "proxy": "set"},
-            {"endpoint": "https://direct.example", "reachable": False, "proxy": "not used"}]
-    known = [{"id": "proxy_forbidden", "details": {"host": "management.azure.com"}},
-             {"id": "proxyconnect_failed", "details": {}, "evidence": 'msg="https://named.example is not reachable" Error="proxyconnect tcp"'}]
-    errors = {"https://gas.example": "Forbidden", "https://auth.example": "Proxy Authentication Required",
-              "https://direct.example": "Forbidden"}
-    found = check.row_findings(rows, known, "en", errors, "http://127.0.0.1:3128")
-    assert [(f["id"], f["details"]["host"], f["details"]["port"]) for f in found] == [
-        ("tcp_connect_failed", "x.example", 8443), ("proxy_forbidden", "gas.example", 443), ("proxy_auth_required", "auth.example", 443),
-        ("tcp_connect_failed", "direct.example", 443)]
-    assert found[1]["cause"] == "The proxy http://127.0.0.1:3128 refuses CONNECT to gas.example:443 (403 Forbidden)"
-    assert found[1]["details"]["status"] == 403 and found[1]["evidence"].endswith("proxy=set error=Forbidden")
-    assert found[3]["cause"] == "The machine cannot open a TCP connection to direct.example port 443 (Forbidden)"
-    assert all(f["details"]["source"] == "azcmagent check" for f in found)
-
-
-def test_agent_errors():
-    text = "\n".join([
-        'time="2026-01-01T00:00:00Z" level=error msg="https://a.example is not reachable" Error="Forbidden"',
-        'level=error msg="https://b.example/ is not reachable" Error="Get \\"https://b.example\\": dial tcp 10.0.0.1:443: i/o timeout"',
-        'level=error msg="https://c.example is not reachable"',
-        'level=info msg="https://d.example is not reachable" Error=x',
-        'INFO    https://e.example is available, using cryptographic protocol: TLS 1.3'])
-    assert check.agent_errors(text) == {"https://a.example": "Forbidden",
-                                        "https://b.example": 'Get "https://b.example": dial tcp 10.0.0.1:443: i/o timeout'}
-
-
-def test_deadline_gives_each_stage_what_is_left():
-    now = [100.0]
-    deadline = check.Deadline(30, clock=lambda: now[0])
-    assert deadline.remaining() == 30 and deadline.remaining(cap=10) == 10
-    now[0] += 25.5
-    assert deadline.remaining() == 4.5 and deadline.remaining(cap=10) == 4.5
-    now[0] += 60
-    assert deadline.remaining() == check.MIN_STAGE
-    assert check.Deadline(0).seconds == check.MIN_STAGE
-
-
-def test_total_time_is_bounded(run_module, tmp_path, pki):
+def test_total_time_is_bounded(run_module, script_agent, pki):
     # show, the probe and check all hang: together they must still end at about the timeout
-    executable = script_agent(tmp_path, _TABLE, show_sleep=60, check_sleep=60)
+    executable, scripted = script_agent(check_lines=_TABLE, show_sleep=60, check_sleep=60)
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(5)  # accepts TCP in the backlog, never answers the TLS handshake
@@ -221,7 +196,7 @@ def test_total_time_is_bounded(run_module, tmp_path, pki):
     assert elapsed < 4 + 2.5, elapsed
     assert result["proxy"]["source"] == "none" and result["agent_check"]["timed_out"] is True
     assert result["endpoints"][0]["ok"] is False and result["findings"][0]["details"]["host"] == "login.microsoftonline.com"
-    calls = (tmp_path / "calls.txt").read_text().splitlines()
+    calls = scripted.calls
     assert calls[0] == "show -j" and calls[1].startswith("check")
 
 

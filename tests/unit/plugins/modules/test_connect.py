@@ -162,29 +162,6 @@ def test_disconnected_or_expired_always_go_through_on_mismatch(agent, run_module
     assert [argv[0] for argv in agent.commands()] == ["disconnect", "connect"]
 
 
-@pytest.mark.parametrize("facts, expected", [
-    ({"resource_id": "/r", "status": "", "last_heartbeat": ""}, True),
-    ({"resource_id": "/r", "status": None, "last_heartbeat": None}, True),
-    ({"resource_id": "/r", "status": "Connecting", "last_heartbeat": None}, True),
-    ({"resource_id": "/r", "status": "Connected", "last_heartbeat": "", "connect_pending": True}, True),
-    ({"resource_id": "/r", "status": "", "last_heartbeat": "2026-01-01T11:00:00Z"}, False),
-    ({"resource_id": "/r", "status": "Disconnected", "last_heartbeat": None}, False),
-    ({"resource_id": "/r", "status": "expired", "last_heartbeat": ""}, False),
-    ({"resource_id": "/r", "status": "Connected", "last_heartbeat": None}, False),
-    ({"resource_id": "", "status": "", "last_heartbeat": ""}, False),
-])
-def test_is_interrupted_connect(facts, expected):
-    assert connect.is_interrupted_connect(facts) is expected
-
-
-def test_agent_record_wins_over_show():
-    shown = {"resource_id": "/r", "status": "Disconnected", "last_heartbeat": None}
-    assert not connect.is_interrupted_connect(shown, {})
-    assert connect.is_interrupted_connect(shown, {"status": "", "lastHeartbeat": ""})
-    assert connect.is_interrupted_connect(shown, {"status": "Disconnected", "connectPending": True})
-    assert not connect.is_interrupted_connect(shown, {"status": "Expired", "lastHeartbeat": ""})
-
-
 @pytest.mark.parametrize("field, value", [("subscription_id", "Some Other Subscription"), ("tenant_id", "contoso.onmicrosoft.com")])
 def test_target_given_by_name_is_a_mismatch(agent, run_module, field, value):
     agent.connect_locally()
@@ -196,17 +173,6 @@ def test_target_given_by_name_is_a_mismatch(agent, run_module, field, value):
     assert failed and "geef de GUID op" in result["msg"]
     failed, result = run_module(connect, agent.connect_args(on_mismatch="reconnect", **{field: value}), check_mode=True)
     assert not failed and result["changed"]
-
-
-def test_mismatches_compares_guids_only():
-    facts = {"subscription_id": "11111111-1111-1111-1111-111111111111", "tenant_id": "22222222-2222-2222-2222-222222222222",
-             "resource_group": "rg", "location": "westeurope", "cloud": "AzureCloud"}
-    wanted = dict(facts)
-    assert connect.mismatches(facts, wanted) == []
-    assert connect.mismatches(facts, dict(wanted, subscription_id="11111111-1111-1111-1111-111111111111".upper())) == []
-    assert connect.mismatches(facts, dict(wanted, subscription_id="Some Other Subscription")) == ["subscription_id"]
-    assert connect.mismatches(facts, dict(wanted, tenant_id="contoso.com")) == ["tenant_id"]
-    assert connect.mismatches(facts, dict(wanted, tenant_id=None)) == []
 
 
 def test_reconnect_four_steps(agent, run_module):
