@@ -69,8 +69,7 @@ lint: install
 
 typecheck: install
 	cd $(BUILD)/dev && $(BIN)/mypy --config-file $(CURDIR)/mypy.ini \
-	  -p ansible_collections.arcops.azcmagent.plugins.module_utils._secrets \
-	  -p ansible_collections.arcops.azcmagent.plugins.module_utils._texts
+	  $(foreach part,module_utils plugin_utils filter modules,-p ansible_collections.arcops.azcmagent.plugins.$(part))
 
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit

@@ -21,12 +21,12 @@ from http.client import responses as _HTTP_REASONS
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import Finding
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_check import parse_check
 from ansible_collections.arcops.azcmagent.plugins.module_utils._probes import ProbeError, findings_for, normalize_endpoint
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import AgentError, AgentRunner, RunResult
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
-Finding = t.Dict[str, t.Any]
 Record = t.Dict[str, t.Any]
 
 # Share of the time budget that reading the agent's proxy (``show -j``) may use, so a hanging show leaves time to probe.

@@ -36,10 +36,10 @@ from urllib.request import HTTPSHandler, Request, build_opener
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import arm_endpoints
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import Finding
 from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS, text
 
-Finding = t.Dict[str, t.Any]
 
 MACHINES_API_VERSION = "2025-01-13"
 PROVIDERS_API_VERSION = "2021-04-01"
@@ -155,7 +155,7 @@ class ArmError(Exception):
     def to_result(self, lang: str = "en") -> t.Dict[str, t.Any]:
         """The fields of a failure: msg (code, cause, remediation), the Azure answer and its findings (see _outcome.failure_from_arm_error)."""
         found = self.findings(lang)
-        first = found[0] if found else {}
+        first: t.Mapping[str, t.Any] = found[0] if found else {}
         label = self.arm_code or self.kind
         if self.status:
             label = "%s (HTTP %s)" % (label, self.status)

@@ -363,6 +363,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils import _agent_che
 from ansible_collections.arcops.azcmagent.plugins.module_utils._agent_check import MIN_STAGE, SHOW_SHARE, Deadline
 from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import CLOUD_NAMES, agent_endpoints, normalize_region
+from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import Finding
 from ansible_collections.arcops.azcmagent.plugins.module_utils._probes import (
     ADDRESS_CLASSIFIER,
     ProbeError,
@@ -457,7 +458,7 @@ def check(client: AgentModuleClient) -> Result:
 
     worker = threading.Thread(target=probes, name="arcops-check-probes", daemon=True)
     worker.start()
-    agent_findings: t.List[t.Dict[str, t.Any]] = []
+    agent_findings: t.List[Finding] = []
     agent_run: t.Optional[RunResult] = None
     if runner is not None and params["agent_check"] != "never":
         try:
