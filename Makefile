@@ -72,7 +72,7 @@ unit: venv
 targets: venv debs install
 	@start=$$(date +%s); rc=0; \
 	  printf 'arcsim_source: %s\n' '$(CURDIR)' > $(INSTALLED)/tests/integration/integration_config.yml; \
-	  (cd $(INSTALLED) && $(BIN)/ansible-test integration --venv --python 3.11 --allow-destructive --color no $(TARGETS)) || rc=$$?; \
+	  (cd $(INSTALLED) && $(BIN)/ansible-test integration --local --python 3.11 --allow-destructive --color no $(TARGETS)) || rc=$$?; \
 	  echo "make targets: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 integration: venv debs install
