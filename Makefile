@@ -68,12 +68,19 @@ unit: venv
 
 # The module targets (tests/integration/targets) through ansible-test, from the installed collection.
 # The simulated fleet never ships: integration_config.yml (ansible-test's way to hand a run its
-# settings) tells setup_arcsim where this checkout is. TARGETS=connect runs one target.
+# settings) tells setup_arcsim where this checkout is. Each target tears its fleet down in an
+# `always:` section; what a hard stop (parse error, Ctrl-C) leaves up in TARGET_FLEETS is brought
+# down here. TARGETS=connect runs one target.
+TARGET_FLEETS := $(BUILD)/target-fleets
 targets: venv debs install
-	@start=$$(date +%s); rc=0; \
-	  printf 'arcsim_source: %s\n' '$(CURDIR)' > $(INSTALLED)/tests/integration/integration_config.yml; \
-	  (cd $(INSTALLED) && $(BIN)/ansible-test integration --local --python 3.11 --allow-destructive --color no $(TARGETS)) || rc=$$?; \
-	  echo "make targets: $$(( $$(date +%s) - start )) s"; exit $$rc
+	@start=$$(date +%s); mkdir -p $(TARGET_FLEETS); \
+	  down_left_over() { \
+	    for fleet in $(TARGET_FLEETS)/*/fleet; do \
+	      if [ -f "$$fleet/fleet.json" ]; then $(CURDIR)/tests/simulator/fleet down --dir "$$fleet" >/dev/null; fi; \
+	    done; rm -rf $(TARGET_FLEETS); echo "make targets: $$(( $$(date +%s) - start )) s"; }; \
+	  trap down_left_over EXIT; trap 'exit 130' INT TERM; \
+	  printf 'arcsim_source: %s\narcsim_fleets_dir: %s\n' '$(CURDIR)' '$(TARGET_FLEETS)' > $(INSTALLED)/tests/integration/integration_config.yml; \
+	  cd $(INSTALLED) && $(BIN)/ansible-test integration --local --python 3.11 --allow-destructive --color no $(TARGETS)
 
 integration: venv debs install
 	$(BIN)/python -m pytest -q tests/simulator tests/integration
