@@ -19,12 +19,13 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: test demo venv debs build install sanity lint typecheck unit integration importer bench clean
+.PHONY: test demo venv debs build install sanity lint typecheck unit targets integration importer bench clean
 
 # The stages after install only read the installed collection and the work tree, so they run side
 # by side (tools/stages.py: one log per stage under build/logs, each stage's time, the log's tail
-# when it fails); --done keeps each stage from building and installing again.
-STAGE_GROUPS ?= sanity,lint,typecheck,unit,importer integration
+# when it fails); --done keeps each stage from building and installing again. sanity and targets
+# both run ansible-test in the installed collection (tests/output), so they are in different groups.
+STAGE_GROUPS ?= sanity,lint,typecheck,unit,importer integration,targets
 test: venv debs install
 	$(BIN)/python tools/stages.py --done venv,debs,build,install $(BUILD)/logs $(STAGE_GROUPS)
 
@@ -73,6 +74,22 @@ typecheck: install
 
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
+
+# The module targets (tests/integration/targets) through ansible-test, from the installed collection.
+# The simulated fleet never ships: integration_config.yml (ansible-test's way to hand a run its
+# settings) tells setup_arcsim where this checkout is. Each target tears its fleet down in an
+# `always:` section; what a hard stop (parse error, Ctrl-C) leaves up in TARGET_FLEETS is brought
+# down here. TARGETS=connect runs one target.
+TARGET_FLEETS := $(BUILD)/target-fleets
+targets: venv debs install
+	@start=$$(date +%s); mkdir -p $(TARGET_FLEETS); \
+	  down_left_over() { \
+	    for fleet in $(TARGET_FLEETS)/*/fleet; do \
+	      if [ -f "$$fleet/fleet.json" ]; then $(CURDIR)/tests/simulator/fleet down --dir "$$fleet" >/dev/null; fi; \
+	    done; rm -rf $(TARGET_FLEETS); echo "make targets: $$(( $$(date +%s) - start )) s"; }; \
+	  trap down_left_over EXIT; trap 'exit 130' INT TERM; \
+	  printf 'arcsim_source: %s\narcsim_fleets_dir: %s\n' '$(CURDIR)' '$(TARGET_FLEETS)' > $(INSTALLED)/tests/integration/integration_config.yml; \
+	  cd $(INSTALLED) && $(BIN)/ansible-test integration --local --python 3.11 --allow-destructive --color no $(TARGETS)
 
 integration: venv debs install
 	$(BIN)/python -m pytest -q tests/simulator tests/integration

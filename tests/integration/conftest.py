@@ -2,18 +2,23 @@
 # Copyright (c) 2026, arcops engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Fixtures for integration tests that run ansible-playbook against the simulated fleet.
+"""The one playbook runner of the pytest integration tests, and the simulated fleet.
 
-``fleet_factory(scenarios={"clean": 2, "stale_resource": 1}, proxy=False)`` brings a fleet up
-in a fresh tmp dir and ALWAYS brings it down at teardown (even when the test fails).
+``run_playbook(playbook, inventory=..., extra_vars={...}, limit=..., check=False, diff=False, tags=..., env={...},
+timeout=900, verbosity=0, forks=None, args=[...])`` (a fixture; ``run_ansible_playbook(playbook, workdir, ...)`` is the
+same without pytest) runs ansible-playbook with ansible-core alone and returns a ``PlaybookResult``: ``rc``,
+``stdout``, ``stderr``, ``output`` (both), ``cmd``, ``hosts`` (per host: every task record), ``facts`` (per host: the
+facts set during the run), ``stats`` (per host: ok/changed/failures/... counts), and ``task(host, name)``,
+``failed_hosts``, ``changed(host)``, ``results(fleet)`` (each host's ``azcmagent_result`` fact). Extra variables go
+to ansible-playbook in a mode-0600 file that is removed after the run, never on its command line (they hold
+secrets). Per-host results come from a tiny callback plugin written at run time (ansible-core ships no JSON
+callback). The collection is the environment's ``ANSIBLE_COLLECTIONS_PATH`` (``make integration``: the installed
+tarball), else ``build/dev`` (the working tree).
 
-``run_playbook(playbook, inventory=fleet.inventory, extra_vars={...}, limit=..., check=False)``
-runs ansible-playbook with ansible-core alone and returns a ``PlaybookResult``:
-``rc``, ``stdout``, ``stderr``, ``hosts`` (per host: list of task records), ``facts`` (per host:
-the facts set during the run, e.g. ``azcmagent_result``), ``stats`` (per host: ok/changed/
-failed/... counts), plus helpers ``task(host, name)``, ``failed_hosts``, ``changed(host)``.
-Per-host results come from a tiny callback plugin written by this file at session start
-(ansible-core ships no JSON callback; ansible.posix is not installed).
+``fleet_factory(scenarios={"clean": 2, "stale_resource": 1}, proxy=False)`` brings a fleet up in a fresh tmp dir and
+ALWAYS brings it down at teardown (even when the test fails). ``scenario_table`` is tests/simulator/scenarios.py.
+
+Module-level tests do not live here: they are ansible-test targets in tests/integration/targets (``make targets``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import pytest
@@ -131,7 +137,18 @@ class PlaybookResult:
         return sorted(h for h, s in self.stats.items() if s.get("failures") or s.get("unreachable"))
 
     def changed(self, host):
+        """How many tasks changed something on ``host``."""
         return self.stats.get(host, {}).get("changed", 0)
+
+    @property
+    def output(self):
+        """stdout and stderr of ansible-playbook together."""
+        return self.stdout + self.stderr
+
+    def results(self, fleet, fact="azcmagent_result"):
+        """Each host's ``fact`` (None when the run set none); ``fleet`` is a fleetlib.Fleet or host names."""
+        hosts = fleet.hosts if hasattr(fleet, "hosts") else fleet
+        return {name: self.facts.get(name, {}).get(fact) for name in hosts}
 
     def __repr__(self):
         return "PlaybookResult(rc=%s, hosts=%d, failed=%s)" % (self.rc, len(self.stats), self.failed_hosts)
@@ -149,9 +166,20 @@ def write_callback(directory):
     return directory
 
 
+def _write_extra_vars(workdir, extra_vars):
+    """PRIVATE: extra variables in a new mode-0600 JSON file in workdir; returns its path."""
+    fd, path = tempfile.mkstemp(prefix="extra-vars-", suffix=".json", dir=workdir)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(extra_vars, handle)
+    return path
+
+
 def run_ansible_playbook(playbook, workdir, callback_dir=None, inventory=None, extra_vars=None, limit=None, check=False, diff=False,
-                         tags=None, env=None, timeout=900, verbosity=0, forks=None):
-    """Run ansible-playbook (ansible-core only) and return a PlaybookResult. Never raises on a failed play."""
+                         tags=None, env=None, timeout=900, verbosity=0, forks=None, args=()):
+    """Run ansible-playbook (ansible-core only) and return a PlaybookResult. Never raises on a failed play.
+
+    ``args`` are more ansible-playbook arguments (e.g. ``["-c", "local"]``); ``env`` overrides the environment.
+    """
     os.makedirs(workdir, exist_ok=True)
     callback_dir = callback_dir or write_callback(os.path.join(workdir, "callbacks"))
     index = len([n for n in os.listdir(workdir) if n.startswith("results-")]) + 1
@@ -160,8 +188,9 @@ def run_ansible_playbook(playbook, workdir, callback_dir=None, inventory=None, e
     cmd = [os.path.join(bindir, "ansible-playbook"), playbook]
     if inventory:
         cmd += ["-i", inventory]
-    if extra_vars:
-        cmd += ["-e", json.dumps(extra_vars)]
+    vars_file = _write_extra_vars(workdir, extra_vars) if extra_vars else None
+    if vars_file:
+        cmd += ["-e", "@" + vars_file]
     if limit:
         cmd += ["--limit", limit if isinstance(limit, str) else ",".join(limit)]
     if check:
@@ -174,6 +203,7 @@ def run_ansible_playbook(playbook, workdir, callback_dir=None, inventory=None, e
         cmd += ["--forks", str(forks)]
     if verbosity:
         cmd.append("-" + "v" * verbosity)
+    cmd += list(args)
     environ = dict(os.environ)
     environ.update({
         "ANSIBLE_COLLECTIONS_PATH": collections_path(),
@@ -185,14 +215,21 @@ def run_ansible_playbook(playbook, workdir, callback_dir=None, inventory=None, e
         "ANSIBLE_RETRY_FILES_ENABLED": "false",
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
         "ANSIBLE_LOCAL_TEMP": os.path.join(workdir, "ansible-local"),
         "ANSIBLE_REMOTE_TEMP": os.path.join(workdir, "ansible-remote"),
         "ARCSIM_RESULTS_FILE": results_file,
         "PATH": bindir + os.pathsep + environ.get("PATH", ""),
+        "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
     })
     environ.update(env or {})
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=environ, timeout=timeout, cwd=ROOT, check=False)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=environ, timeout=timeout, cwd=ROOT, check=False)
+    finally:
+        if vars_file:
+            os.unlink(vars_file)
     data = {}
     if os.path.exists(results_file):
         with open(results_file, encoding="utf-8") as handle:
@@ -210,6 +247,7 @@ def run_playbook(callback_dir, tmp_path):
     """``run_playbook(playbook, inventory=..., extra_vars=..., limit=..., check=..., env=..., timeout=...)`` -> PlaybookResult."""
 
     def run(playbook, **kwargs):
+        """Run ``playbook``; keyword arguments as run_ansible_playbook's."""
         return run_ansible_playbook(playbook, os.path.join(str(tmp_path), "ansible"), callback_dir=callback_dir, **kwargs)
 
     return run

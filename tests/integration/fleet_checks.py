@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, arcops engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the playbook tests read back from a simulated fleet after a run."""
+"""What the playbook tests read back from a simulated fleet after a run (the runner is conftest's ``run_playbook``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import os
 
 
 def results(run, fleet):
-    """Each host's azcmagent_result fact (None when the run set none)."""
-    return {name: run.facts.get(name, {}).get("azcmagent_result") for name in fleet.hosts}
+    """Each host's azcmagent_result fact (None when the run set none). Kept for old callers: use ``run.results(fleet)``."""
+    return run.results(fleet)
 
 
 def local_state(fleet):

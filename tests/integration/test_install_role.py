@@ -13,9 +13,7 @@ The package, the apt source, the key and the downloaded lists are removed afterw
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -28,17 +26,12 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK = os.path.join(ROOT, "tests", "integration", "install", "install.yml")
 SIMULATOR = os.path.join(ROOT, "tests", "simulator", "agent")
-VENV_BIN = os.path.dirname(sys.executable)
 OLD, NEW = "1.57.03200.600", "1.58.03228.700"
 AZURE_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77"
 SOURCE_FILE = "/etc/apt/sources.list.d/arcops-azcmagent.sources"
 KEY_FILE = "/etc/apt/keyrings/arcops-azcmagent.asc"
 
 pytestmark = pytest.mark.slow
-
-# the PLAY RECAP line of the default callback: "localhost : ok=12 changed=3 unreachable=0 failed=0 ..."
-RECAP = re.compile(r"^localhost\s+:\s+ok=\d+\s+changed=(?P<changed>\d+)\s", re.MULTILINE)
-
 
 def _run(argv, **kwargs):
     return subprocess.run(argv, check=True, capture_output=True, text=True, **kwargs)
@@ -170,7 +163,7 @@ def apt_repo(tmp_path_factory):
         _cleanup_machine()
 
 
-def _play(repo, *args, **overrides):
+def _play(run_playbook, repo, *args, **overrides):
     """Run the install role once (``args``: more ansible-playbook arguments); return (rc, result fact, changed count, output)."""
     extra = {
         "azcmagent_repo_url": repo["url"],
@@ -182,30 +175,9 @@ def _play(repo, *args, **overrides):
         "ansible_python_interpreter": sys.executable,
     }
     extra.update(overrides)
-    vars_file = os.path.join(repo["workdir"], "vars.json")
-    result_file = os.path.join(repo["workdir"], "result.json")
-    if os.path.exists(result_file):
-        os.remove(result_file)
-    extra["install_result_file"] = result_file
-    with open(vars_file, "w", encoding="utf-8") as fh:
-        json.dump(extra, fh)
-    env = dict(os.environ,
-               PATH=VENV_BIN + os.pathsep + os.environ.get("PATH", ""),
-               ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "dev"),
-               ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-               ANSIBLE_NOCOLOR="true",
-               ANSIBLE_LOCALHOST_WARNING="false",
-               ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
-    proc = subprocess.run([os.path.join(VENV_BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                           "-e", "@" + vars_file, *args, PLAYBOOK], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
-    out = proc.stdout + proc.stderr
-    recap = RECAP.search(proc.stdout)
-    assert recap, out
-    result = None
-    if os.path.exists(result_file):
-        with open(result_file, encoding="utf-8") as fh:
-            result = json.load(fh)
-    return proc.returncode, result, int(recap.group("changed")), out
+    run = run_playbook(PLAYBOOK, inventory="localhost,", extra_vars=extra, args=["-c", "local", *args])
+    assert "localhost" in run.stats, run.output
+    return run.rc, run.facts.get("localhost", {}).get("azcmagent_install_result"), run.changed("localhost"), run.output
 
 
 def _installed_version():
@@ -217,9 +189,9 @@ def _selection():
     return _run(["dpkg", "--get-selections", "azcmagent"]).stdout.split()[-1]
 
 
-def test_install_role_lifecycle(apt_repo):
+def test_install_role_lifecycle(apt_repo, run_playbook):
     # 1. install a pinned version from the signed repository
-    rc, result, changed, out = _play(apt_repo, azcmagent_version="1.57")
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version="1.57")
     assert rc == 0, out
     assert result["action"] == "install" and result["changed"] is True
     assert result["version_before"] == "" and result["version_after"] == OLD
@@ -231,67 +203,67 @@ def test_install_role_lifecycle(apt_repo):
     assert f"URIs: {apt_repo['url']}" in source and "Signed-By: " + KEY_FILE in source
 
     # 2. the same again changes nothing
-    rc, result, changed, out = _play(apt_repo, azcmagent_version="1.57")
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version="1.57")
     assert rc == 0, out
     assert (result["action"], changed) == ("none", 0)
 
     # 3. another version is wanted but changing versions was not asked for: left alone, with a warning
-    rc, result, changed, out = _play(apt_repo, azcmagent_version=NEW)
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version=NEW)
     assert rc == 0, out
     assert (result["action"], changed) == ("mismatch", 0)
     assert "azcmagent_version_change" in out
     assert _installed_version() == OLD
 
     # 4. upgrade when asked
-    rc, result, changed, out = _play(apt_repo, azcmagent_version=NEW, azcmagent_version_change=True)
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version=NEW, azcmagent_version_change=True)
     assert rc == 0, out
     assert result["action"] == "change" and changed >= 1
     assert (result["version_before"], result["version_after"]) == (OLD, NEW)
     assert _installed_version() == NEW
 
     # 5. pin: downgrade and hold, then the same again is idempotent
-    rc, result, changed, out = _play(apt_repo, azcmagent_version=OLD, azcmagent_version_change=True, azcmagent_package_hold=True)
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version=OLD, azcmagent_version_change=True, azcmagent_package_hold=True)
     assert rc == 0, out
     assert result["action"] == "change" and (result["version_before"], result["version_after"]) == (NEW, OLD)
     assert _installed_version() == OLD and _selection() == "hold"
-    rc, result, changed, out = _play(apt_repo, azcmagent_version=OLD, azcmagent_version_change=True, azcmagent_package_hold=True)
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version=OLD, azcmagent_version_change=True, azcmagent_package_hold=True)
     assert rc == 0, out
     assert (result["action"], changed) == ("none", 0)
 
     # 6. an empty version leaves an installed agent alone
-    rc, result, changed, out = _play(apt_repo)
+    rc, result, changed, out = _play(run_playbook, apt_repo)
     assert rc == 0, out
     assert (result["action"], changed) == ("none", 0)
 
     # 7. offline: a package file from the controller, upgrading the held package when asked
-    rc, result, changed, out = _play(apt_repo, azcmagent_install_source="file", azcmagent_package_file=apt_repo["debs"][NEW],
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_install_source="file", azcmagent_package_file=apt_repo["debs"][NEW],
                                      azcmagent_version=NEW, azcmagent_version_change=True, azcmagent_repo_url="http://127.0.0.1:9/unused")
     assert rc == 0, out
     assert result["action"] == "change" and _installed_version() == NEW
 
 
-def test_install_role_check_mode_installs_nothing(apt_repo):
+def test_install_role_check_mode_installs_nothing(apt_repo, run_playbook):
     subprocess.run(["dpkg", "--purge", "azcmagent"], capture_output=True, check=False)
-    rc, result, changed, out = _play(apt_repo, "--check", azcmagent_version=NEW)
+    rc, result, changed, out = _play(run_playbook, apt_repo, "--check", azcmagent_version=NEW)
     assert rc == 0, out
     assert result["action"] == "install" and changed >= 1
     assert _installed_version() is None
 
 
 @pytest.mark.parametrize("how", ["dmi", "imds"])
-def test_install_role_refuses_an_azure_vm(apt_repo, how):
+def test_install_role_refuses_an_azure_vm(apt_repo, run_playbook, how):
     subprocess.run(["dpkg", "--purge", "azcmagent"], capture_output=True, check=False)
     if how == "dmi":
         overrides = {"azcmagent_dmi_asset_tag_path": apt_repo["dmi_azure"]}
     else:
         # the local repository's web server answers 200 like an instance metadata service would
         overrides = {"azcmagent_imds_url": apt_repo["url"] + "/dists/stable/Release"}
-    rc, result, changed, out = _play(apt_repo, azcmagent_version=NEW, **overrides)
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version=NEW, **overrides)
     assert rc != 0
     assert "AZCM0141" in out
     assert ("DMI chassis asset tag" if how == "dmi" else "instance metadata service") in out
     assert _installed_version() is None
     # the override installs anyway (for test labs only)
-    rc, result, changed, out = _play(apt_repo, azcmagent_version=NEW, azcmagent_allow_azure_vm=True, **overrides)
+    rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version=NEW, azcmagent_allow_azure_vm=True, **overrides)
     assert rc == 0, out
     assert _installed_version() == NEW
