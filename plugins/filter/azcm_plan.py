@@ -12,8 +12,8 @@ author: arcops engineers
 description:
   - Takes a diagnosis from P(arcops.azcmagent.azcm_diagnose#filter) and a policy of what may be done
     automatically, and returns the ordered remediation steps that the C(arcops.azcmagent.remediate) role carries out.
-  - A V(delete_resource) step (AZCM0044, AZCM0062, AZCM0081) names no resource to delete: it carries the kind of conflict
-    (C(args.conflict): V(stale) for AZCM0044, V(partial) for AZCM0062 and AZCM0081), and C(args.hint_resource_id), the
+  - A V(delete_resource) step (AZCM0044, AZCM0062, AZCM0081) names no resource to delete. It carries the kind of conflict
+    in C(args.conflict) (V(stale) for AZCM0044, V(partial) for AZCM0062 and AZCM0081), and C(args.hint_resource_id), the
     machine resource ID the agent's output named, if any. The C(arcops.azcmagent.remediate) role finds the resource in
     Azure Resource Manager at the requested subscription, resource group and name and deletes it only when its vmId
     differs from this machine's, or, for V(partial), when it is this machine's and its provisioning state is not
