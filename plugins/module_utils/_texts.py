@@ -762,7 +762,7 @@ _PLAN: Texts = {
         "en": "The policy does not allow delete_resource, so it is not deleted.",
         "nl": "Het beleid staat delete_resource niet toe, dus wordt de resource niet verwijderd.",
     },
-    "plan.conflict_delete": {"en": "It is deleted.", "nl": "De resource wordt verwijderd."},
+    "plan.conflict_delete": {"en": "It will be deleted.", "nl": "De resource wordt verwijderd."},
     "plan.conflict_would_delete": {
         "en": "It would be deleted (check mode: nothing is deleted).",
         "nl": "De resource zou worden verwijderd (controlemodus: er wordt niets verwijderd).",

@@ -172,7 +172,8 @@ def test_conflict_repairs_never_depend_on_the_agent_naming_the_resource(fleet_fa
     # Issue 9, item 7: the stale-resource (AZCM0044) and partial-connect (AZCM0062) repairs find the resource in
     # Resource Manager at the requested name, and decide by vmId and provisioning state, with agent output that
     # names no resource at all (sim knob name_resource: false).
-    import hostlib  # pylint: disable=import-outside-toplevel  (tests/simulator/agent, on sys.path through fleetlib)
+    # tests/simulator/agent and tests/simulator are on sys.path (conftest, fleetlib)
+    import hostlib  # pylint: disable=import-outside-toplevel
     from mockazure.model import Mock  # pylint: disable=import-outside-toplevel
 
     fleet = fleet_factory(scenarios={"stale_resource": 1, "partial_connect": 1})
