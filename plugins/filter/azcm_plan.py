@@ -12,8 +12,12 @@ author: arcops engineers
 description:
   - Takes a diagnosis from P(arcops.azcmagent.azcm_diagnose#filter) and a policy of what may be done
     automatically, and returns the ordered remediation steps that the C(arcops.azcmagent.remediate) role carries out.
-  - A V(delete_resource) step carries the resource the agent named (RV(_value[].args.resource_id), C(subscription_id),
-    C(resource_group), C(resource_name)); when the output names none, the step is a V(report) instead.
+  - A V(delete_resource) step (AZCM0044, AZCM0062, AZCM0081) names no resource to delete. It carries the kind of conflict
+    in C(args.conflict) (V(stale) for AZCM0044, V(partial) for AZCM0062 and AZCM0081), and C(args.hint_resource_id), the
+    machine resource ID the agent's output named, if any. The C(arcops.azcmagent.remediate) role finds the resource in
+    Azure Resource Manager at the requested subscription, resource group and name and deletes it only when its vmId
+    differs from this machine's, or, for V(partial), when it is this machine's and its provisioning state is not
+    V(Succeeded); the agent's wording is never needed.
   - A destructive step (V(delete_resource), V(force_local_disconnect), V(reonboard)) appears only when its policy key
     is V(true); otherwise the plan holds a V(report) step whose C(args.remediation) says what a human must do.
   - Credentials, permissions and input failures never produce a V(retry) step. Retries are bounded by
@@ -145,8 +149,9 @@ _value:
     args:
       description: >-
         Arguments: C(delay), C(attempt), C(max_attempts) for V(retry); C(namespaces) for V(register_providers);
-        C(proxy_url) for V(set_proxy); C(endpoints) for V(check_network); C(remediation) (and C(blocked_action),
-        C(policy_key) when the policy forbade the fix) for V(report).
+        C(proxy_url) for V(set_proxy); C(endpoints) for V(check_network); C(conflict) and C(hint_resource_id) for
+        V(delete_resource); C(remediation) (and C(blocked_action), C(policy_key) when the policy forbade the fix, plus
+        C(conflict) and C(hint_resource_id) when that fix was V(delete_resource)) for V(report).
       type: dict
 """
 

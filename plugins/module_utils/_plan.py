@@ -28,6 +28,7 @@ import typing as t
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import DESTRUCTIVE_ACTIONS
+from ansible_collections.arcops.azcmagent.plugins.module_utils._conflict import conflict_kind
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang, text
 
 Step = t.Dict[str, t.Any]
@@ -145,20 +146,20 @@ def _step(action: str, reason: str, code: str | None, args: t.Mapping[str, t.Any
             "args": dict(args or {})}
 
 
-# A machine resource ID as the agent prints it (the Azure resource of AZCM0044 / 0062 / 0081).
+# A machine resource ID as the agent prints it (a hint to the Azure resource of AZCM0044 / 0062 / 0081).
 _MACHINE_ID_RE = re.compile(
     r"^/subscriptions/(?P<subscription_id>[^/]+)/resourceGroups/(?P<resource_group>[^/]+)"
     r"/providers/Microsoft\.HybridCompute/machines/(?P<resource_name>[^/?#\s]+)$", re.IGNORECASE)
 
 
-def _resource_args(resource_id: object) -> dict[str, str] | None:
-    """The arguments of a delete_resource step: the machine resource the agent named, or None."""
-    match = _MACHINE_ID_RE.match(resource_id if isinstance(resource_id, str) else "")
-    if not match:
-        return None
-    args = match.groupdict()
-    args["resource_id"] = match.string
-    return args
+def _conflict_args(code: object, diagnosis: t.Mapping[str, t.Any]) -> dict[str, str]:
+    """The arguments of a delete_resource step (and of the report that stands for it when the policy blocks it).
+
+    ``conflict``: the kind of conflict (``stale`` or ``partial``, see ``_conflict``), which the remediate role
+    resolves in Resource Manager; ``hint_resource_id``: the machine resource ID the agent's output named, or ""."""
+    hint = diagnosis.get("resource_id")
+    match = _MACHINE_ID_RE.match(hint if isinstance(hint, str) else "")
+    return {"conflict": conflict_kind(code), "hint_resource_id": match.string if match else ""}
 
 
 def _details(finding: t.Mapping[str, t.Any]) -> t.Mapping[str, t.Any]:
@@ -217,19 +218,16 @@ def plan(diagnosis: t.Mapping[str, t.Any], policy: t.Mapping[str, t.Any] | None 
             steps.append(_step("report", reason, code, {"remediation": remediation}))
             blocked = True
         elif action in DESTRUCTIVE_ACTIONS:
+            # The conflicting resource is found in Resource Manager by the remediate role, which decides with
+            # _conflict.decide; the resource ID the agent named, if any, travels as a hint only.
+            conflict = _conflict_args(code, diagnosis) if action == "delete_resource" else {}
             if not full[action]:
-                steps.append(blocked_report(action, action))
+                report = blocked_report(action, action)
+                report["args"].update(conflict)
+                steps.append(report)
                 blocked = True
                 continue
-            args = None
-            if action == "delete_resource":
-                # Only the resource the agent named may be deleted: never a guess from the inventory name.
-                args = _resource_args(diagnosis.get("resource_id"))
-                if args is None:
-                    steps.append(_step("report", text("plan.no_resource", lang, remediation=remediation), code, {"remediation": remediation}))
-                    blocked = True
-                    continue
-            steps.append(fix(action, args))
+            steps.append(fix(action, conflict or None))
             if action == "delete_resource" and full["force_local_disconnect"]:
                 steps.append(fix("force_local_disconnect"))
             needs_retry = needs_retry or action in _RETRY_AFTER_FIX

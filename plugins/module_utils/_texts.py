@@ -891,9 +891,53 @@ _PLAN: Texts = {
         "en": "The policy does not allow {action} (policy key {policy_key}): {remediation}",
         "nl": "Het beleid staat {action} niet toe (beleidssleutel {policy_key}): {remediation}",
     },
-    "plan.no_resource": {
-        "en": "The agent's output does not name the resource ID of the existing machine, so nothing is deleted: {remediation}",
-        "nl": "De uitvoer van de agent noemt de resource-ID van de bestaande machine niet, dus wordt er niets verwijderd: {remediation}",
+    # the conflicting machine resource (_conflict.decide): what was found in Resource Manager and what happens to it
+    "plan.conflict_none": {"en": "none", "nl": "geen"},
+    "plan.conflict_no_target": {
+        "en": "The requested machine resource is not known (subscription, resource group or name missing), so nothing is deleted.",
+        "nl": "De gevraagde machineresource is niet bekend (abonnement, resourcegroep of naam ontbreekt), dus wordt er niets verwijderd.",
+    },
+    "plan.conflict_absent": {
+        "en": "Azure Resource Manager holds no machine resource {resource_id}, so there is nothing to delete.",
+        "nl": "Azure Resource Manager heeft geen machineresource {resource_id}, dus er valt niets te verwijderen.",
+    },
+    "plan.conflict_found": {
+        "en": "Found {resource_id} (vmId {vm_id}, provisioningState {state}, status {status}); this machine's vmId is {local_vm_id}.",
+        "nl": "Gevonden: {resource_id} (vmId {vm_id}, provisioningState {state}, status {status}); de vmId van deze machine is {local_vm_id}.",
+    },
+    "plan.conflict_other_machine": {
+        "en": "It belongs to another machine.",
+        "nl": "Die resource hoort bij een andere machine.",
+    },
+    "plan.conflict_unfinished": {
+        "en": "It is this machine's own resource from an unfinished connect (provisioningState {state}).",
+        "nl": "Het is de eigen resource van deze machine, van een onafgemaakte verbinding (provisioningState {state}).",
+    },
+    "plan.conflict_succeeded": {
+        "en": "It is this machine's own resource and its provisioning succeeded.",
+        "nl": "Het is de eigen resource van deze machine en het inrichten ervan is geslaagd.",
+    },
+    "plan.conflict_same_machine": {
+        "en": "It is this machine's own resource (the same vmId), not a stale one.",
+        "nl": "Het is de eigen resource van deze machine (dezelfde vmId), geen verouderde.",
+    },
+    "plan.conflict_unknown_identity": {
+        "en": "Whether it belongs to this machine cannot be told (a vmId is missing).",
+        "nl": "Of de resource bij deze machine hoort, valt niet vast te stellen (er ontbreekt een vmId).",
+    },
+    "plan.conflict_blocked": {
+        "en": "The policy does not allow delete_resource, so it is not deleted.",
+        "nl": "Het beleid staat delete_resource niet toe, dus wordt de resource niet verwijderd.",
+    },
+    "plan.conflict_delete": {"en": "It will be deleted.", "nl": "De resource wordt verwijderd."},
+    "plan.conflict_would_delete": {
+        "en": "It would be deleted (check mode: nothing is deleted).",
+        "nl": "De resource zou worden verwijderd (controlemodus: er wordt niets verwijderd).",
+    },
+    "plan.conflict_keep": {"en": "Nothing is deleted.", "nl": "Er wordt niets verwijderd."},
+    "plan.conflict_hint": {
+        "en": "The agent's output names {hint}; that name is only a hint and was not acted on.",
+        "nl": "De uitvoer van de agent noemt {hint}; die naam is alleen een aanwijzing en er is niets mee gedaan.",
     },
 }
 

@@ -13,7 +13,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import uuid
 
 import pytest
 import yaml
@@ -157,6 +160,106 @@ def test_default_policy_and_check_mode_change_nothing_destructive(fleet_factory,
             assert fleet.machine(host) is not None
         if scenario == "connected_elsewhere":
             assert fleet.machine(host, group=fleet.identity["other_resource_group"]) is not None
+
+
+def _conflict_steps(result, action="delete_resource"):
+    """The recorded steps of the conflict lookup (a delete_resource step, or the report that stands for a blocked one)."""
+    return [a for a in result["actions"] if a["action"] == action and "conflict" in a.get("args", {})]
+
+
+@pytest.mark.slow
+def test_conflict_repairs_never_depend_on_the_agent_naming_the_resource(fleet_factory, run_playbook, tmp_path):
+    # Issue 9, item 7: the stale-resource (AZCM0044) and partial-connect (AZCM0062) repairs find the resource in
+    # Resource Manager at the requested name, and decide by vmId and provisioning state, with agent output that
+    # names no resource at all (sim knob name_resource: false).
+    # tests/simulator/agent and tests/simulator are on sys.path (conftest, fleetlib)
+    import hostlib  # pylint: disable=import-outside-toplevel
+    from mockazure.model import Mock  # pylint: disable=import-outside-toplevel
+
+    fleet = fleet_factory(scenarios={"stale_resource": 1, "partial_connect": 1})
+    stale = [h for h, e in fleet.hosts.items() if e["scenario"] == "stale_resource"][0]
+    partial = [h for h, e in fleet.hosts.items() if e["scenario"] == "partial_connect"][0]
+    for entry in fleet.hosts.values():
+        hostlib.update_sim(entry["host_dir"], name_resource=False)
+    # healthy machines of other servers that own the same names in another resource group: never touched
+    other_group = fleet.identity["other_resource_group"]
+    healthy = {}
+    for host in fleet.hosts:
+        machine_id = fleet.machine_id(host, group=other_group)
+        healthy[host] = Mock.new_machine(machine_id, host, "westeurope", {"vmId": str(uuid.uuid4()), "status": "Connected"},
+                                         tenant=fleet.identity["tenant_id"])
+    fleet.client().seed({"machines": {fleet.machine_id(h, group=other_group).lower(): m for h, m in healthy.items()}})
+    stale_vm, partial_vm = fleet.machine(stale)["properties"]["vmId"], fleet.machine(partial)["properties"]["vmId"]
+
+    def untouched():
+        for host, machine in healthy.items():
+            now = fleet.machine(host, group=other_group)
+            assert now is not None and now["properties"]["vmId"] == machine["properties"]["vmId"], host
+        assert not [r for r in fleet_checks.writes(fleet) if other_group.lower() in r["path"].lower()]
+
+    # 1. check mode with the fix policy: the onboarding predicts and changes nothing; the remediate role, given the
+    #    plan of each host's code, says what it would delete (resource id, vmId) and deletes nothing
+    before_local, before_azure = fleet_checks.local_state(fleet), fleet.state()["machines"]
+    check = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=_vars("fix_policy.yml", str(tmp_path / "check")), check=True,
+                         forks=4, env=BECOME_ENV)
+    assert check.rc == 0, check.stdout[-3000:]
+    codes = "{{ 'AZCM0044' if sim_scenario == 'stale_resource' else 'AZCM0062' }}"
+    check = run_playbook(os.path.join(E2E, "remediate_conflict.yml"), inventory=fleet.inventory, check=True, env=BECOME_ENV,
+                         extra_vars=dict(_vars("fix_policy.yml", str(tmp_path / "check")), sim_code=codes))
+    assert check.rc == 0, check.stdout[-3000:]
+    assert fleet_checks.local_state(fleet) == before_local
+    assert fleet.state()["machines"] == before_azure
+    assert fleet_checks.writes(fleet) == []
+    for host, vm_id in ((stale, stale_vm), (partial, partial_vm)):
+        steps = check.facts[host]["azcmagent_remediation_result"]["steps"]
+        [step] = [s for s in steps if s["action"] == "delete_resource"]
+        assert step["conflict"]["decision"] == "delete" and step["check_mode"] and not step["done"], step
+        assert "would be deleted" in step["detail"] and fleet.machine_id(host) in step["detail"] and vm_id in step["detail"], step
+
+    # 2. AZCM0044 on a host whose own vmId the same-named resource carries: not deleted, the step says what it found
+    same = run_playbook(os.path.join(E2E, "remediate_conflict.yml"), inventory=fleet.inventory, limit=partial, env=BECOME_ENV,
+                        extra_vars=dict(_vars("fix_policy.yml", str(tmp_path / "same")), sim_code="AZCM0044"))
+    assert same.rc == 0, same.stdout[-3000:]
+    steps = same.facts[partial]["azcmagent_remediation_result"]["steps"]
+    [step] = [s for s in steps if s["action"] == "delete_resource"]
+    assert (step["done"], step["ok"], step["conflict"]["decision"]) == (True, False, "same_machine"), step
+    assert fleet.machine_id(partial) in step["detail"] and partial_vm in step["detail"] and "Creating" in step["detail"], step
+    assert [s["done"] for s in steps if s["action"] != "delete_resource"] == [False] * (len(steps) - 1), "the plan stops there"
+    assert fleet.machine(partial)["properties"]["vmId"] == partial_vm
+    assert fleet_checks.writes(fleet) == []
+
+    # 3. the default policy: each host reports the resource it found (id, vmId, state), nothing is deleted
+    run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=_vars("default_policy.yml", str(tmp_path / "default")), forks=4,
+                       env=BECOME_ENV)
+    results = fleet_checks.results(run, fleet)
+    for host, vm_id, state in ((stale, stale_vm, "Succeeded"), (partial, partial_vm, "Creating")):
+        result = results[host]
+        assert not result["ok"] and "delete_resource" in result["remediation"], result
+        [step] = _conflict_steps(result, "report")
+        assert step["conflict"]["decision"] == "blocked" and not step["destructive"], step
+        assert fleet.machine_id(host) in step["detail"] and vm_id in step["detail"] and state in step["detail"], step
+        assert fleet.machine(host)["properties"]["vmId"] == vm_id
+    assert [r for r in fleet_checks.writes(fleet) if r["method"] == "DELETE"] == []
+    untouched()
+
+    # 4. the fix policy: both reach Connected; only the conflicting resources at the requested name were deleted
+    run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=_vars("fix_policy.yml", str(tmp_path / "fix")), forks=4,
+                       env=BECOME_ENV)
+    results = fleet_checks.results(run, fleet)
+    for host, old_vm, why in ((stale, stale_vm, "another machine"), (partial, partial_vm, "unfinished connect")):
+        result = results[host]
+        assert result["ok"] and result["state"] == "Connected" and result["repaired"], result
+        [step] = _conflict_steps(result)
+        assert step["args"]["hint_resource_id"] == "" and step["done"] and step["ok"] and step["changed"], step
+        assert step["conflict"]["decision"] == "delete" and why in step["detail"], step
+        machine = fleet.machine(host)
+        assert machine is not None and machine["properties"]["vmId"] != old_vm
+        # the new resource is this machine's: the vmId the agent now shows
+        proc = subprocess.run([fleet.hosts[host]["executable"], "show", "-j"], capture_output=True, text=True, timeout=60, check=True)
+        assert json.loads(proc.stdout)["vmId"] == machine["properties"]["vmId"]
+    deleted = sorted(r["path"].split("?")[0].lower() for r in fleet_checks.writes(fleet) if r["method"] == "DELETE")
+    assert deleted == sorted(fleet.machine_id(h).lower() for h in (stale, partial)), deleted
+    untouched()
 
 
 ROLES = os.path.join(ROOT, "roles")

@@ -192,6 +192,7 @@ def main(argv=None, stdout=None, stderr=None, stdin=None):
     early_color = hasattr(stdout, "isatty") and stdout.isatty() and "--no-color" not in argv
     console = Console(stdout, stderr, host.log_path, legacy=host.legacy, color=early_color,
                       verbose="-v" in argv or "--verbose" in argv, log_stderr="--log-stderr" in argv)
+    console.name_resource = host.sim.get("name_resource", True) is not False
     if command is None and ("--version" in argv):
         command, rest = "version", [word for word in argv if word != "--version"]
     if command is None or command == "help" or (command not in COMMAND_FLAGS):

@@ -62,6 +62,10 @@ def progress_bar(percent):
     return "%4d%% [%s]" % (percent, bar)
 
 
+# A line that names a machine resource (dropped when the sim.json knob name_resource is false).
+RESOURCE_NAMING_RE = re.compile(r"(?i)/providers/Microsoft\.HybridCompute/machines/|Resource ID=|VM Id=")
+
+
 class Console:
     """Where a run's output goes.  ``out``/``err`` are text streams."""
 
@@ -79,6 +83,9 @@ class Console:
         self.indent = ""
         self._secrets = []
         self.log_lines = []
+        # sim.json knob name_resource: false drops every console and log line that names a machine resource
+        # (its ID, "Resource ID=", "VM Id="), as no public capture shows the real agent naming it on a conflict.
+        self.name_resource = True
 
     # -- secrets ---------------------------------------------------------------------------
     def add_secret(self, secret):
@@ -98,12 +105,18 @@ class Console:
         return text
 
     # -- the log file ----------------------------------------------------------------------
+    def names_resource(self, text):
+        """Whether a line must be dropped under ``name_resource: false``."""
+        return not self.name_resource and bool(RESOURCE_NAMING_RE.search(text))
+
     def log(self, level, msg, fields=None):
         """Append one logfmt line to azcmagent.log."""
         parts = ['time="%s"' % rfc3339(), "level=%s" % level, "msg=%s" % json.dumps(str(msg), ensure_ascii=False)]
         for key, value in (fields or {}).items():
             parts.append("%s=%s" % (key, logfmt_value(value)))
         line = self.scrub(" ".join(parts))
+        if self.names_resource(line):
+            return
         self.log_lines.append(line)
         if not self.log_path:
             return
@@ -144,6 +157,8 @@ class Console:
         if fields:
             pad = LEGACY_FIELD_PAD if self.legacy else FIELD_PAD
             text = "%-*s %s" % (pad, msg, format_fields(fields))
+        if self.names_resource(text):
+            return
         self._write(self._stream(level), self.indent + self._prefix(level) + text)
 
     def info(self, msg, fields=None):
@@ -181,5 +196,7 @@ class Console:
             self.log("info", TROUBLESHOOTING)
             self._write(self._stream("EXIT"), self._prefix("EXIT") + TROUBLESHOOTING)
         for detail in details:
+            if self.names_resource(detail):
+                continue
             self.log("fatal", detail)
             self._write(self._stream("FATAL"), self._prefix("FATAL") + detail)

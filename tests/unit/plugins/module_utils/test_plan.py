@@ -88,16 +88,29 @@ def test_plan_policy_off_and_on(code, fatal, off, on):
     assert not any(s["destructive"] for s in default_steps)
 
 
-def test_delete_resource_names_the_resource_the_agent_named():
+def test_delete_resource_carries_the_named_resource_as_a_hint_only():
     [delete] = [s for s in _plan_for("AZCM0044", STALE, ALL_ON) if s["action"] == "delete_resource"]
-    assert delete["args"] == {"resource_id": STALE_ID, "subscription_id": STALE_ID.split("/")[2], "resource_group": "arc-rg",
-                              "resource_name": "web01"}
+    # the remediate role finds the resource in Resource Manager (_conflict.decide); the agent's text is a hint
+    assert delete["args"] == {"conflict": "stale", "hint_resource_id": STALE_ID}
+    assert delete["destructive"] and delete["reconnect"]
 
 
-def test_delete_resource_without_a_named_resource_deletes_nothing():
-    steps = _plan_for("AZCM0044", None, ALL_ON)
-    assert "delete_resource" not in actions_of(steps)
-    assert steps[0]["action"] == "report" and "does not name the resource ID" in steps[0]["reason"]
+@pytest.mark.parametrize("code, kind", [("AZCM0044", "stale"), ("AZCM0062", "partial"), ("AZCM0081", "partial")])
+def test_delete_resource_without_a_named_resource_is_still_planned(code, kind):
+    # no resource ID in the agent's output: the plan no longer stops at report (issue 9, item 7)
+    steps = _plan_for(code, None, ALL_ON)
+    assert actions_of(steps) == ["delete_resource", "force_local_disconnect", "retry"]
+    assert steps[0]["args"] == {"conflict": kind, "hint_resource_id": ""}
+    assert "resource_id" not in steps[0]["args"] and "resource_name" not in steps[0]["args"]
+
+
+@pytest.mark.parametrize("fatal", [STALE, None], ids=["named", "unnamed"])
+def test_blocked_delete_resource_report_still_names_the_conflict(fatal):
+    [report] = _plan_for("AZCM0044", fatal)
+    assert report["action"] == "report" and not report["destructive"] and not report["reconnect"]
+    assert report["args"]["blocked_action"] == "delete_resource"
+    assert report["args"]["conflict"] == "stale"
+    assert report["args"]["hint_resource_id"] == (STALE_ID if fatal else "")
 
 
 def test_blocked_destructive_step_reports_remediation():
