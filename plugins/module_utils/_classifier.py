@@ -412,6 +412,7 @@ RULES: tuple[Rule, ...] = (
             # dnf, yum and zypper as the tools print a missing package (tool texts, not captured with the agent)
             r"\bNo match for argument: (?P<package>[\w.+:=-]+)",
             r"\bNo package (?P<package>[\w.+:=-]+) available\b",
+            r"\bNo package matching '(?P<package>[^']+)' is available\b",  # ansible.builtin.apt's message
             r"\bNo provider of '(?P<package>[^']+)' found\b",
         ),
     ),
@@ -689,6 +690,22 @@ def _block_end(text: str, end: int) -> int:
     return limit
 
 
+def _block_start(text: str, start: int) -> int:
+    """Start of the block that the line starting at start continues (the line itself when it continues nothing)."""
+    if LEVEL_LINE_RE.match(text, start) or not _CONTINUATION_RE.match(text, start):
+        return start
+    floor = max(0, start - _BLOCK_CHARS)
+    pos = start
+    while pos > floor:
+        prev = text.rfind("\n", 0, pos - 1) + 1
+        if LEVEL_LINE_RE.match(text, prev):
+            return prev
+        if not _CONTINUATION_RE.match(text, prev):
+            return pos
+        pos = prev
+    return pos
+
+
 def _block_details(rule: Rule, block: str, details: dict[str, t.Any]) -> dict[str, t.Any]:
     """Details the rule's patterns capture anywhere in the block, where the evidence line did not give them."""
     for pattern in rule.patterns:
@@ -755,9 +772,11 @@ def classify_positions(text: str, lang: str = "en") -> list[tuple[int, Finding]]
             if position <= block_until:
                 # Another line of the same multi-line error: the first line's finding reads the whole block.
                 continue
+            at_line_start = position == 0 or text[position - 1] == "\n"
+            block_from = _block_start(text, position) if at_line_start else position
             block_until = _block_end(text, end)
-            if block_until > end + 1:
-                block = text[position:block_until]
+            if block_until > end + 1 or block_from < position:
+                block = text[block_from:block_until]
                 details = _block_details(rule, block, dict(details))
                 window = block
             hits.append((position, _ORDER[rule_id], rule_id, evidence, window, details))
