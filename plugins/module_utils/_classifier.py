@@ -443,7 +443,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule.build(
         id="install_download_failed",
-        triggers=("curl: (", "Unable to establish SSL connection", "Could not resolve host"),
+        triggers=("curl: (", "Unable to establish SSL connection"),
         patterns=(
             r"\bcurl: \((?P<curl_error>[0-9]{1,3})\) (?:Could not resolve host|Failed to connect|SSL|The requested URL returned error|Operation timed out)",
             r"\bUnable to establish SSL connection\b",
@@ -493,6 +493,13 @@ def _build_triggers() -> tuple[tuple[Trigger, tuple[Rule, ...]], ...]:
 
 
 _TRIGGERS = _build_triggers()
+
+# Install-stage rules (``install_*``: package managers, the install script, the Windows installer) read the output
+# of an install, which is small; their triggers are not searched in texts longer than this (a 100 MB azcmagent.log
+# would pay one more pass over the text per trigger).
+_INSTALL_TEXT_MAX = 4 * 1024 * 1024
+_AGENT_TRIGGERS = tuple((trigger, tuple(rule for rule in rules if not rule.id.startswith("install_")))
+                        for trigger, rules in _TRIGGERS if any(not rule.id.startswith("install_") for rule in rules))
 
 # Literal triggers at least this long are searched with str.find, shorter ones with a regex.
 _FIND_MIN_LEN = 10
@@ -761,7 +768,7 @@ def classify_positions(text: str, lang: str = "en") -> list[tuple[int, Finding]]
     if not text:
         return []
     per_rule: _Hits = {}
-    for trigger, rules in _TRIGGERS:
+    for trigger, rules in _TRIGGERS if len(text) <= _INSTALL_TEXT_MAX else _AGENT_TRIGGERS:
         _scan_trigger(text, trigger, rules, per_rule)
     hits = []
     for rule_id, bucket in per_rule.items():

@@ -206,16 +206,24 @@ def _line_at(text: str, pos: int) -> str:
     return text[text.rfind("\n", 0, pos) + 1:end if end >= 0 else len(text)]
 
 
-def _stage(text: str, pos: int) -> str:
-    """``failure`` (an error/fatal line or plain text), ``recovered`` or ``context`` for the evidence at pos."""
+def _last_success(text: str) -> int:
+    """Position of the last success line of the agent in text, or -1."""
+    return max(text.rfind(marker) for marker in _SUCCESS_MARKERS)
+
+
+def _stage(text: str, pos: int, last_success: list[int]) -> str:
+    """``failure`` (an error/fatal line or plain text), ``recovered`` or ``context`` for the evidence at pos.
+
+    ``last_success`` caches the position of the agent's last success line (computed when first needed)."""
     level = line_level(text, pos)
     if level is None or level in FAILURE_LEVELS:
         return "failure"
     line = _line_at(text, pos)
     if any(benign in line for benign in _BENIGN_LINES):
         return "recovered"
-    end = pos + len(line)
-    if any(text.find(marker, end) >= 0 for marker in _SUCCESS_MARKERS):
+    if not last_success:
+        last_success.append(_last_success(text))
+    if last_success[0] > pos + len(line):
         return "recovered"
     return "context"
 
@@ -245,8 +253,9 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
     context: list[t.Any] = []
     warnings: list[t.Any] = []
     if text:
+        last_success: list[int] = []
         for pos, finding in classify_positions(text, lang):
-            stage = _stage(text, pos)
+            stage = _stage(text, pos, last_success)
             if stage == "failure":
                 failing.append(finding)
             elif stage == "context":
