@@ -56,7 +56,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console im
     ScanResult,
     code_from_exit_status,
     last_failure_line,
-    line_level,
+    level_line,
     scan_output,
     wrapper_exit_status,
 )
@@ -215,11 +215,12 @@ def _stage(text: str, pos: int, last_success: list[int]) -> str:
     """``failure`` (an error/fatal line or plain text), ``recovered`` or ``context`` for the evidence at pos.
 
     ``last_success`` caches the position of the agent's last success line (computed when first needed)."""
-    level = line_level(text, pos)
+    level, start = level_line(text, pos)
     if level is None or level in FAILURE_LEVELS:
         return "failure"
     line = _line_at(text, pos)
-    if any(benign in line for benign in _BENIGN_LINES):
+    # The benign text is on the line with the level; the evidence may be a later line of its block (RESPONSE 403 ...).
+    if any(benign in _line_at(text, start) for benign in _BENIGN_LINES):
         return "recovered"
     if not last_success:
         last_success.append(_last_success(text))

@@ -63,7 +63,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_text impor
 
 __all__ = ["extract_codes", "code_from_exit_status", "scan_output", "parse_logfmt_line", "LEVELS", "RECORD_FORMATS",
            "ExitCode", "ScanResult", "MODERN_RE", "LOGRUS_RE", "STRUCTURED_RE",
-           "LEVEL_LINE_RE", "FAILURE_LEVELS", "line_level", "last_failure_line", "wrapper_exit_status"]
+           "LEVEL_LINE_RE", "FAILURE_LEVELS", "level_line", "line_level", "last_failure_line", "wrapper_exit_status"]
 
 LEVELS = ("info", "error", "fatal", "debug", "warning", "trace", "panic")
 RECORD_FORMATS = ("modern", "logrus", "logfmt", "progress", "devicecode", "plain")
@@ -397,20 +397,27 @@ def _level_word(match: re.Match[str]) -> str:
     return "context"
 
 
+def level_line(text: str, pos: int) -> tuple[str | None, int]:
+    """PRIVATE: (level, start of the line that has it) for the line at pos; see :func:`line_level`.
+
+    Without a level above it, (None, start of the line at pos)."""
+    own = start = text.rfind("\n", 0, pos) + 1
+    floor = max(0, start - _CONTINUATION_CHARS)
+    while True:
+        match = LEVEL_LINE_RE.match(text, start)
+        if match is not None:
+            return _level_word(match), start
+        if start <= floor or start == 0:
+            return None, own
+        start = text.rfind("\n", 0, start - 1) + 1
+
+
 def line_level(text: str, pos: int) -> str | None:
     """PRIVATE: ``error``/``fatal``/``panic``, ``context`` (info, debug, warning, trace) or None (plain text) for the line at pos.
 
     A line without a level continues the nearest line above it that has one (an SDK error block, a JSON body, a
     wrapped message); plain text with no level above it is None."""
-    start = text.rfind("\n", 0, pos) + 1
-    floor = max(0, start - _CONTINUATION_CHARS)
-    while True:
-        match = LEVEL_LINE_RE.match(text, start)
-        if match is not None:
-            return _level_word(match)
-        if start <= floor or start == 0:
-            return None
-        start = text.rfind("\n", 0, start - 1) + 1
+    return level_line(text, pos)[0]
 
 
 # Literal starts of failure-level words, searched from the end of the text.

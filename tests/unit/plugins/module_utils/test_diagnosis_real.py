@@ -260,3 +260,18 @@ def test_every_rule_is_sourced_or_assumed_and_the_readme_counts_them():
     line = (f"Classifier rules: {len(RULES)}; triggered by a capture: {len(sourced)}; marked assumed: {len(assumed)}; "
             f"neither: {len(neither)}.")
     assert line in README.read_text(encoding="utf-8"), "README.md is stale: run fixtures/real/evaluate.py"
+
+
+def test_modern_console_registration_block_over_lines_is_recovered():
+    # The real block of the registration 403, as a verbose modern console prints it (DEBUG, then the block's lines).
+    line = capture("log/azure-docs-99004-register-403.txt").strip()
+    msg = unescape(re.search(r'msg="((?:[^"\\]|\\.)*)"', line).group(1))
+    text = ("INFO    Connecting machine to Azure... This might take a few minutes.\nDEBUG   " + msg
+            + "\n  INFO    Connected machine to Azure\n")
+    result = diagnose(text)
+    assert result["ok"] is True and [(w["id"], w["stage"]) for w in result["warnings"]] == [("authorization_failed", "recovered")]
+    failed = diagnose({"stdout": "INFO    Connecting machine to Azure...\nDEBUG   " + msg
+                       + "\nINFO    Exit Code:  AZCM0026: Network Error\nFATAL   x509: certificate signed by unknown authority\n",
+                       "rc": 26, "failed": True})
+    assert failed["category"] == "tls" and ids(failed["findings"]) == ["tls_interception"]
+    assert ids(failed["warnings"]) == ["authorization_failed"]
