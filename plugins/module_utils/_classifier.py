@@ -268,7 +268,8 @@ RULES: tuple[Rule, ...] = (
         triggers=("AADSTS", "client secret"),
         patterns=(r"\bAADSTS7000215\b", r"\bInvalid client secret (?:is )?provided\b"),
         extract=("app_id",),
-        assumed="no capture in the corpus; the text is quoted by Microsoft's troubleshooting guide (troubleshoot-agent-onboard, connection errors table); AADSTS7000215 from the agent: not found",
+        assumed=("no capture in the corpus; the text is quoted by Microsoft's troubleshooting guide (troubleshoot-agent-onboard, "
+                 "connection errors table); AADSTS7000215 from the agent: not found"),
     ),
     Rule.build(
         id="expired_client_secret",

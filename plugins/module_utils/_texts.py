@@ -776,7 +776,10 @@ _DIAGNOSIS: Texts = {
         ),
     },
     "diagnosis.tls_remote_error.cause": {
-        "en": "The TLS handshake with {host} was refused by the other side (remote error: tls: handshake failure), often a firewall or TLS inspection in the path.",
+        "en": (
+            "The TLS handshake with {host} was refused by the other side (remote error: tls: handshake failure), often a "
+            "firewall or TLS inspection in the path."
+        ),
         "nl": (
             "De TLS-handshake met {host} werd door de andere kant geweigerd (remote error: tls: handshake failure), vaak "
             "door een firewall of TLS-inspectie onderweg."
