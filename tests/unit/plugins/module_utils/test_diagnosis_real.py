@@ -275,3 +275,21 @@ def test_modern_console_registration_block_over_lines_is_recovered():
                        "rc": 26, "failed": True})
     assert failed["category"] == "tls" and ids(failed["findings"]) == ["tls_interception"]
     assert ids(failed["warnings"]) == ["authorization_failed"]
+
+
+def test_case6_modern_azidentity_block_over_lines():
+    # azidentity's error as the Azure SDK for Go formats it (its source, research note 3.3 SDK-ID), printed over lines
+    # after a FATAL line; the AADSTS7000215 sentence is Entra ID's. No agent capture of this form was found.
+    app = "11111111-2222-3333-4444-555555555555"
+    text = ("INFO    Exit Code:  AZCM0041: Failed to Obtain Access Token\n"
+            "FATAL   ClientSecretCredential authentication failed. \n"
+            "POST https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token\n" + "-" * 80 + "\n"
+            "RESPONSE 401: 401 Unauthorized\n" + "-" * 80 + "\n"
+            '{\n  "error": "invalid_client",\n  "error_description": "AADSTS7000215: Invalid client secret provided. Ensure the '
+            "secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app "
+            f"'{app}'." + '",\n  "error_codes": [\n    7000215\n  ]\n}\n' + "-" * 80 + "\n"
+            "To troubleshoot, visit https://aka.ms/azsdk/go/identity/troubleshoot#client-secret\n")
+    result = diagnose({"stdout": text, "rc": 41, "failed": True})
+    assert (result["azcm_code"], result["category"], result["action"]) == ("AZCM0041", "credentials", "report")
+    finding = [f for f in result["findings"] if f["id"] == "invalid_client_secret"]
+    assert len(finding) == 1 and finding[0]["details"]["app_id"] == app
