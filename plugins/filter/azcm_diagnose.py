@@ -166,7 +166,9 @@ _value:
     resource_id:
       description:
         - The Azure resource ID the agent named in its output (for example the existing machine of C(AZCM0044)), or V(null).
-        - A V(delete_resource) step of P(arcops.azcmagent.azcm_plan#filter) deletes only this resource, never a name guessed from the inventory.
+        - A hint only; no repair depends on it. A V(delete_resource) step of P(arcops.azcmagent.azcm_plan#filter) carries it as
+          C(args.hint_resource_id), and the remediate role finds the conflicting machine in Resource Manager at the requested
+          subscription, resource group and name, deleting it only when its identity (vmId) and state prove it stale.
       type: str
 """
 
