@@ -590,4 +590,3 @@ def auth_args(params: t.Mapping[str, t.Any]) -> t.Tuple[t.List[str], t.Dict[str,
         if params.get(option):
             secrets[option] = params[option]
     return argv, secrets
-
