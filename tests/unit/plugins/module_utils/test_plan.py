@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import random
-import uuid
-
 import pytest
 import yaml
 
@@ -24,29 +22,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import (
     plan,
     validate_policy,
 )
-
-SUB = str(uuid.uuid4())
-
-
-def console(code, title, *fatal):
-    lines = ["INFO    Connecting machine to Azure... This might take a few minutes.",
-             "INFO    Exit Code:  %s: %s" % (code, title),
-             "INFO    For troubleshooting, see https://aka.ms/arc/azcmerror"]
-    lines += ["FATAL   %s" % line for line in fatal]
-    return "\n".join(lines) + "\n"
-
-
-STALE_ID = "/subscriptions/%s/resourceGroups/arc-rg/providers/Microsoft.HybridCompute/machines/web01" % uuid.uuid4()
-STALE = ("A resource with the name 'web01' already exists in resource group 'arc-rg' for another machine (Resource ID=%s, "
-         "VM Id=%s). Specify a different name with --resource-name or delete the existing resource in Azure." % (STALE_ID, uuid.uuid4()))
-NOT_REGISTERED = "The subscription is not registered to use namespace 'Microsoft.HybridCompute'. Code: MissingSubscriptionRegistration"
-BAD_SECRET = "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value."
-PROXY_FORBIDDEN = "Post \"https://login.microsoftonline.com/%s/oauth2/v2.0/token\": Forbidden" % uuid.uuid4()
-LOCKED = ("The scope '/subscriptions/%s/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/m1' cannot perform delete operation "
-          "because following scope(s) are locked: '/subscriptions/%s/resourceGroups/rg'. Please remove the lock and try again." % (SUB, SUB))
-THROTTLED = ("Number of 'write' requests for subscription '%s' actor '%s' exceeded. Please try again after '45' seconds after additional "
-             "tokens are available. Code: SubscriptionRequestsThrottled httpStatusCode:429 " % (SUB, uuid.uuid4()))
-UNREACHABLE = "dial tcp 20.190.1.1:443: connect: network is unreachable"
+from agent_samples import STALE, STALE_ID, NOT_REGISTERED, BAD_SECRET, PROXY_FORBIDDEN, THROTTLED, UNREACHABLE, console
 
 
 # ---------------------------------------------------------------- plan
