@@ -208,7 +208,7 @@ def test_invalid_arguments_modern_and_legacy(tmp_path, extra, modern, legacy):
     old = make_host(tmp_path, "o1", legacy=True)
     result = run(new, *connect_args(extra=extra))
     assert result.returncode == int(modern[4:])
-    assert exit_block(result.stdout)[:2] == (modern, "Invalid Arguments")
+    assert exit_block(result.stdout)[:2] == (modern, "Invalid Argument")
     result = run(old, *connect_args(extra=extra))
     assert result.returncode == int(legacy[4:])
     lines = result.stdout.splitlines()
@@ -237,7 +237,7 @@ def test_not_root_and_sudo(tmp_path):
     result = run(host, *connect_args())
     assert result.returncode == 18
     code, title, _fatals = exit_block(result.stdout)
-    assert (code, title) == ("AZCM0018", "Administrative Privileges Required")
+    assert (code, title) == ("AZCM0018", "Admin Privileges Needed")
     assert "You must be root" not in result.stdout
     assert run(host, "config", "set", "proxy.url", "http://127.0.0.1:3128").returncode == 18
     assert run(host, "disconnect", "--force-local-only").returncode == 18
@@ -743,7 +743,7 @@ def test_token_failures(azure, tmp_path, case, needle):
     result = run(host, *args)
     assert result.returncode == 41
     code, title, fatals = exit_block(result.stdout)
-    assert (code, title) == ("AZCM0041", "Failed to Obtain Access Token")
+    assert (code, title) == ("AZCM0041", "Failed to Get Access Token")
     expected = needle % {"app": args[args.index("-i") + 1], "tenant": args[args.index("-t") + 1]}
     assert fatals[0].startswith("Failed to acquire authorization token from SPN: ")
     assert expected in fatals[0]
@@ -788,7 +788,7 @@ def test_stale_and_partial_resources(azure, tmp_path):
     result = run(partial, *azure.args())
     assert result.returncode == 62
     code, title, fatals = exit_block(result.stdout)
-    assert (code, title) == ("AZCM0062", "Failed to Connect Machine")
+    assert (code, title) == ("AZCM0062", "Failed to Onboard Server to Azure")
     assert "already exists in Azure from a previous incomplete connect attempt" in fatals[0]
     assert json.loads(run(partial, "show", "-j", "agentErrorCode").stdout) == {"agentErrorCode": "AZCM0062"}
     # the remedy: delete the resource, force-local-only, connect
