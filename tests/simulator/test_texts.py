@@ -20,7 +20,8 @@ sys.path.insert(0, os.path.join(HERE, "agent"))
 
 from azsim import texts  # noqa: E402  pylint: disable=wrong-import-position
 
-SIMULATOR_FILES = sorted(glob.glob(os.path.join(HERE, "agent", "azsim", "*.py"))) + [os.path.join(HERE, "agent", "himds.py")]
+SIMULATOR_FILES = sorted(glob.glob(os.path.join(HERE, "agent", "azsim", "*.py"))) + [os.path.join(HERE, "agent", "himds.py"),
+                                                                                  os.path.join(HERE, "mockazure", "model.py")]
 # A literal that reads like text: two words separated by a space, or a Title Case pair.
 SENTENCE = re.compile(r"[A-Za-z%)'\"]{1,}[.:]? [a-z%'\"]{2,}|^[A-Z][a-z]+ [A-Z][a-z]+")
 FORMAT = re.compile(r"%[-#0 +]*(\*|\d+)?(\.\d+)?[sdrf]")
@@ -52,7 +53,7 @@ def printed_literals(path):
 
 
 def test_every_printed_text_is_registered():
-    registered = [_normal(row.text) for row in texts.TEXTS]
+    registered = [_normal(row.text) for row in texts.TEXTS + texts.AZURE_TEXTS]
     missing = []
     for path in SIMULATOR_FILES:
         if os.path.basename(path) == "texts.py":
@@ -70,11 +71,11 @@ def test_the_guard_catches_a_new_text(tmp_path):
 
 
 def test_rows_have_ids_sources_and_places():
-    ids = [row.id for row in texts.TEXTS]
+    ids = [row.id for row in texts.TEXTS + texts.AZURE_TEXTS]
     assert len(ids) == len(set(ids))
-    for row in texts.TEXTS:
+    for row in texts.TEXTS + texts.AZURE_TEXTS:
         assert row.source == "assumed" or row.source in texts.SOURCES, row
-        assert row.where in ("console", "log", "both", "show", "check", "config", "himds.log"), row
+        assert row.where in ("console", "log", "both", "show", "check", "config", "himds.log", "azure"), row
     assert all(url.startswith("https://") or "research-endpoints" in url for url in texts.SOURCES.values())
 
 

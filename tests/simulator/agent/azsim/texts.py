@@ -43,6 +43,26 @@ SOURCES = {
     "SDK-RE": "https://github.com/Azure/azure-sdk-for-go/blob/722a3a49226a514f90bbb21eb5dc5da8721e6de1/sdk/azcore/internal/exported/response_error.go",
     "SDK-ID": "https://github.com/Azure/azure-sdk-for-go/blob/0a5bdddb50a6f5b6f0b43ffbafb70ad0c494c349/sdk/azidentity/errors.go",
     "GO-NET": "https://pkg.go.dev/net",
+    # Sources of the mock Azure's answers (the [S#] of /work/shared/reference/azure-api-reference.md).
+    "S1": "https://github.com/MicrosoftDocs/entra-docs/blob/main/docs/identity-platform/v2-oauth2-client-creds-grant-flow.md",
+    "S5": "https://github.com/Azure/sap-automation/issues/418",
+    "S7": "https://github.com/liprec/vsts-release-aas/issues/119",
+    "S8": "https://github.com/vippsas/vipps-ecom-api/issues/183",
+    "S13": "https://github.com/Azure/azure-cli/issues/22145",
+    "S16": "https://github.com/keycloak/keycloak/issues/19425",
+    "S25": "https://github.com/MicrosoftDocs/azure-docs/issues/99004",
+    "S29": "https://github.com/microsoft/azure_arc/issues/157",
+    "S31": "https://github.com/Azure/apiops/issues/606",
+    "S33": "https://github.com/microsoft/azure_arc/issues/3255",
+    "S35": "https://github.com/pulumi/pulumi/issues/3891",
+    "S36": "https://github.com/microsoft/AzureStorageExplorer/issues/4273",
+    "S37": "https://github.com/Azure/azure-powershell/issues/27882",
+    "S38": "https://github.com/microsoft/vscode-azureappservice/issues/2483",
+    "S39": "https://github.com/Azure/aks-engine/blob/master/pkg/armhelpers/httpMockClient.go",
+    "S40": "https://github.com/JetBrains/azure-tools-for-intellij/issues/16",
+    "S41": "https://github.com/velero-io/velero/issues/9171",
+    "S43": "https://github.com/Azure/migAz/issues/246",
+    "S46": "https://github.com/Azure/azure-rest-api-specs/issues/21163",
     "CAP-C": "research-endpoints.md 2.1 capture C (Windows `azcmagent check`, 2023-09-21; public index id 17311501488)",
 }
 
@@ -244,6 +264,78 @@ TEXTS = (
     Text("H2", "usage: himds.py --agent-dir DIR [--daemon]", "console", "assumed", "ours (the daemon's own usage)"),
 )
 
+# What the mock Azure answers (relayed by the simulator in FATAL lines and Body= fields); scanned in mockazure/model.py.
+AZURE_TEXTS = (
+    Text("M1", "The client '%s' with object id '%s' does not have authorization to perform action '%s' over scope '%s' or the scope "
+               "is invalid. If access was recently granted, please refresh your credentials.", "azure", "S25", "AuthorizationFailed 403"),
+    Text("M2", "The scope '%s' cannot perform %s operation because following scope(s) are locked: '%s'. Please remove the lock and "
+               "try again.", "azure", "C-mslab", "ScopeLocked 409 (the write wording is assumed)"),
+    Text("M3", "The subscription is not registered to use namespace '%s'. See https://aka.ms/rps-not-found for how to register "
+               "subscriptions.", "azure", "S29", "MissingSubscriptionRegistration 409; also C-570"),
+    Text("M4", "Number of '%s' requests for subscription '%s' actor '%s' exceeded. Please try again after '%s' seconds after "
+               "additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.", "azure", "S41",
+         "SubscriptionRequestsThrottled 429; never seen from azcmagent"),
+    Text("M5", "The Resource 'Microsoft.HybridCompute/machines/%s' under resource group '%s' was not found. For more details please go "
+               "to https://aka.ms/ARMResourceNotFoundFix / The Resource 'Microsoft.HybridCompute/locations/%s/operationstatus/%s' "
+               "was not found.", "azure", "S33", "ResourceNotFound 404 (the operation-status form is assumed)"),
+    Text("M6", "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, "
+               "not the client secret ID, for a secret added to app '{client_id}'.", "azure", "S5", "not seen from azcmagent"),
+    Text("M7", "AADSTS700016: Application with identifier '{client_id}' was not found in the directory '{directory}'. This can happen "
+               "if the application has not been installed by the administrator of the tenant or consented to by any user in the "
+               "tenant. You may have sent your authentication request to the wrong tenant.", "azure", "C-99004", "also S8"),
+    Text("M8", "AADSTS90002: Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the "
+               "correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for "
+               "the tenant.", "azure", "S13", "not seen from azcmagent"),
+    Text("M9a", "AADSTS7000222: The provided client secret keys for app '{client_id}' are expired. Visit the Azure portal to create new "
+                "keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: "
+                "https://aka.ms/certCreds.", "azure", "S7", "mock knob secret_expired"),
+    Text("M9b", "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. "
+                "[Reason - The key was not found., Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see "
+                "configured keys for app Id '{client_id}'. Review the documentation at https://docs.microsoft.com/en-us/graph/"
+                "deployments to determine the corresponding service endpoint and https://docs.microsoft.com/en-us/graph/api/"
+                "application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as "
+                "'https://graph.microsoft.com/beta/applications/{app_object_id}'].", "azure", "S16", ""),
+    Text("M9c", "AADSTS700027: Client assertion contains an invalid signature. [Reason - The provided signature value did not match the "
+                "expected signature value., Thumbprint of key used by client: '{thumbprint}', Found key 'Start=01/01/2025 00:00:00, "
+                "End=01/01/2030 00:00:00']", "azure", "assumed", "the older 700027 family form"),
+    Text("M9d", "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'. / "
+                "AADSTS900144: The request body must contain the following parameter: '{parameter}'. / AADSTS70003: The app "
+                "requested an unsupported grant type '{grant_type}'. / AADSTS700024: Client assertion is not within its valid time "
+                "range. Current time: {now}, assertion valid from {nbf}, expiry time of assertion {exp}. / AADSTS50027: JWT token "
+                "is invalid or malformed. / AADSTS900561: The endpoint only accepts POST requests. Received a %s request. / "
+                "Service unavailable / %s%sTrace ID: %s%sCorrelation ID: %s%sTimestamp: %s", "azure", "assumed",
+         "Entra ID answers to malformed requests and faults; no scenario prints them"),
+    Text("M10", "Authentication failed. The 'Authorization' header is missing. / The authentication failed because of missing "
+                "'Authorization' header.", "azure", "S39", "AuthenticationFailed 401"),
+    Text("M11", "The access token is invalid.", "azure", "S37", "InvalidAuthenticationToken 401"),
+    Text("M12", "The access token expiry UTC time '%s' is earlier than current UTC time '%s'. / The access token expiry UTC time is "
+                "earlier than current UTC time. / %d/%d/%d %d:%02d:%02d %s", "azure", "S38", "ExpiredAuthenticationToken 401"),
+    Text("M13", "The access token has been obtained for wrong audience or resource '%s'. It should exactly match with one of the allowed "
+                "audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/',"
+                "'https://management.azure.com'. / The access token has been obtained for wrong audience.", "azure", "S40",
+         "InvalidAuthenticationTokenAudience 401"),
+    Text("M14", "The access token is from the wrong issuer 'https://sts.windows.net/%s/'. It must match the tenant "
+                "'https://sts.windows.net/%s/' associated with this subscription. Please use the authority (URL) "
+                "'https://login.windows.net/%s' to get the token. Note, if the subscription is transferred to another tenant there "
+                "is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you "
+                "just transferred your subscription and see this error message, please try back later.", "azure", "assumed",
+         "InvalidAuthenticationTokenTenant 401"),
+    Text("M15", "Bearer authorization_uri=\"https://login.windows.net/%s\", error=\"invalid_token\", error_description=\"%s\"",
+         "azure", "S39", "WWW-Authenticate header (sourced for the missing-header case only)"),
+    Text("M16", "The subscription '%s' could not be found.", "azure", "S36", "SubscriptionNotFound 404"),
+    Text("M17", "Resource group '%s' could not be found.", "azure", "S35", "ResourceGroupNotFound 404"),
+    Text("M18", "No registered resource provider found for location '%s' and API version '%s' for type 'machines'. The supported "
+                "api-versions are '%s'. The supported locations are 'eastus, westeurope, westus2, southeastasia'.", "azure", "S43", "NoRegisteredProviderFound 400"),
+    Text("M19", "The request does not have sufficient information to complete the operation. Missing or invalid properties: VmId",
+         "azure", "S46", "HCRP400"),
+    Text("M20", "The server encountered an internal error. Please retry the request. / The api-version query parameter "
+                "(?api-version=) is required for all requests. / The requested resource does not support http method '%s'. / "
+                "The request content was invalid and could not be deserialized. / The resource type could not be found in the "
+                "namespace for api version '%s'. / The location property is required for this definition. / Resource name %s is "
+                "invalid. The name can be up to 54 characters in length and can contain letters, digits, hyphens, "
+                "underscores and periods. / The skip token is invalid.", "azure", "assumed", "ARM answers no scenario prints"),
+)
+
 # String literals of the simulator that never reach a user (wire protocol, internal usage): the test skips them.
 NOT_PRINTED = (
     "azcmagent simulator: --sim-host DIR (or AZCMAGENT_SIM_HOST) is required\n",  # the simulator's own usage (not the agent's)
@@ -252,15 +344,20 @@ NOT_PRINTED = (
     "User-Agent: azcmagent/sim", "Connection: close", "%s %s HTTP/1.1", "Host: %s", "Content-Length: %d", "%s: %s",  # HTTP request
     'time="%s" level=info msg="%s"\n',  # himds.log line format (logfmt, as the agent's own log)
     "AZCM%04d: %s",  # str() of AzcmError (Python side only; the console prints the exit block)
+    # mock Azure: role names and location display names (data, not messages), the admin API of the tests
+    "azure connected machine onboarding", "azure connected machine resource administrator",
+    "Azure Connected Machine Onboarding", "Azure Connected Machine Resource Administrator", "West Europe", "Southeast Asia",
+    "no such admin endpoint %s %s", "body is not JSON", "seed must be a JSON object", "a fault needs at least status",
+    "Ref A: %s Ref B: AMS231032608023 Ref C: %s",  # x-msedge-ref header
 )
 # Module-level constants whose literals are covered by one registered row (K58, G-4).
 BLOCKS = ("USAGE", "CONFIG_INFO")
 
 
 def markdown():
-    """The README table: one row per registered text."""
+    """The README table: one row per registered text (the agent simulator's, then the mock Azure's)."""
     lines = ["| id | text (template, `%s` = variable) | where | source | note |", "|---|---|---|---|---|"]
-    for row in TEXTS:
+    for row in TEXTS + AZURE_TEXTS:
         source = row.source if row.source == "assumed" else "[%s](%s)" % (row.source, SOURCES[row.source]) \
             if SOURCES[row.source].startswith("http") else "%s: %s" % (row.source, SOURCES[row.source])
         text = row.text.replace("|", "\\|").replace("\n", "\\n")
