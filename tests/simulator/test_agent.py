@@ -662,6 +662,7 @@ def test_connect_show_disconnect(azure, tmp_path):
     assert 'level=debug msg="Checking connectivity to https://weu.his.arc.azure.com, proxy status: proxy is not used"' in log
     assert 'level=debug msg="Create ARM Resource Response" Body=' in log and "Status Code=200" in log
     assert 'level=debug msg="ARM Resource Creation Successful"' in log
+    assert 'level=debug msg="Awaiting status message from agent..."' in log and 'level=debug msg="Status Message received"' in log
     assert 'level=debug msg="Successfully acquired Authorization Token" Method=SPN' in log
     # GuestConfiguration and HybridConnectivity are not registered in this subscription and the Onboarding role
     # may not register them: the real debug 403 block, then the connect goes on (C-99004, D-RN124)
@@ -883,6 +884,8 @@ def test_legacy_agent_connects_with_logrus_output(azure, tmp_path):
     # 1.7 has no config command (issue 9); no network check, no provider registration
     assert run(host, "config", "list").returncode == 101
     assert "Testing connectivity" not in result.stdout and "register" not in log_text(host)
+    assert not any("Generated Resource Id" in line for line in lines)  # debug: console only with --verbose
+    assert 'level=debug msg="Generated Resource Id" VM Id=' in log_text(host)
 
 
 @pytest.mark.slow

@@ -397,10 +397,13 @@ def connect(ctx):
         console.info("Machine is already connected to Azure", {"Resource ID": local["resourceId"]})
         raise AzcmError(67, "The machine is already connected to Azure: Resource ID=%s. Run 'azcmagent disconnect' "
                             "before connecting again." % local["resourceId"])
+    console.line("DEBUG", "Starting client connection on: %s" % host.sock_path)
     failure = himds_dial_error(host)
     if failure:
         raise AzcmError(64, "Unable to establish communication with HIMDS: %s. Ensure the %s service is running."
                         % (failure, host.himds_service), legacy_code=64)
+    console.line("DEBUG", "Awaiting status message from agent...")
+    console.line("DEBUG", "Status Message received")
     generation = host.generation
     if generation == "logfmt":
         console.info("Onboarding Machine. It usually takes a few minutes to complete. Sometimes it may take longer "
@@ -430,6 +433,8 @@ def connect(ctx):
     console.progress(30)
     path = machine_path(subscription, target["group"], target["name"])
     vm_id = (local.get("vmId") if partial else "") or str(uuid.uuid4())
+    if host.legacy:
+        console.line("DEBUG", "Generated Resource Id", {"VM Id": vm_id})
     existing = None
     try:
         _status, existing = api.arm("GET", "%s?api-version=%s" % (path, azure.MACHINES_API), log_msg="Get ARM Resource Response",

@@ -70,6 +70,12 @@ Text = collections.namedtuple("Text", "id text where source note")
 
 TEXTS = (
     # -- console framing and exit block ---------------------------------------------------------
+    Text("F1", "INFO    / FATAL   ", "console", "C-jpazmon", "modern level prefix (word padded to 7 + space); also C-mslab, C-df158"),
+    Text("F2", "DEBUG   / ERROR   / WARN    ", "console", "assumed", "modern prefix of the other levels (no modern capture shows them)"),
+    Text("F4", "INFO[0032] / DEBUG[0031] / ERROR[0032] / FATAL[0032]", "console", "C-77734", "logrus (1.7) prefix, seconds since start"),
+    Text("F4b", 'time="%s" level=%s msg="%s"', "both", "C-64707", "the log line; the logfmt generation prints it on the console too"),
+    Text("F5", "ESC[36mINFO   ESC[0m", "console", "IMG-check", "colour on a terminal only (`←[36mINFO   ←[0m` in the Windows capture)"),
+    Text("F7", "  20% [==>            ] / 100% [===============]", "console", "C-jpazmon", "progress bars (modern); also C-df151, C-df158"),
     Text("F9", "Exit Code:  %s: %s", "both", "C-mslab", "INFO on the console, level=info in the log (C-109136); logrus form C-77734"),
     Text("F10", "For troubleshooting, see https://aka.ms/arc/azcmerror", "both", "C-mslab", "not printed by the 1.7 agent (C-77734)"),
     Text("F6", "%-*s %s", "console", "C-jpazmon", "message padded to 45 (44 logrus, C-157) before Key=value fields"),
@@ -146,6 +152,9 @@ TEXTS = (
     Text("K26", "Unable to establish communication with HIMDS: %s. Ensure the %s service is running.", "both", "assumed", "AZCM0064"),
     Text("K26b", "dial unix %s: connect: %s", "both", "GO-NET", "Go dial error of the himds socket"),
     Text("K26c", "no such file or directory / connection refused", "both", "GO-NET", "errno texts"),
+    Text("K26d", "Starting client connection on: %s / Awaiting status message from agent... / Status Message received", "both",
+         "C-99004", "debug, before a connect talks to himds; also C-77734, C-109136"),
+    Text("K26e", "Generated Resource Id", "both", "C-77734", "debug, 1.7, field VM Id"),
     Text("K27", "Failed to discover OS information for onboarding", "both", "C-77734", "error, Error=\"Failed to obtain FqdnDNS: \""),
     Text("K27b", "Failed to obtain FqdnDNS: ", "both", "C-77734", "FATAL of AZCM0104 (nothing after the colon)"),
     Text("K28", "Waiting for Azure (hang scenario)", "log", "assumed", "ours: the hang scenario"),
