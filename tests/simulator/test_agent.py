@@ -263,8 +263,13 @@ def test_connection_refused_is_network_error(offline):
                                                      '(error: Get "https://agentserviceapi.guestconfiguration.azure.com": dial tcp '
                                                      "127.0.0.1:%d: connect: connection refused), " % offline["port"])
     assert 'https://gbl.his.arc.azure.com/ (error: Get "https://gbl.his.arc.azure.com/connectivitytest": ' in fatals[0]
-    assert fatals[0].endswith('https://weu.his.arc.azure.com/ (error: Get "https://weu.his.arc.azure.com": dial tcp 127.0.0.1:%d: '
-                              "connect: connection refused)" % offline["port"])
+    # gbl unreachable: the regional discovery fails, so the regional HIS host is not checked (capture C, C-13955)
+    assert fatals[0].endswith('https://westeurope-gas.guestconfiguration.azure.com/ (error: Get "https://westeurope-gas.guestconfiguration.'
+                              'azure.com": dial tcp 127.0.0.1:%d: connect: connection refused)' % offline["port"])
+    assert "weu.his" not in fatals[0]
+    assert ('level=error msg="Regional Service Discovery" Error="Get \\"https://gbl.his.arc.azure.com/discovery?location=westeurope&'
+            'api-version=2.1\\": dial tcp 127.0.0.1:%d: connect: connection refused" Proxy Status="proxy is not used" Request URL='
+            % offline["port"]) in log_text(offline)
     assert result.stdout.splitlines()[:3] == [
         "INFO    Connecting machine to Azure... This might take a few minutes.",
         "INFO    Cloud: AzureCloud",
@@ -360,15 +365,13 @@ def test_check_table_offline(offline):
     assert lines[0] == "INFO    Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes."
     assert lines[1].split("|") == ["ENDPOINT" + " " * 46, "REACHABLE  ", "PRIVATE  ", "TLS      ", "PROXY"]
     endpoints = [line.split("|")[0].strip() for line in lines[2:]]
-    # the agent's own names and order (research-endpoints 2.1: captures A-C)
+    # the agent's names and order; gbl is unreachable, so the regional discovery fails and there is no regional
+    # HIS row (capture C of research-endpoints 2.1)
     assert endpoints == sorted(endpoints) == [
         "https://agentserviceapi.guestconfiguration.azure.com", "https://gbl.his.arc.azure.com",
         "https://login.microsoftonline.com", "https://login.windows.net", "https://management.azure.com",
-        "https://pas.windows.net", "https://westeurope-gas.guestconfiguration.azure.com", "https://weu.his.arc.azure.com"]
-    ukwest = run(offline, "check", "-l", "ukwest").stdout
-    assert "https://uks.his.arc.azure.com " in ukwest and "https://ukwest-gas.guestconfiguration.azure.com " in ukwest
-    # no public source names the regional host of westus3: no row, as when discovery fails
-    assert ".his.arc.azure.com" not in run(offline, "check", "-l", "westus3").stdout.replace("gbl.his.arc.azure.com", "")
+        "https://pas.windows.net", "https://westeurope-gas.guestconfiguration.azure.com"]
+    assert 'level=error msg="Regional Service Discovery" Error=' in result.stderr
     assert all(line.split("|")[1].strip() == "false" for line in lines[2:])
     assert "connection refused" in result.stderr
     data = json.loads(run(offline, "check", "-j").stdout)
@@ -860,6 +863,23 @@ def test_tls_intercepted(azure, tmp_path):
         'x509: certificate signed by unknown authority' % azure.tid]
     rows = json.loads(run(host, "check", "-j").stdout)
     assert not any(row["reachable"] for row in rows)
+
+
+@pytest.mark.slow
+def test_check_names_like_the_agent(azure, tmp_path):
+    """Rows sorted by URL with Microsoft's regional short codes (research-endpoints 2.1, captures A and B)."""
+    host = azure.host(tmp_path, "check-01")
+    lines = run(host, "check", "-l", "westeurope").stdout.splitlines()
+    endpoints = [line.split("|")[0].strip() for line in lines[2:]]
+    assert endpoints == [
+        "https://agentserviceapi.guestconfiguration.azure.com", "https://gbl.his.arc.azure.com",
+        "https://login.microsoftonline.com", "https://login.windows.net", "https://management.azure.com",
+        "https://pas.windows.net", "https://westeurope-gas.guestconfiguration.azure.com", "https://weu.his.arc.azure.com"]
+    assert all(line.split("|")[1].strip() == "true" for line in lines[2:])
+    ukwest = run(host, "check", "-l", "ukwest").stdout
+    assert "https://uks.his.arc.azure.com " in ukwest and "https://ukwest-gas.guestconfiguration.azure.com " in ukwest
+    # no public source names the regional host of westus3: no row
+    assert ".his.arc.azure.com" not in run(host, "check", "-l", "westus3").stdout.replace("gbl.his.arc.azure.com", "")
 
 
 @pytest.mark.slow

@@ -91,14 +91,15 @@ def regional_his(cloud, location):
     return "%s.%s" % (code, info["his"]) if code else None
 
 
-def endpoint_hosts(cloud, location=None, extensions=(), telemetry=False):
-    """Real host names the agent checks for a cloud/region, sorted by URL as `azcmagent check` prints them."""
+def endpoint_hosts(cloud, location=None, extensions=(), telemetry=False, discovered=True):
+    """Real host names the agent checks for a cloud/region, sorted by URL as `azcmagent check` prints them.
+    ``discovered`` false: the regional HIS host is left out, as when the agent's discovery call fails (capture C)."""
     info = cloud_info(cloud)
     hosts = ["agentserviceapi." + info["gc"], "gbl." + info["his"], info["arm"], info["pas"]]
     hosts += list(LOGIN_HOSTS.get(info["name"], (info["login"],)))
     if location:
         hosts.append("%s-gas.%s" % (location, info["gc"]))
-        regional = regional_his(info["name"], location)
+        regional = regional_his(info["name"], location) if discovered else None
         if regional:
             hosts.append(regional)
         if "sql" in extensions or "all" in extensions:
@@ -106,6 +107,14 @@ def endpoint_hosts(cloud, location=None, extensions=(), telemetry=False):
     if telemetry and info["name"] == "AzureCloud":
         hosts.append(TELEMETRY_HOST)
     return sorted(hosts, key=lambda host: "https://" + host)
+
+
+DISCOVERY_API = "2.1"
+
+
+def discovery_url(cloud, location):
+    """``https://gbl.his.arc.azure.com/discovery?location=<region>&api-version=2.1`` (capture C)."""
+    return "https://gbl.%s/discovery?location=%s&api-version=%s" % (cloud_info(cloud)["his"], location, DISCOVERY_API)
 
 
 def b64url(data):

@@ -501,6 +501,20 @@ def connect(ctx):
 PROXY_STATUS = {False: "proxy is not used", True: "proxy set via config command"}
 
 
+def regional_discovery(ctx, dialer, cloud, location):
+    """The agent asks gbl.his for the regional HIS host; when gbl cannot be reached the regional row is left out and
+    the agent logs `Regional Service Discovery` at error level (capture C).  Returns (discovered, gbl probe)."""
+    gbl = "gbl." + azure.cloud_info(cloud)["his"]
+    probe = dialer.probe(gbl)
+    if probe["reachable"] or not location:
+        return True, probe
+    url = azure.discovery_url(cloud, location)
+    fields = {"Error": 'Get "%s": %s' % (url, probe["error"]), "Proxy Status": PROXY_STATUS[dialer.uses_proxy(gbl)],
+              "Request URL": url}
+    ctx.console.log("error", "Regional Service Discovery", fields)
+    return False, probe
+
+
 def network_check(ctx, dialer, target):
     """The agent's own connectivity check before a connect (skipped with --ignore-network-check).
 
@@ -522,7 +536,8 @@ def network_check(ctx, dialer, target):
             raise AzcmError(26, "Private Link Scope resource ID must be provided as endpoint %s is configured private" % gbl)
         for name in sorted(private):
             raise AzcmError(26, "No indication of Private Link Scope but found private endpoint %s: %s " % (name, private[name]))
-    hosts = azure.endpoint_hosts(target["cloud"], target["location"], telemetry=generation == "logfmt")
+    discovered, _probe = regional_discovery(ctx, dialer, target["cloud"], target["location"])
+    hosts = azure.endpoint_hosts(target["cloud"], target["location"], telemetry=generation == "logfmt", discovered=discovered)
     failed = []
     for name in hosts:
         console.line("DEBUG", "Checking connectivity to https://%s, proxy status: %s" % (name, PROXY_STATUS[dialer.uses_proxy(name)]))
@@ -835,7 +850,13 @@ def check(ctx):
         console.info("Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes.")
     dialer = ctx.dialer()
     results = []
-    for name in azure.endpoint_hosts(info["name"], location, extensions):
+    discovered, _probe = regional_discovery(ctx, dialer, info["name"], location)
+    if not discovered:
+        url = azure.discovery_url(info["name"], location)
+        console.plain('time="%s" level=error msg="Regional Service Discovery" Error=%s Proxy Status=%s Request URL=%s' % (
+            utc_now(), json.dumps('Get "%s": %s' % (url, _probe["error"])), json.dumps(PROXY_STATUS[dialer.uses_proxy(
+                "gbl." + info["his"])]), json.dumps(url)), stream=console.err)
+    for name in azure.endpoint_hosts(info["name"], location, extensions, discovered=discovered):
         probe = dialer.probe(name)
         url = "https://%s" % name
         if probe["reachable"]:

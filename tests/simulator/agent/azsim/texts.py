@@ -249,6 +249,11 @@ TEXTS = (
     # -- check ---------------------------------------------------------------------------------
     Text("C1", "ENDPOINT / REACHABLE / PRIVATE / TLS / PROXY / not used / set / unknown", "check", "IMG-check",
          "tabwriter table, rows sorted by URL; transcribed from images (research-endpoints 2.1)"),
+    Text("C1b", "Regional Service Discovery", "both", "CAP-C",
+         "error; fields Error (Get <gbl>/discovery?location=<region>&api-version=2.1: <err>), Proxy Status, Request URL; "
+         "then no regional HIS row (connect and check)"),
+    Text("C1c", 'time="%s" level=error msg="Regional Service Discovery" Error=%s Proxy Status=%s Request URL=%s', "console", "CAP-C",
+         "check: the same line on stderr"),
     Text("C2", "%s is available, using cryptographic protocol: %s", "log", "C-99004", "check: debug"),
     Text("C3", "%s is not reachable / time=\"%s\" level=error msg=\"%s is not reachable\" Error=%s", "console", "assumed",
          "check stderr and log; no capture"),
