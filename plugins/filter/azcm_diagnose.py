@@ -16,6 +16,23 @@ description:
     code of the exit status), classifies every known error text (proxy C(Forbidden), DNS C(no such host),
     invalid client secret, missing role, provider not registered, throttling, ...) and refines the code with
     the strongest finding.
+  - >-
+    Evidence is weighed by the level of its line. The failure is the exit line (also a localized one such as
+    C(Exitcode: AZCM0107: ...)), the exit status (RV(ignore:rc), or one a wrapper printed: C(exitcode: 42),
+    C(exit status 3), C(exit code 26), C(rc=1)) and the run's fatal and error lines. Debug, info and warning lines
+    are context and never the cause on their own; a problem the agent got past (the debug
+    C(Failed to register resource provider ... RESPONSE 403 ... AuthorizationFailed) of most connects, or any
+    context finding followed by C(ARM Resource Creation Successful) / C(Connected machine to Azure)) is one of
+    RV(warnings), not the cause.
+  - >-
+    Fails closed. A text without an exit status that holds a fatal or error line of the agent is a failure; when
+    no rule knows that line it is quoted (secrets masked) as the cause, with category V(unknown).
+  - >-
+    Also reads the install stage (apt/dpkg, dnf/yum, zypper, Microsoft's install script, the Windows installer)
+    and the agent's own network check (private link scope required, private endpoint without a scope, TLS,
+    required endpoints unavailable).
+  - >-
+    A registered result with C(escalated=true) (the run already had root) never gets the V(escalate) action.
   - Use the result with P(arcops.azcmagent.azcm_plan#filter) to get the steps that fix it.
 options:
   _input:
@@ -102,7 +119,9 @@ _value:
       type: list
       elements: str
     findings:
-      description: The known errors found, in order of appearance.
+      description:
+        - The known errors that explain the failure, in order of appearance; those on fatal and error lines (and on
+          plain text without a level), else those on debug and info lines of a failed run.
       type: list
       elements: dict
       contains:
@@ -130,6 +149,14 @@ _value:
         details:
           description: What the pattern captured (V(host), V(url), V(namespace), V(scope), V(retry_after), ...).
           type: dict
+    warnings:
+      description:
+        - Known errors that did not decide the outcome, with the keys of RV(findings) and one more, C(stage).
+        - C(stage=recovered) the agent got past it (for example the debug provider registration 403 of a connect
+          that went on to create the resource); C(stage=context) a debug or info line of a run whose failure
+          (or success) other lines explain.
+      type: list
+      elements: dict
     summary:
       description: One readable sentence with the code, the cause and the remediation.
       type: str

@@ -12,7 +12,11 @@ author: arcops engineers
 description:
   - For a code (V(AZCM0044), V(44), ...) returns the catalog's remediation.
   - For a text, a list of lines or a registered result returns the remediation of its diagnosis (see
-    P(arcops.azcmagent.azcm_diagnose#filter)), refined by the known errors found in the output.
+    P(arcops.azcmagent.azcm_diagnose#filter)), refined by the known errors found in the output. Errors on debug and
+    info lines, and problems the agent got past (the debug provider registration 403 of most connects), do not
+    change it when a fatal or error line explains the failure.
+  - Output of an install (apt/dpkg, dnf/yum, zypper, Microsoft's install script) gets the remediation of the
+    install-stage error found in it.
   - For a successful run it returns the sentence that says nothing needs to be done.
 options:
   _input:

@@ -1189,9 +1189,9 @@ CATALOG: t.Dict[str, t.Dict[str, t.Any]] = {
     "AZCM0104": {
         "exit_code": 104,
         "legacy": True,
-        "category": "permissions",
+        "category": "platform",
         "retryable": False,
-        "action": "escalate",
+        "action": "report",
         "console_title": "Failed To Get OS Information",
         "title": {
             "en": "Failed to get OS information",
@@ -1202,10 +1202,15 @@ CATALOG: t.Dict[str, t.Dict[str, t.Any]] = {
             "nl": "De systeemgegevens konden niet worden gelezen",
         },
         "remediation": {
-            "en": "Verify the identity running azcmagent has administrator/root privileges, then retry.",
+            "en": (
+                "Make the machine's fully qualified domain name resolve: hostname -f must print it and getent hosts "
+                "$(hostname -f) must answer (add it to DNS or /etc/hosts), then connect again. The guide also asks to verify "
+                "that azcmagent runs as administrator/root."
+            ),
             "nl": (
-                "Controleer of de identiteit waarmee azcmagent wordt uitgevoerd beheerders- of rootbevoegdheden heeft en "
-                "probeer het daarna opnieuw."
+                "Zorg dat de volledige domeinnaam van de machine kan worden omgezet: hostname -f moet hem tonen en getent "
+                "hosts $(hostname -f) moet antwoorden (zet hem in DNS of /etc/hosts), en verbind daarna opnieuw. De gids "
+                "vraagt ook te controleren of azcmagent als beheerder/root wordt uitgevoerd."
             ),
         },
         "note": {

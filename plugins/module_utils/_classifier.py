@@ -34,12 +34,13 @@ import re
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import KINDS, Finding, FindingKind, weight
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import LEVEL_LINE_RE
 from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS, normalize_lang
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text as _text
 
 __all__ = ["MAX_FINDINGS_PER_ID", "MAX_EVIDENCE_CHARS", "Finding", "Rule", "RULES", "RULE_IDS", "classify", "translate_finding",
-           "rule_weight", "strongest"]
+           "rule_weight", "strongest", "classify_positions"]
 
 #: At most this many findings per rule id (the first ones in order of appearance).
 MAX_FINDINGS_PER_ID = 5
@@ -106,16 +107,22 @@ class Rule:
     triggers: tuple[Trigger, ...]
     patterns: tuple[re.Pattern[str], ...]
     extract: tuple[str, ...] = ()
+    assumed: str = ""
 
     @classmethod
     def build(cls, *, id: str, triggers: tuple[Trigger, ...], patterns: tuple[str, ...],  # pylint: disable=redefined-builtin
-              extract: tuple[str, ...] = ()) -> Rule:
-        """A rule from keywords; the patterns are compiled here, once, at import time."""
+              extract: tuple[str, ...] = (), assumed: str = "") -> Rule:
+        """A rule from keywords; the patterns are compiled here, once, at import time.
+
+        ``assumed`` says why the rule exists although no capture of the sourced corpus (``fixtures/real/``) triggers
+        it (e.g. the text is quoted only by Microsoft's troubleshooting guide, or by no public source at all). A rule
+        without it must be triggered by at least one capture of the corpus; a unit test counts both."""
         if id not in KINDS or not KINDS[id].rule:
             raise ValueError(f"rule {id!r} has no finding kind with rule=True in _findings")
         if not set(extract) <= _EXTRACT_KINDS:
             raise ValueError(f"rule {id!r}: unknown extract kinds {sorted(set(extract) - _EXTRACT_KINDS)}")
-        return cls(id=id, triggers=tuple(triggers), patterns=tuple(re.compile(p, re.IGNORECASE) for p in patterns), extract=tuple(extract))
+        return cls(id=id, triggers=tuple(triggers), patterns=tuple(re.compile(p, re.IGNORECASE) for p in patterns), extract=tuple(extract),
+                   assumed=assumed)
 
     @property
     def kind(self) -> FindingKind:
@@ -133,6 +140,7 @@ RULES: tuple[Rule, ...] = (
         triggers=("unreachable", "route to host"),
         patterns=(r"\bnetwork is unreachable\b", r"\bno route to host\b", r"\bhost is unreachable\b"),
         extract=("url", "dial"),
+        assumed="no capture in the corpus; the text is quoted by Microsoft's troubleshooting guide (troubleshoot-agent-onboard, connection errors table)",
     ),
     Rule.build(
         id="proxy_forbidden",
@@ -145,30 +153,35 @@ RULES: tuple[Rule, ...] = (
             r"\bproxy\b.*\b403\b.*\b(?P<reason>Forbidden|Filtered)\b",
         ),
         extract=("url", "dial"),
+        assumed="no capture in the corpus; the text is quoted by Microsoft's troubleshooting guide (troubleshoot-agent-onboard, connection errors table)",
     ),
     Rule.build(
         id="proxy_auth_required",
         triggers=("Authentication", _STATUS_TRIGGER),
         patterns=(r"\bProxy Authentication Required\b", r"[Ss]tatus ?[Cc]ode\s*[=:]?\s*\"?407\b"),
         extract=("url",),
+        assumed='HTTP 407 from a proxy; no capture of the agent behind an authenticating proxy was found',
     ),
     Rule.build(
         id="proxyconnect_failed",
         triggers=("proxyconnect",),
         patterns=(r"\bproxyconnect (?:tcp|udp)\b",),
         extract=("dial", "proxy"),
+        assumed="Go's 'proxyconnect tcp' text; no capture of the agent with an unreachable proxy was found",
     ),
     Rule.build(
         id="connection_refused",
         triggers=("onnection refused",),
         patterns=(r"\bconnection refused\b",),
         extract=("url", "dial"),
+        assumed="Go's dialer text; no capture of the agent refusing a connection was found",
     ),
     Rule.build(
         id="connection_reset",
         triggers=("reset by peer", "EOF"),
         patterns=(r"\bconnection reset by peer\b", r"\bunexpected EOF\b", r":\s+EOF\s*$"),
         extract=("url", "dial"),
+        assumed="Go's transport text; the real Windows wording ('forcibly closed by the remote host', C-13955) is not matched",
     ),
     Rule.build(
         id="io_timeout",
@@ -182,6 +195,7 @@ RULES: tuple[Rule, ...] = (
             r"\boperation timed out\b",
         ),
         extract=("url", "dial"),
+        assumed="Go's net/http timeout texts; no capture of the agent timing out was found",
     ),
     Rule.build(
         id="dns_no_such_host",
@@ -190,11 +204,13 @@ RULES: tuple[Rule, ...] = (
             r"\blookup (?P<host>[A-Za-z0-9_.-]+)(?: on (?P<resolver>[^\s:]+(?::[0-9]+)?))?: no such host",
         ),
         extract=("url",),
+        assumed="no capture in the corpus; Microsoft's troubleshooting guide quotes 'dial tcp lookup <host>: no such host' (Go's resolver error)",
     ),
     Rule.build(
         id="gpo_profile_cleanup",
         triggers=("no such host",),
         patterns=(r"\bdial tcp lookup (?P<host>[A-Za-z0-9_.-]+): no such host",),
+        assumed="no capture in the corpus; the text is quoted by Microsoft's troubleshooting guide (troubleshoot-agent-onboard, connection errors table)",
     ),
     Rule.build(
         id="tls_interception",
@@ -252,12 +268,15 @@ RULES: tuple[Rule, ...] = (
         triggers=("AADSTS", "client secret"),
         patterns=(r"\bAADSTS7000215\b", r"\bInvalid client secret (?:is )?provided\b"),
         extract=("app_id",),
+        assumed=("no capture in the corpus; the text is quoted by Microsoft's troubleshooting guide (troubleshoot-agent-onboard, "
+                 "connection errors table); AADSTS7000215 from the agent: not found"),
     ),
     Rule.build(
         id="expired_client_secret",
         triggers=("AADSTS",),
         patterns=(r"\bAADSTS7000222\b", r"\bclient secret keys for app '(?P<app_id>[^']+)' are expired\b"),
         extract=("app_id",),
+        assumed="Entra ID's AADSTS7000222 text; no capture from the agent was found",
     ),
     Rule.build(
         id="application_not_found",
@@ -274,6 +293,7 @@ RULES: tuple[Rule, ...] = (
             r"\bAADSTS90002: Tenant '?(?P<tenant>[^'\s]+?)'? not found",
             r"\bAADSTS90002\b",
         ),
+        assumed="Entra ID's AADSTS90002 text; no capture from the agent was found",
     ),
     Rule.build(
         id="certificate_not_registered",
@@ -283,6 +303,7 @@ RULES: tuple[Rule, ...] = (
             r"\bClient assertion contains an invalid signature\b",
             r"\bcertificate with identifier used to sign the client assertion is not registered on application\b",
         ),
+        assumed="Entra ID's AADSTS700027 text; no capture from the agent was found",
     ),
     Rule.build(
         id="access_token_invalid",
@@ -292,6 +313,7 @@ RULES: tuple[Rule, ...] = (
             r"\bThe access token (?:is invalid|expiry UTC time|has been obtained for wrong audience)",
         ),
         extract=("status",),
+        assumed="Resource Manager's InvalidAuthenticationToken codes; no capture from the agent was found",
     ),
     Rule.build(
         id="throttled",
@@ -302,6 +324,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:[Ss]tatus ?[Cc]ode\s*[=:]?\s*\"?|RESPONSE )429\b",
         ),
         extract=("retry_after", "status", "arm_code"),
+        assumed="Resource Manager's 429 codes; the only real 429 block is from another azcore tool (azqr), none from the agent",
     ),
     Rule.build(
         id="arm_server_error",
@@ -311,6 +334,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?P<arm_code>InternalServerError|ServiceUnavailable|GatewayTimeout|BadGateway)\b",
         ),
         extract=("status", "arm_code", "url"),
+        assumed="Resource Manager's 5xx answers; no capture from the agent was found",
     ),
     Rule.build(
         id="fqdn_unknown",
@@ -321,6 +345,7 @@ RULES: tuple[Rule, ...] = (
         id="clock_skew",
         triggers=("change token", "AADSTS"),
         patterns=(r"\binvalid change token\b", r"\bAADSTS700024\b", r"\bClient assertion is not within its valid time range\b"),
+        assumed="AADSTS700024 and 'invalid change token'; only a third-party blog quotes the latter, not re-verified",
     ),
     Rule.build(
         id="not_root",
@@ -344,12 +369,108 @@ RULES: tuple[Rule, ...] = (
         triggers=("could not be found",),
         patterns=(r"\bResource group '(?P<resource_group>[^']+)' could not be found\b", r"\bResourceGroupNotFound\b"),
         extract=("status", "arm_code"),
+        assumed="Resource Manager's ResourceGroupNotFound; no capture from the agent was found",
     ),
     Rule.build(
         id="subscription_not_found",
         triggers=("could not be found",),
         patterns=(r"\bThe subscription '(?P<subscription>[^']+)' could not be found\b", r"\bSubscriptionNotFound\b"),
         extract=("status", "arm_code"),
+        assumed="Resource Manager's SubscriptionNotFound; no capture from the agent was found",
+    ),
+    # -- the agent's own network check (before connecting; skipped with --ignore-network-check) --------------
+    Rule.build(
+        id="private_endpoint_no_scope",
+        triggers=("Private Link Scope",),
+        # connect/azurelocal-184-private-endpoint-no-scope.txt (agent 1.55)
+        patterns=(r"\bNo indication of Private Link Scope but found private endpoint (?P<host>[A-Za-z0-9_.-]+)(?::[ \t]*(?P<ip>[0-9A-Fa-f.:*]+))?",),
+    ),
+    Rule.build(
+        id="tls_remote_error",
+        triggers=("tls: handshake failure",),
+        # connect/sentinel-13955-required-endpoints-tls.txt
+        patterns=(r"\bremote error: tls: handshake failure\b",),
+        extract=("url",),
+    ),
+    Rule.build(
+        id="endpoints_unavailable",
+        triggers=("endpoints unavailable",),
+        # connect/sentinel-13955-required-endpoints-tls.txt
+        patterns=(r"\brequired endpoints unavailable: (?P<url>https?://[^\s(]+)",),
+    ),
+    # -- install stage: apt/dpkg, dnf/yum, zypper, Microsoft's install script, the Windows installer ------------
+    Rule.build(
+        id="install_no_systemd",
+        triggers=("booted with systemd",),
+        # install/wsl-6316-no-systemd.txt, install/wsl-6316-upgrade-no-systemd.txt
+        patterns=(r"\bSystem has not been booted with systemd as init system\b",),
+    ),
+    Rule.build(
+        id="install_package_not_found",
+        triggers=("Unable to locate package", "No match for argument", "No package", "No provider of"),
+        patterns=(
+            r"\bE: Unable to locate package (?P<package>[\w.+:=-]+)",  # install/linux-package-repositories-90-apt-arm64.txt
+            # dnf, yum and zypper as the tools print a missing package (tool texts, not captured with the agent)
+            r"\bNo match for argument: (?P<package>[\w.+:=-]+)",
+            r"\bNo package (?P<package>[\w.+:=-]+) available\b",
+            r"\bNo package matching '(?P<package>[^']+)' is available\b",  # ansible.builtin.apt's message
+            r"\bNo provider of '(?P<package>[^']+)' found\b",
+        ),
+    ),
+    Rule.build(
+        id="install_repository_unavailable",
+        triggers=("repomd.xml", "Failed to download metadata", "does not have a Release file", "Valid metadata not found"),
+        patterns=(
+            # install/linux-package-repositories-84-yum-404.txt
+            r"(?P<url>https?://\S+/repomd\.xml): \[Errno 14\] HTTPS? Error (?P<status>[0-9]{3})",
+            r"\bfailure: repodata/repomd\.xml from (?P<repository>\S+): \[Errno 256\] No more mirrors to try",
+            # dnf, apt and zypper as the tools print an unreadable repository (tool texts, not captured with the agent)
+            r"\bFailed to download metadata for repo '(?P<repository>[^']+)'",
+            r"\bThe repository '(?P<url>[^']+)' does not have a Release file\b",
+            r"\bValid metadata not found at specified URL\b",
+        ),
+        extract=("url",),
+    ),
+    Rule.build(
+        id="install_signature_invalid",
+        triggers=("NO_PUBKEY", "couldn't be verified", "GPG check FAILED", "Signature verification failed"),
+        patterns=(
+            r"\bNO_PUBKEY (?P<key>[0-9A-F]{8,40})\b",
+            r"\bThe following signatures couldn't be verified\b",
+            r"\bGPG check FAILED\b",
+            r"\bSignature verification failed\b",
+        ),
+        assumed="apt, dnf and zypper signature texts as the tools print them; no capture with the agent's repository was found",
+    ),
+    Rule.build(
+        id="install_download_failed",
+        triggers=("curl: (", "Unable to establish SSL connection"),
+        patterns=(
+            r"\bcurl: \((?P<curl_error>[0-9]{1,3})\) (?:Could not resolve host|Failed to connect|SSL|The requested URL returned error|Operation timed out)",
+            r"\bUnable to establish SSL connection\b",
+        ),
+        extract=("url",),
+        assumed="curl and wget failure texts; no capture of Microsoft's install script failing a download was found",
+    ),
+    Rule.build(
+        id="install_script_failed",
+        triggers=("error installing azcmagent", "returned an error code", "returned error exit status"),
+        patterns=(
+            # install/linux-package-repositories-90-apt-arm64.txt (Microsoft's install script)
+            r"\berror installing azcmagent \(exit code: (?P<status>[0-9]{1,3})\)",
+            # install/wsl-6316-no-systemd.txt, install/wsl-6316-upgrade-no-systemd.txt (dpkg, apt)
+            r"\bSub-process /usr/bin/dpkg returned an error code \((?P<status>[0-9]{1,3})\)",
+            r"\bscript subprocess returned error exit status (?P<status>[0-9]{1,3})\b",
+        ),
+    ),
+    Rule.build(
+        id="install_service_failed",
+        triggers=("cannot be started due to",),
+        # install/azure-arc-771-msi-extensionservice.txt (Windows installer log; the lines wrap)
+        patterns=(
+            r"\bcannot be started due to the following error\b",
+            r"\bCannot start\s+(?:WixQuietExec(?:64)?:\s+)?service\s+(?:WixQuietExec(?:64)?:\s+)?(?P<service>[A-Za-z][\w.-]*)",
+        ),
     ),
 )
 
@@ -373,6 +494,13 @@ def _build_triggers() -> tuple[tuple[Trigger, tuple[Rule, ...]], ...]:
 
 
 _TRIGGERS = _build_triggers()
+
+# Install-stage rules (``install_*``: package managers, the install script, the Windows installer) read the output
+# of an install, which is small; their triggers are not searched in texts longer than this (a 100 MB azcmagent.log
+# would pay one more pass over the text per trigger).
+_INSTALL_TEXT_MAX = 4 * 1024 * 1024
+_AGENT_TRIGGERS = tuple((trigger, tuple(rule for rule in rules if not rule.id.startswith("install_")))
+                        for trigger, rules in _TRIGGERS if any(not rule.id.startswith("install_") for rule in rules))
 
 # Literal triggers at least this long are searched with str.find, shorter ones with a regex.
 _FIND_MIN_LEN = 10
@@ -481,8 +609,19 @@ def _evidence(window: str, match: re.Match[str]) -> str:
     return scrub(line.strip()) or ""
 
 
-# Raw hits per rule id: {evidence: (position, window, details)}.
-_Hits = t.Dict[str, t.Dict[str, t.Tuple[int, str, t.Dict[str, t.Any]]]]
+# Raw hits per rule id: {evidence: (position, window, details, end of the line)}.
+_Hits = t.Dict[str, t.Dict[str, t.Tuple[int, str, t.Dict[str, t.Any], int]]]
+
+# A multi-line error (an Azure SDK block: ``RESPONSE 429: …`` / ``ERROR CODE: …`` / JSON body, an azidentity block,
+# a wrapped installer message) continues on the lines after the evidence line that carry no level of their own.
+# The details of a finding are read from this block: at most this many characters after the evidence line,
+# up to the next line in one of the agent's structured formats.
+_BLOCK_CHARS = 6000
+# Lines that continue a block: indented lines, the SDK's dashed separators, ``RESPONSE nnn``, ``ERROR CODE:``,
+# JSON, the request line (``POST https://…``), azidentity's troubleshooting hint and the Windows installer's
+# wrapped lines.
+_CONTINUATION_RE = re.compile(
+    r"[ \t]+\S|-{10}|RESPONSE [0-9]|ERROR CODE|[{}\[\]\"]|(?:GET|POST|PUT|DELETE|PATCH|HEAD) https?://|To troubleshoot|WixQuietExec")
 
 
 def _scan_trigger(text: str, trigger: Trigger, rules: tuple[Rule, ...], per_rule: _Hits) -> None:
@@ -535,14 +674,58 @@ def _scan_trigger(text: str, trigger: Trigger, rules: tuple[Rule, ...], per_rule
             if evidence in bucket:
                 # Keep the first position of an evidence line.
                 if start < bucket[evidence][0]:
-                    bucket[evidence] = (start, window, details)
+                    bucket[evidence] = (start, window, details, end)
                 continue
-            bucket[evidence] = (start, window, details)
+            bucket[evidence] = (start, window, details, end)
             counts[rule.id] += 1
             if counts[rule.id] >= MAX_FINDINGS_PER_ID:
                 active.remove(rule)
         if pos > length:
             return
+
+
+def _block_end(text: str, end: int) -> int:
+    """End of the block that continues the line ending at end: the following lines without a level of their own."""
+    limit = min(len(text), end + _BLOCK_CHARS)
+    pos = end + 1
+    while pos < limit:
+        if LEVEL_LINE_RE.match(text, pos) or not _CONTINUATION_RE.match(text, pos):
+            return pos - 1
+        nxt = text.find("\n", pos, limit)
+        if nxt < 0:
+            return limit
+        pos = nxt + 1
+    return limit
+
+
+def _block_start(text: str, start: int) -> int:
+    """Start of the block that the line starting at start continues (the line itself when it continues nothing)."""
+    if LEVEL_LINE_RE.match(text, start) or not _CONTINUATION_RE.match(text, start):
+        return start
+    floor = max(0, start - _BLOCK_CHARS)
+    pos = start
+    while pos > floor:
+        prev = text.rfind("\n", 0, pos - 1) + 1
+        if LEVEL_LINE_RE.match(text, prev):
+            return prev
+        if not _CONTINUATION_RE.match(text, prev):
+            return pos
+        pos = prev
+    return pos
+
+
+def _block_details(rule: Rule, block: str, details: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Details the rule's patterns capture anywhere in the block, where the evidence line did not give them."""
+    for pattern in rule.patterns:
+        if not pattern.groupindex:
+            continue
+        match = pattern.search(block)
+        if match is None:
+            continue
+        for key, value in match.groupdict().items():
+            if value is not None:
+                details.setdefault(key, value)
+    return details
 
 
 def _finding(rule: Rule, evidence: str, window: str, details: dict[str, t.Any], lang: str) -> Finding:
@@ -577,16 +760,40 @@ def classify(text: str, lang: str = "en") -> list[Finding]:
         raise TypeError(f"classify() expects a string, got {type(text).__name__}")
     if not text:
         return []
+    return [finding for _position, finding in classify_positions(text, lang)]
+
+
+def classify_positions(text: str, lang: str = "en") -> list[tuple[int, Finding]]:
+    """PRIVATE: :func:`classify` with the position of each finding's evidence line in text (for weighing the evidence
+    by the level of its line). Arguments are not checked: call it with a string and a normalized language."""
+    if not text:
+        return []
     per_rule: _Hits = {}
-    for trigger, rules in _TRIGGERS:
+    for trigger, rules in _TRIGGERS if len(text) <= _INSTALL_TEXT_MAX else _AGENT_TRIGGERS:
         _scan_trigger(text, trigger, rules, per_rule)
     hits = []
     for rule_id, bucket in per_rule.items():
-        first = sorted(bucket.items(), key=lambda item: item[1][0])[:MAX_FINDINGS_PER_ID]
-        for evidence, (position, window, details) in first:
+        rule = _RULES_BY_ID[rule_id]
+        block_until = -1
+        kept = 0
+        for evidence, (position, window, details, end) in sorted(bucket.items(), key=lambda item: item[1][0]):
+            if position <= block_until:
+                # Another line of the same multi-line error: the first line's finding reads the whole block.
+                continue
+            at_line_start = position == 0 or text[position - 1] == "\n"
+            block_from = _block_start(text, position) if at_line_start else position
+            block_until = _block_end(text, end)
+            if block_until > end + 1 or block_from < position:
+                block = text[block_from:block_until]
+                details = _block_details(rule, block, dict(details))
+                window = block
             hits.append((position, _ORDER[rule_id], rule_id, evidence, window, details))
+            kept += 1
+            if kept >= MAX_FINDINGS_PER_ID:
+                break
     hits.sort(key=lambda hit: (hit[0], hit[1]))
-    return [_finding(_RULES_BY_ID[rule_id], evidence, window, dict(details), lang) for _pos, _order, rule_id, evidence, window, details in hits]
+    return [(pos, _finding(_RULES_BY_ID[rule_id], evidence, window, dict(details), lang))
+            for pos, _order, rule_id, evidence, window, details in hits]
 
 
 def translate_finding(finding: t.Mapping[str, t.Any], lang: str = "en") -> dict[str, t.Any]:

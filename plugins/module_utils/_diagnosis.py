@@ -9,8 +9,27 @@ PRIVATE: this module is private to the arcops.azcmagent collection and may chang
 * :func:`diagnose` takes a text, a list of lines, a registered result of one of our modules
   or of ``ansible.builtin.command`` / ``shell`` and returns a diagnosis dict: ``ok``,
   ``azcm_code``, ``azcm_codes``, ``exit_code``, ``title``, ``cause``, ``remediation``,
-  ``category``, ``retryable``, ``action``, ``findings``, ``actions``, ``summary``,
-  ``unparsed``.
+  ``category``, ``retryable``, ``action``, ``findings``, ``warnings``, ``actions``, ``summary``,
+  ``unparsed``, ``resource_id``.
+
+Evidence is weighed by the level of its line and by what the run did next (issue 9):
+
+* The failure is the exit line (``Exit Code:  AZCMnnnn``, also localized), the exit status (``rc``, or one a
+  wrapper printed: ``exitcode: 42``, ``exit status 3``, ``exit code 26``, ``rc=1``) and the run's fatal and error
+  lines. ``findings`` are the known errors on those lines (and on plain text, which has no level).
+* Debug, info and warning lines are context: never the cause on their own. They explain a failure only when no
+  fatal or error line does; otherwise they are ``warnings``.
+* A problem the agent got past is a warning, never the cause: the debug ``Failed to register resource provider``
+  block (the agent carries on without the registration), or any context finding followed by the agent's success
+  lines (``ARM Resource Creation Successful``, ``Successfully Onboarded Resource to Azure``, ``Connected machine to
+  Azure``, ``All endpoints are available``).
+* ``warnings`` are findings with one more key, ``stage``: ``recovered`` (the agent got past it) or ``context``
+  (a debug/info line that did not decide the outcome).
+* Fail closed: a text without an exit status that holds a fatal or error line of the agent is a failure; when no
+  rule knows that line it is quoted (secrets scrubbed) as the cause, with category ``unknown``.
+* Install stage: findings of the package manager, Microsoft's install script and the Windows installer
+  (``install_*``) explain a failure the same way; an exit status a wrapper printed next to them is the package
+  manager's, not an AZCM code.
 
 What to do about it is :func:`._plan.plan`'s business. A pure function; standard library only,
 Python 3.8+.
@@ -27,12 +46,21 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import (
     normalize_code,
 )
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import (
-    classify,
+    classify_positions,
     rule_weight,
     strongest,
     translate_finding,
 )
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import ScanResult, code_from_exit_status, scan_output
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import (
+    FAILURE_LEVELS,
+    ScanResult,
+    code_from_exit_status,
+    last_failure_line,
+    level_line,
+    scan_output,
+    wrapper_exit_status,
+)
+from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang, text as _text
 
 
@@ -100,6 +128,7 @@ class _Input(t.NamedTuple):
     given_code: str | None = None
     given_findings: list[t.Mapping[str, t.Any]] | None = None
     same_target: bool = False
+    escalated: bool = False
 
 
 def _read_input(data: object) -> _Input:
@@ -119,7 +148,8 @@ def _read_input(data: object) -> _Input:
         findings = [f for f in raw_findings if isinstance(f, Mapping)] if isinstance(raw_findings, (list, tuple)) else None
         unchanged = data.get("changed") is False and not failed and rc in (None, 0)
         same_target = data.get("same_target") is True or (data.get("azcm_code") == "AZCM0067" and unchanged)
-        return _Input(_result_text(data), rc, failed, given, findings, same_target)
+        escalated = data.get("escalated") is True or data.get("become") is True
+        return _Input(_result_text(data), rc, failed, given, findings, same_target, escalated)
     if isinstance(data, (list, tuple)):
         return _Input(_lines_text(data, "list"))
     raise TypeError(f"cannot diagnose {type(data).__name__}: expected a text, a list of strings or a registered result (a dict)")
@@ -158,44 +188,125 @@ def _unique(values: t.Iterable[t.Any]) -> list[t.Any]:
     return seen
 
 
+# Lines of the agent that say a step went through: a context finding before one of them was got past.
+_SUCCESS_MARKERS = (
+    "ARM Resource Creation Successful",        # log/azure-docs-99004-create-success.txt (1.21)
+    "Successfully Onboarded Resource to Azure",  # connect/mslearn-onboard-powershell-success.txt (2020)
+    "Connected machine to Azure",              # connect/jpazmon-pls-success-windows.txt (console)
+    "All endpoints are available",             # connect/mslearn-onboard-powershell-success.txt (network check passed)
+)
+# Lines the agent logs and then carries on without: never the cause (log/azure-docs-99004-register-403.txt).
+_BENIGN_LINES = ("Failed to register resource provider",)
+# The longest quote of an unknown failure line.
+_MAX_QUOTE = 500
+
+
+def _line_at(text: str, pos: int) -> str:
+    end = text.find("\n", pos)
+    return text[text.rfind("\n", 0, pos) + 1:end if end >= 0 else len(text)]
+
+
+def _last_success(text: str) -> int:
+    """Position of the last success line of the agent in text, or -1."""
+    return max(text.rfind(marker) for marker in _SUCCESS_MARKERS)
+
+
+def _stage(text: str, pos: int, last_success: list[int]) -> str:
+    """``failure`` (an error/fatal line or plain text), ``recovered`` or ``context`` for the evidence at pos.
+
+    ``last_success`` caches the position of the agent's last success line (computed when first needed)."""
+    level, start = level_line(text, pos)
+    if level is None or level in FAILURE_LEVELS:
+        return "failure"
+    line = _line_at(text, pos)
+    # The benign text is on the line with the level; the evidence may be a later line of its block (RESPONSE 403 ...).
+    if any(benign in _line_at(text, start) for benign in _BENIGN_LINES):
+        return "recovered"
+    if not last_success:
+        last_success.append(_last_success(text))
+    if last_success[0] > pos + len(line):
+        return "recovered"
+    return "context"
+
+
+def _quote(line: str) -> str:
+    line = scrub(line.strip()) or ""
+    return line if len(line) <= _MAX_QUOTE else line[:_MAX_QUOTE] + "..."
+
+
+def _without_escalate(actions: list[str]) -> list[str]:
+    return [action for action in actions if action != "escalate"] or ["report"]
+
+
 def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
     """Diagnose a text, a list of lines, or a registered module / command result (see the module docstring)."""
     lang = normalize_lang(lang)
-    text, rc, failed, given_code, given_findings, same_target = _read_input(data)
+    text, rc, failed, given_code, given_findings, same_target, escalated = _read_input(data)
 
     scan: ScanResult | None = scan_output(text) if text else None
     codes = list(scan["codes"]) if scan else []
     exit_codes = scan["exit_codes"] if scan else []
     unparsed = len(scan["unparsed"]) if scan else 0
     resource_id = scan["resource_id"] if scan else None
+
+    # Findings, weighed by the level of their line and by what the run did next.
+    failing: list[t.Any] = []
+    context: list[t.Any] = []
+    warnings: list[t.Any] = []
+    if text:
+        last_success: list[int] = []
+        for pos, finding in classify_positions(text, lang):
+            stage = _stage(text, pos, last_success)
+            if stage == "failure":
+                failing.append(finding)
+            elif stage == "context":
+                context.append(finding)
+            else:
+                warnings.append(dict(finding, stage="recovered"))
+    else:
+        failing = [translate_finding(f, lang) for f in given_findings or ()]
+    install_stage = any(str(f.get("id", "")).startswith("install_") for f in failing)
+
+    wrapper_rc = wrapper_exit_status(text) if text and rc is None and not exit_codes else None
     primary = given_code or (exit_codes[-1]["code"] if exit_codes else None) or (codes[-1] if codes else None)
     if primary is None and rc not in (None, 0):
         primary = code_from_exit_status(rc)
+    if primary is None and wrapper_rc not in (None, 0) and not install_stage:
+        # The agent's exit status as a wrapper printed it ("exitcode: 42").
+        primary = code_from_exit_status(wrapper_rc)
     if primary and primary not in codes:
         codes.append(primary)
+    failure_line = last_failure_line(text) if text and primary is None and rc is None else None
 
-    findings: list[t.Any]
-    if text:
-        findings = classify(text, lang)
+    # Fail closed: without an exit status, a fatal or error line, a failing finding or a wrapper's exit status fails.
+    if rc == 0 or failed is False:
+        ok = primary in (None, "AZCM0000") and not failed and rc in (None, 0)
     else:
-        findings = [translate_finding(f, lang) for f in given_findings or ()]
-    best = strongest(findings)
-
-    ok = (primary in (None, "AZCM0000")) and not failed and rc in (None, 0) and (rc == 0 or failed is False or not findings)
+        ok = (primary in (None, "AZCM0000") and not failed and rc is None and not failing and failure_line is None
+              and wrapper_rc in (None, 0))
     if primary == "AZCM0067" and same_target:
         ok = True
 
     if ok:
+        warnings.extend(dict(f, stage="context") for f in context)
         entry = lookup(primary, lang) if primary else None
         cause = _text("diagnosis.same_target" if primary == "AZCM0067" else "diagnosis.ok", lang)
         return {
             "ok": True, "azcm_code": primary, "azcm_codes": codes, "exit_code": entry["exit_code"] if entry else (rc if rc is not None else 0),
             "title": entry["title"] if entry else None, "cause": cause, "remediation": None, "category": "success",
-            "retryable": False, "action": "none", "findings": findings, "actions": ["none"],
+            "retryable": False, "action": "none", "findings": failing, "warnings": warnings, "actions": ["none"],
             "summary": cause if primary in (None, "AZCM0000") or entry is None else f"{primary} ({entry['title']}): {cause}",
             "unparsed": unparsed,
             "resource_id": resource_id,
         }
+
+    # Debug and info lines explain the failure only when no fatal or error line does.
+    if failing:
+        findings = failing
+        warnings.extend(dict(f, stage="context") for f in context)
+    else:
+        findings = context
+    best = strongest(findings)
 
     title: str | None
     exit_code: int | None
@@ -205,9 +316,13 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
         category, retryable, action, exit_code = entry["category"], entry["retryable"], entry["action"] or "report", entry["exit_code"]
     else:
         title, cause, remediation = None, _text("diagnosis.unknown", lang), _text("diagnosis.unknown_remediation", lang)
-        category, retryable, action, exit_code = "unknown", False, "report", rc
+        category, retryable, action = "unknown", False, "report"
+        exit_code = rc if rc is not None else wrapper_rc
+        if failure_line is not None and best is None:
+            # An unknown failure: the agent's own words are the cause.
+            cause = _text("diagnosis.unknown_line", lang, line=_quote(failure_line[1]))
 
-    if best is not None and (primary in _GENERIC_CODES or category == "unknown"):
+    if best is not None and (primary in _GENERIC_CODES or category == "unknown" or install_stage):
         # The finding says more precisely what went wrong than the code does.
         category, retryable, action = best["category"], best["retryable"], best["action"]
         remediation = best["remediation"]
@@ -224,6 +339,11 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
         actions.append("retry")
     if not retryable:
         actions = [a for a in actions if a != "retry"] or ["report"]
+    if escalated:
+        # The run already had root: escalating again cannot help.
+        actions = _without_escalate(actions)
+        if action == "escalate":
+            action = actions[0]
     return {
         "ok": False,
         "azcm_code": primary,
@@ -236,6 +356,7 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
         "retryable": bool(retryable),
         "action": action,
         "findings": findings,
+        "warnings": warnings,
         "actions": actions,
         "summary": _summary(primary, title, cause, remediation, best if primary else None),
         "unparsed": unparsed,

@@ -93,6 +93,18 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
     FindingKind(id="device_code_login", category="credentials", action="report", retryable=False, weight=65, rule=True),
     FindingKind(id="resource_group_not_found", category="input", action="report", retryable=False, weight=70, rule=True),
     FindingKind(id="subscription_not_found", category="input", action="report", retryable=False, weight=70, rule=True),
+    # the agent's own network check before connecting
+    FindingKind(id="private_endpoint_no_scope", category="input", action="report", retryable=False, weight=87, rule=True),
+    FindingKind(id="tls_remote_error", category="tls", action="check_network", retryable=False, weight=76, rule=True),
+    FindingKind(id="endpoints_unavailable", category="network", action="check_network", retryable=True, weight=55, rule=True),
+    # install stage: the package manager, the install script and the Windows installer
+    FindingKind(id="install_no_systemd", category="platform", action="report", retryable=False, weight=83, rule=True),
+    FindingKind(id="install_package_not_found", category="install", action="report", retryable=False, weight=81, rule=True),
+    FindingKind(id="install_repository_unavailable", category="install", action="report", retryable=False, weight=79, rule=True),
+    FindingKind(id="install_signature_invalid", category="install", action="report", retryable=False, weight=80, rule=True),
+    FindingKind(id="install_download_failed", category="network", action="check_network", retryable=True, weight=57, rule=True),
+    FindingKind(id="install_script_failed", category="install", action="report", retryable=False, weight=50, rule=True),
+    FindingKind(id="install_service_failed", category="install", action="report", retryable=False, weight=72, rule=True),
     # found only by the network probes of the check module
     FindingKind(id="dns_not_private", category="dns", action="report", retryable=False, probe_texts="dns_not_private"),
     FindingKind(id="dns_not_public", category="dns", action="report", retryable=False, probe_texts="dns_not_public"),

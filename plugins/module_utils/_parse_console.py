@@ -62,7 +62,8 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_azure_erro
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_text import LineCounter, as_text, normalise, unescape
 
 __all__ = ["extract_codes", "code_from_exit_status", "scan_output", "parse_logfmt_line", "LEVELS", "RECORD_FORMATS",
-           "ExitCode", "ScanResult", "MODERN_RE", "LOGRUS_RE", "STRUCTURED_RE"]
+           "ExitCode", "ScanResult", "MODERN_RE", "LOGRUS_RE", "STRUCTURED_RE",
+           "LEVEL_LINE_RE", "FAILURE_LEVELS", "level_line", "line_level", "last_failure_line", "wrapper_exit_status"]
 
 LEVELS = ("info", "error", "fatal", "debug", "warning", "trace", "panic")
 RECORD_FORMATS = ("modern", "logrus", "logfmt", "progress", "devicecode", "plain")
@@ -348,7 +349,10 @@ def _line_records(line: str, lineno: int) -> list[_Record]:
 
 
 # Exit code lines (in a decoded message): "Exit Code:  AZCM0043: Title" anywhere, "AZCM0026: Title" at the start.
-_EXIT_CODE_MSG_RE = re.compile(r"[Ee][Xx][Ii][Tt] [Cc][Oo][Dd][Ee]:[ \t]+(" + _CODE_ANY + r"):[ \t]*([^\n]*)")
+# Localized agents translate the words (issue 9 names the German "Exitcode: AZCM0107: ..."; no capture of a localized
+# console was found, so the other words are Windows' own translations of "exit code", assumed).
+_EXIT_WORDS = r"(?:[Ee][Xx][Ii][Tt] ?[Cc][Oo][Dd][Ee]|Beendigungscode|Code de sortie|C[óo]digo de salida|Codice di uscita|Afsluitcode|終了コード)"
+_EXIT_CODE_MSG_RE = re.compile(_EXIT_WORDS + r"[ \t]*:[ \t]+(" + _CODE_ANY + r"):[ \t]*([^\n]*)")
 _BARE_CODE_MSG_RE = re.compile(r"[ \t]*(" + _CODE_ANY + r"):[ \t]*(\S[^\n]*)")
 
 
@@ -366,6 +370,95 @@ def _exit_code_of(record: _Record) -> tuple[str, str] | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Levels: how much a line weighs (issue 9, "evidence by weight and stage")
+# ---------------------------------------------------------------------------------------------
+
+#: The level of a line, at its start: logfmt ``level=``, the modern padded word, logrus ``ERRO[0032]``, and the
+#: bracketed forms of wrappers and other logs (``[2023-10-17][08:15:14] ERROR ...``, ``<GCLOG>[...] [ERROR] ...``).
+LEVEL_LINE_RE = re.compile(
+    r"[ \t]*(?:"
+    r"(?:[^\n]{0,40}?[ \t`'\"])?level=(?P<logfmt>[A-Za-z]+)"
+    r"|(?P<modern>(?:INFO|WARN)(?= {4})|(?:ERROR|FATAL|DEBUG|TRACE|PANIC)(?= {3})|WARNING(?= ))"
+    r"|(?P<logrus>INFO|ERROR?|FATAL?|WARN(?:ING)?|DEBUG?|TRACE?|PANIC?)\["
+    r"|(?:<\w{1,16}>)?(?:\[[^\]\n]{1,64}\][ \t]*){1,8}\[?(?P<bracket>INFO|ERROR|FATAL|WARN|WARNING|DEBUG|VERBOSE|TRACE|CRITICAL)\]?(?=[ \t:])"
+    r")")
+_FAILURE_WORDS = frozenset(("ERRO", "ERROR", "FATA", "FATAL", "PANI", "PANIC", "CRITICAL"))
+#: Levels of the lines that can be the failure of a run; every other level is context.
+FAILURE_LEVELS = frozenset(("error", "fatal", "panic"))
+# How far back a line without a level looks for the line it continues.
+_CONTINUATION_CHARS = 8000
+
+
+def _level_word(match: re.Match[str]) -> str:
+    word = next(value for value in match.groups() if value)
+    upper = word.upper()
+    if upper in _FAILURE_WORDS:
+        return "panic" if upper.startswith("PANI") else "fatal" if upper.startswith("FATA") else "error"
+    return "context"
+
+
+def level_line(text: str, pos: int) -> tuple[str | None, int]:
+    """PRIVATE: (level, start of the line that has it) for the line at pos; see :func:`line_level`.
+
+    Without a level above it, (None, start of the line at pos)."""
+    own = start = text.rfind("\n", 0, pos) + 1
+    floor = max(0, start - _CONTINUATION_CHARS)
+    while True:
+        match = LEVEL_LINE_RE.match(text, start)
+        if match is not None:
+            return _level_word(match), start
+        if start <= floor or start == 0:
+            return None, own
+        start = text.rfind("\n", 0, start - 1) + 1
+
+
+def line_level(text: str, pos: int) -> str | None:
+    """PRIVATE: ``error``/``fatal``/``panic``, ``context`` (info, debug, warning, trace) or None (plain text) for the line at pos.
+
+    A line without a level continues the nearest line above it that has one (an SDK error block, a JSON body, a
+    wrapped message); plain text with no level above it is None."""
+    return level_line(text, pos)[0]
+
+
+# Literal starts of failure-level words, searched from the end of the text.
+_FAILURE_LITERALS = ("level=error", "level=fatal", "level=panic", "ERROR", "FATAL", "ERRO[", "FATA[", "PANIC", "PANI[", "CRITICAL")
+_MAX_FAILURE_TRIES = 64
+
+
+def last_failure_line(text: str) -> tuple[int, str] | None:
+    """PRIVATE: (position, stripped line) of the last line whose own level is error, fatal or panic; None if none."""
+    best = -1
+    for literal in _FAILURE_LITERALS:
+        pos = len(text)
+        for _try in range(_MAX_FAILURE_TRIES):
+            hit = text.rfind(literal, best + 1 if best >= 0 else 0, pos)
+            if hit < 0:
+                break
+            start = text.rfind("\n", 0, hit) + 1
+            match = LEVEL_LINE_RE.match(text, start)
+            if match is not None and match.end() >= hit and _level_word(match) in FAILURE_LEVELS:
+                best = max(best, start)
+                break
+            pos = hit
+    if best < 0:
+        return None
+    end = text.find("\n", best)
+    return best, text[best:end if end >= 0 else len(text)].strip()
+
+
+# Exit statuses that wrappers print about the agent: "exitcode: 42", "exit status 3", "exit code 26", "rc=1".
+_WRAPPER_EXIT_RE = re.compile(r"(?:\b[Ee]xit ?[Cc]ode:?|\b[Ee]xit [Ss]tatus:?|\brc=)[ \t]*(?P<rc>[0-9]{1,3})\b")
+
+
+def wrapper_exit_status(text: str) -> int | None:
+    """PRIVATE: the last exit status a wrapper printed (``exitcode: 42``, ``exit status 3``, ``exit code 26``, ``rc=1``), or None."""
+    last = None
+    for last in _WRAPPER_EXIT_RE.finditer(text):
+        pass
+    return int(last.group("rc")) if last is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
 # Whole-text scan
 # ---------------------------------------------------------------------------------------------
 
@@ -376,7 +469,7 @@ _LOOKS_LEVEL = r"[ \t]*\[?(?:INFO|ERROR?|FATAL?|WARN(?:ING)?|DEBUG?|TRACE?|PANIC
 _PLAIN_CODE_OK = (
     r"(?:[ \t]*[{\"]"
     r"|[ \t]*" + _CODE_ANY + r":[ \t]*\S"
-    r"|.*?[Ee][Xx][Ii][Tt] [Cc][Oo][Dd][Ee]:[ \t]+" + _CODE_ANY + ")"
+    r"|.*?" + _EXIT_WORDS + r"[ \t]*:[ \t]+" + _CODE_ANY + ")"
 )
 _PLAIN_OK = (
     r"(?!" + _LOOKS_LEVEL + r")(?!.*\blevel=)(?!.*\[\d{4}\])"

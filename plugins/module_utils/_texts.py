@@ -239,6 +239,18 @@ _DIAGNOSIS: Texts = {
         ),
     },
     # what a classifier text says when the evidence did not name a detail (keys: the placeholder's name)
+    "diagnosis.default.url": {
+        "en": "an endpoint",
+        "nl": "een eindpunt",
+    },
+    "diagnosis.default.package": {
+        "en": "azcmagent",
+        "nl": "azcmagent",
+    },
+    "diagnosis.default.service": {
+        "en": "an agent service",
+        "nl": "een agentservice",
+    },
     "diagnosis.default.host": {
         "en": "the Azure endpoint",
         "nl": "het Azure-eindpunt",
@@ -657,8 +669,16 @@ _DIAGNOSIS: Texts = {
         "nl": "De agent kon de volledige domeinnaam (FQDN) van de machine niet vinden bij het verzamelen van de OS-gegevens.",
     },
     "diagnosis.fqdn_unknown.remediation": {
-        "en": "Make the host name resolvable (hostname -f must answer: add it to /etc/hosts or DNS), then connect again.",
-        "nl": "Zorg dat de hostnaam kan worden omgezet (hostname -f moet antwoorden: zet hem in /etc/hosts of DNS) en verbind opnieuw.",
+        "en": (
+            "Make the machine's fully qualified name resolve: 1. hostname -f must print it (set it with hostnamectl "
+            "set-hostname); 2. getent hosts $(hostname -f) must answer: add the name to DNS or to /etc/hosts "
+            "(\"<ip> <fqdn> <short name>\"); 3. connect again. Running as another user does not help."
+        ),
+        "nl": (
+            "Zorg dat de volledige naam van de machine kan worden omgezet: 1. hostname -f moet hem tonen (stel hem in met "
+            "hostnamectl set-hostname); 2. getent hosts $(hostname -f) moet antwoorden: zet de naam in DNS of in /etc/hosts "
+            "(\"<ip> <fqdn> <korte naam>\"); 3. verbind opnieuw. Uitvoeren als een andere gebruiker helpt niet."
+        ),
     },
     "diagnosis.clock_skew.cause": {
         "en": "The system clock is wrong: tokens are rejected as not yet or no longer valid (clock skew).",
@@ -711,6 +731,141 @@ _DIAGNOSIS: Texts = {
     "diagnosis.subscription_not_found.remediation": {
         "en": "Check the subscription ID (azcmagent_subscription_id), the tenant and the cloud.",
         "nl": "Controleer de abonnements-ID (azcmagent_subscription_id), de tenant en de cloud.",
+    },
+    # diagnose(): an unknown failure, quoted from the agent's last fatal or error line ({line})
+    "diagnosis.unknown_line": {
+        "en": "The run failed with a message no rule knows: {line}",
+        "nl": "De run is mislukt met een melding die geen regel kent: {line}",
+    },
+    # the agent's own network check before connecting
+    "diagnosis.private_endpoint_no_scope.cause": {
+        "en": (
+            "The agent's network check found a private endpoint ({host}) but no Private Link Scope was given: the agent "
+            "will not connect through a private endpoint without one. A retry cannot help."
+        ),
+        "nl": (
+            "De netwerkcontrole van de agent vond een privé-eindpunt ({host}), maar er is geen Private Link Scope "
+            "opgegeven: zonder scope verbindt de agent niet via een privé-eindpunt. Opnieuw proberen helpt niet."
+        ),
+    },
+    "diagnosis.private_endpoint_no_scope.remediation": {
+        "en": (
+            "Give the resource ID of the Azure Arc Private Link Scope (azcmagent_private_link_scope, azcmagent connect "
+            "--private-link-scope); the scope must be reachable by the onboarding identity (a scope in another subscription "
+            "needs access there). If the machine must connect publicly, fix DNS so that the endpoints resolve to public addresses."
+        ),
+        "nl": (
+            "Geef de resource-ID van de Azure Arc Private Link Scope op (azcmagent_private_link_scope, azcmagent connect "
+            "--private-link-scope); de identiteit die de machine verbindt, moet bij die scope kunnen (een scope in een ander "
+            "abonnement vraagt daar toegang). Moet de machine publiek verbinden, zorg dan dat DNS de eindpunten naar "
+            "openbare adressen omzet."
+        ),
+    },
+    "diagnosis.endpoints_unavailable.cause": {
+        "en": "The agent's network check found required endpoints unreachable: {url} and possibly others.",
+        "nl": "De netwerkcontrole van de agent vond vereiste eindpunten onbereikbaar: {url} en mogelijk andere.",
+    },
+    "diagnosis.endpoints_unavailable.remediation": {
+        "en": (
+            "Allow outbound HTTPS (443) from the machine to every endpoint the message names (see "
+            "https://aka.ms/arcserver-network), directly or through the proxy; azcmagent check shows which endpoints fail."
+        ),
+        "nl": (
+            "Sta uitgaand HTTPS-verkeer (443) toe van de machine naar elk eindpunt dat de melding noemt (zie "
+            "https://aka.ms/arcserver-network), direct of via de proxy; azcmagent check toont welke eindpunten falen."
+        ),
+    },
+    "diagnosis.tls_remote_error.cause": {
+        "en": (
+            "The TLS handshake with {host} was refused by the other side (remote error: tls: handshake failure), often a "
+            "firewall or TLS inspection in the path."
+        ),
+        "nl": (
+            "De TLS-handshake met {host} werd door de andere kant geweigerd (remote error: tls: handshake failure), vaak "
+            "door een firewall of TLS-inspectie onderweg."
+        ),
+    },
+    "diagnosis.tls_remote_error.remediation": {
+        "en": "Exempt the Azure Arc endpoints from TLS inspection in the firewall or proxy and allow TLS 1.2 or newer to them.",
+        "nl": "Zonder de Azure Arc-eindpunten uit van TLS-inspectie in de firewall of proxy en sta TLS 1.2 of nieuwer ernaartoe toe.",
+    },
+    # install stage: the package manager, Microsoft's install script and the Windows installer
+    "diagnosis.install_no_systemd.cause": {
+        "en": "The agent package needs systemd as init system (PID 1), and this system was not booted with it (a container or WSL without systemd).",
+        "nl": (
+            "Het agentpakket heeft systemd als init-systeem (PID 1) nodig, en dit systeem is daar niet mee opgestart "
+            "(een container of WSL zonder systemd)."
+        ),
+    },
+    "diagnosis.install_no_systemd.remediation": {
+        "en": "Install the agent on a machine (or WSL distribution) that runs systemd as PID 1; containers are not supported.",
+        "nl": "Installeer de agent op een machine (of WSL-distributie) die systemd als PID 1 draait; containers worden niet ondersteund.",
+    },
+    "diagnosis.install_package_not_found.cause": {
+        "en": "The package manager found no package {package} in its repositories (none for this distribution or architecture).",
+        "nl": "De pakketbeheerder vond geen pakket {package} in zijn repository's (geen voor deze distributie of architectuur).",
+    },
+    "diagnosis.install_package_not_found.remediation": {
+        "en": (
+            "Check that the distribution, version and architecture are supported (https://aka.ms/arc/os) and that the "
+            "Microsoft repository for them is configured and refreshed."
+        ),
+        "nl": (
+            "Controleer of de distributie, versie en architectuur ondersteund worden (https://aka.ms/arc/os) en of de "
+            "Microsoft-repository daarvoor is ingesteld en ververst."
+        ),
+    },
+    "diagnosis.install_repository_unavailable.cause": {
+        "en": "The package repository could not be read: {url} answered with an error (the repository does not exist for this system or is unreachable).",
+        "nl": (
+            "De pakketrepository kon niet worden gelezen: {url} antwoordde met een fout (de repository bestaat niet "
+            "voor dit systeem of is onbereikbaar)."
+        ),
+    },
+    "diagnosis.install_repository_unavailable.remediation": {
+        "en": (
+            "Check the repository URL for this distribution and version (https://packages.microsoft.com) and that the "
+            "machine (or its proxy) can reach it; install from a package file if there is no repository for it."
+        ),
+        "nl": (
+            "Controleer de repository-URL voor deze distributie en versie (https://packages.microsoft.com) en of de "
+            "machine (of de proxy) hem kan bereiken; installeer vanaf een pakketbestand als er geen repository voor is."
+        ),
+    },
+    "diagnosis.install_signature_invalid.cause": {
+        "en": "The package manager could not verify the signature of the Microsoft repository or package (missing or outdated key).",
+        "nl": "De pakketbeheerder kon de handtekening van de Microsoft-repository of het pakket niet controleren (sleutel ontbreekt of is verouderd).",
+    },
+    "diagnosis.install_signature_invalid.remediation": {
+        "en": "Import Microsoft's package signing key (https://packages.microsoft.com/keys/microsoft.asc) and refresh the repository.",
+        "nl": "Importeer de pakketsleutel van Microsoft (https://packages.microsoft.com/keys/microsoft.asc) en ververs de repository.",
+    },
+    "diagnosis.install_download_failed.cause": {
+        "en": "Downloading the agent or the install script failed ({url}).",
+        "nl": "Het downloaden van de agent of het installatiescript is mislukt ({url}).",
+    },
+    "diagnosis.install_download_failed.remediation": {
+        "en": "Check that the machine (or its proxy) can reach packages.microsoft.com and aka.ms over HTTPS, then install again.",
+        "nl": "Controleer of de machine (of de proxy) packages.microsoft.com en aka.ms via HTTPS kan bereiken en installeer daarna opnieuw.",
+    },
+    "diagnosis.install_script_failed.cause": {
+        "en": "Installing the agent package failed (the installer or package manager exited with status {status}).",
+        "nl": "Het installeren van het agentpakket is mislukt (het installatieprogramma of de pakketbeheerder stopte met status {status}).",
+    },
+    "diagnosis.install_script_failed.remediation": {
+        "en": "Read the package manager's messages above the failure for the reason, fix it and install again.",
+        "nl": "Lees de meldingen van de pakketbeheerder boven de fout voor de reden, los die op en installeer opnieuw.",
+    },
+    "diagnosis.install_service_failed.cause": {
+        "en": "The installer could not start one of the agent's services ({service}).",
+        "nl": "Het installatieprogramma kon een van de agentservices niet starten ({service}).",
+    },
+    "diagnosis.install_service_failed.remediation": {
+        "en": "Read the service's event or journal log for the reason (a blocked service account, policy or antivirus), fix it and install again.",
+        "nl": (
+            "Lees het gebeurtenissen- of journaallogboek van de service voor de reden (een geblokkeerd serviceaccount, "
+            "beleid of antivirus), los die op en installeer opnieuw."
+        ),
     },
 }
 

@@ -16,7 +16,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import plan
 
 SUB = str(uuid.uuid4())
 KEYS = {"ok", "azcm_code", "azcm_codes", "exit_code", "title", "cause", "remediation", "category", "retryable", "action", "findings",
-        "actions", "summary", "unparsed", "resource_id"}
+        "warnings", "actions", "summary", "unparsed", "resource_id"}
 
 
 def console(code, title, *fatal):

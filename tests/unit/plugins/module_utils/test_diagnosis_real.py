@@ -1,0 +1,295 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Issue 9 on real agent output: the cases of the issue from the sourced corpus (fixtures/real/), the property that
+benign debug lines of real successful runs change no diagnosis, and the sources of every classifier rule."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import RULES, classify
+from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_text import unescape
+from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import plan
+
+REAL = pathlib.Path(__file__).parent / "fixtures" / "real"
+README = REAL / "README.md"
+ROW_RE = re.compile(r"^\|\s*`(?P<path>[a-z]+/[^`]+\.txt)`\s*\|(?P<rest>.*)\|\s*$")
+
+
+def capture(path: str) -> str:
+    return (REAL / path).read_text(encoding="utf-8").split("# ---\n", 1)[1]
+
+
+def outcomes() -> dict[str, str]:
+    section = README.read_text(encoding="utf-8").split("\n## Index\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        match = ROW_RE.match(line)
+        if match:
+            rows[match.group("path")] = [cell.strip() for cell in match.group("rest").split("|")][5]
+    return rows
+
+
+def ids(findings):
+    return [f["id"] for f in findings]
+
+
+# --------------------------------------------------------------------------------------------------
+# The cases of issue 9, each from its real text: (file, ok, code, category, action, finding)
+# --------------------------------------------------------------------------------------------------
+
+CASES = [
+    # 2. unknown fatal/error text without an exit status: a failure, quoted, category unknown
+    ("log/azure-arc-3322-heartbeat-clientassertion.txt", False, None, "unknown", "report", None),
+    ("connect/azure-docs-47776-os-discovery-windows.txt", False, None, "unknown", "report", None),
+    # 3. AZCM0104: make the FQDN resolve, never escalate
+    ("connect/azure-docs-77734-fqdn-0104.txt", False, "AZCM0104", "platform", "report", "fqdn_unknown"),
+    # 4. the agent's own network check
+    ("connect/azure-docs-109136-pls-required.txt", False, "AZCM0026", "input", "report", "private_link_scope_required"),
+    ("connect/azurelocal-184-private-endpoint-no-scope.txt", False, "AZCM0026", "input", "report", "private_endpoint_no_scope"),
+    ("connect/azure-docs-64707-tls-unknown-authority.txt", False, None, "tls", "check_network", "tls_interception"),
+    ("connect/sentinel-13955-required-endpoints-tls.txt", False, None, "tls", "check_network", "tls_remote_error"),
+    # 5. a wrapper that prints only the exit code
+    ("wrapper/azurelocal-tsg-error-42.txt", False, "AZCM0042", "permissions", "report", None),
+    # 8. install stage: package manager, install script, Windows installer
+    ("install/linux-package-repositories-90-apt-arm64.txt", False, None, "install", "report", "install_package_not_found"),
+    ("install/linux-package-repositories-84-yum-404.txt", False, None, "install", "report", "install_repository_unavailable"),
+    ("install/wsl-6316-no-systemd.txt", False, None, "platform", "report", "install_no_systemd"),
+    ("install/wsl-6316-upgrade-no-systemd.txt", False, None, "platform", "report", "install_no_systemd"),
+    ("install/azure-arc-771-msi-extensionservice.txt", False, None, "install", "report", "install_service_failed"),
+    ("install/azure-arc-329-apt-install-1.3.txt", True, None, "success", "none", None),
+]
+
+
+@pytest.mark.parametrize("path, ok, code, category, action, finding", CASES, ids=[c[0] for c in CASES])
+def test_issue9_case_from_its_real_text(path, ok, code, category, action, finding):
+    result = diagnose(capture(path))
+    assert (result["ok"], result["azcm_code"], result["category"], result["action"]) == (ok, code, category, action)
+    if finding:
+        assert finding in ids(result["findings"])
+    if not ok:
+        assert "retry" not in result["actions"] or result["retryable"]
+
+
+def test_case1_benign_provider_registration_403_is_a_warning_not_the_cause():
+    register = capture("log/azure-docs-99004-register-403.txt")
+    for text in (register, register + capture("log/azure-docs-99004-create-success.txt")):
+        result = diagnose(text)
+        assert result["ok"] is True and result["category"] == "success" and result["findings"] == []
+        warning = result["warnings"][0]
+        assert warning["id"] == "authorization_failed" and warning["stage"] == "recovered"
+        # The SDK block keeps its details across the escaped line breaks.
+        assert warning["details"]["action"] == "Microsoft.HybridCompute/register/action"
+        assert warning["details"]["principal"] == "fde13302-cb6c-4e9a-92b7-934840222253"
+        assert warning["details"]["arm_code"] == "AuthorizationFailed" and warning["details"]["status"] == 403
+
+
+def test_case1_with_a_real_cause_the_cause_wins():
+    # The registration 403 (debug) and the TLS interception (error) of two real logs, in one log.
+    for text in (capture("log/azure-docs-99004-register-403.txt") + capture("connect/azure-docs-64707-tls-unknown-authority.txt"),
+                 capture("connect/azure-docs-64707-tls-unknown-authority.txt") + capture("log/azure-docs-99004-register-403.txt")):
+        result = diagnose({"stdout": text, "rc": 26, "failed": True})
+        assert (result["azcm_code"], result["category"], result["action"]) == ("AZCM0026", "tls", "check_network")
+        assert ids(result["findings"]) == ["tls_interception"]
+        assert ids(result["warnings"]) == ["authorization_failed"]
+
+
+def test_case2_unknown_failure_is_quoted_and_scrubbed():
+    result = diagnose(capture("log/azure-arc-3322-heartbeat-clientassertion.txt"))
+    assert result["ok"] is False and result["category"] == "unknown"
+    assert "ClientAssertionCredential authentication failed" in result["cause"]
+    result = diagnose('time="2026-01-01T00:00:00Z" level=error msg="Something new" Error="--service-principal-secret s3cr3tValue"')
+    assert result["ok"] is False and "Something new" in result["cause"] and "s3cr3tValue" not in result["cause"]
+
+
+def test_case3_fqdn_is_never_escalated():
+    text = capture("connect/azure-docs-77734-fqdn-0104.txt")
+    for data in (text, {"stdout": text, "rc": 104, "failed": True}, {"stdout": text, "rc": 104, "failed": True, "escalated": True}):
+        result = diagnose(data)
+        assert "escalate" not in result["actions"]
+        assert "hostname -f" in result["remediation"]
+        steps = plan(result, {"escalate": True})
+        assert [step["action"] for step in steps] == ["report"]
+
+
+def test_escalate_never_when_the_run_was_already_root():
+    text = capture("connect/azure-arc-570-not-root.txt")
+    assert diagnose(text)["action"] == "escalate"
+    result = diagnose({"stdout": text, "rc": 18, "failed": True, "escalated": True})
+    assert "escalate" not in result["actions"] and result["action"] != "escalate"
+
+
+def test_case4_private_endpoint_is_not_a_network_retry():
+    result = diagnose({"stdout": capture("connect/azurelocal-184-private-endpoint-no-scope.txt"), "rc": 26, "failed": True})
+    assert result["retryable"] is False and "retry" not in result["actions"]
+    assert result["findings"][0]["details"]["host"] == "agentserviceapi.guestconfiguration.azure.com"
+    assert "--private-link-scope" in result["remediation"]
+    assert [step["action"] for step in plan(result)] == ["report"]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("AZCMAgent command failed with error:  >> exitcode: 42. Additional Info: See https://aka.ms/arc/azcmerror", "AZCM0042"),
+    ("azcmagent connect: exit status 26", "AZCM0026"),
+    ("the agent stopped with exit code 44", "AZCM0044"),
+    ("connect failed rc=41", "AZCM0041"),
+])
+def test_case5_wrapper_exit_codes_count(text, code):
+    result = diagnose(text)
+    assert result["ok"] is False and result["azcm_code"] == code
+
+
+def test_wrapper_exit_status_zero_is_no_failure():
+    assert diagnose("azcmagent connect finished, exit status 0")["ok"] is True
+
+
+def test_case6_sdk_block_keeps_details_across_real_line_breaks():
+    # The real SDK block of the registration 403, printed over lines as the modern console prints it.
+    line = capture("log/azure-docs-99004-register-403.txt").strip()
+    msg = unescape(re.search(r'msg="((?:[^"\\]|\\.)*)"', line).group(1))
+    result = diagnose({"stdout": "FATAL   " + msg + "\nINFO    Exit Code:  AZCM0042: Failed to Create Resource\n", "rc": 42, "failed": True})
+    finding = [f for f in result["findings"] if f["id"] == "authorization_failed"]
+    assert len(finding) == 1
+    assert finding[0]["details"]["action"] == "Microsoft.HybridCompute/register/action"
+    assert finding[0]["details"]["principal"] == "fde13302-cb6c-4e9a-92b7-934840222253"
+    assert finding[0]["details"]["status"] == 403
+
+
+def test_case6_throttling_block_keeps_retry_after():
+    # azcore's ResponseError of a 429, as another Go tool on azcore printed it (research note 3.3, X-azqr); no agent capture.
+    block = ("FATAL   GET https://management.azure.com/subscriptions/x/providers/Microsoft.Cdn/profiles\n"
+             + "-" * 80 + "\nRESPONSE 429: 429 Too Many Requests\nERROR CODE: ResourceRequestsThrottled\n" + "-" * 80 + "\n"
+             '{\n  "error": {\n    "code": "ResourceRequestsThrottled",\n    "message": "Number of requests for action '
+             "'Microsoft.Cdn/profiles/read' exceeded the limit of '50' for time interval '00:05:00'. Please try again after '372' "
+             'seconds."\n  }\n}\n' + "-" * 80 + "\n")
+    findings = [f for f in classify(block) if f["id"] == "throttled"]
+    assert len(findings) == 1 and findings[0]["details"]["retry_after"] == 372 and findings[0]["details"]["status"] == 429
+
+
+def test_case6_azidentity_block_keeps_app_and_directory():
+    finding = [f for f in classify(capture("log/azure-docs-99004-spn-aadsts700016.txt")) if f["id"] == "application_not_found"][0]
+    assert finding["details"]["app_id"] == "ae0e4d3e-e887-4678-907a-96a2007c7477"
+    assert finding["details"]["directory"] == "Liberty Global"
+
+
+@pytest.mark.parametrize("line, code", [
+    ("Exitcode: AZCM0107: Fehler", "AZCM0107"),
+    ("INFO    Exit Code:  AZCM0026: Network Error", "AZCM0026"),
+    ("INFO    Code de sortie : AZCM0041: Erreur", "AZCM0041"),
+])
+def test_case8_localized_exit_lines(line, code):
+    result = diagnose(line)
+    assert result["ok"] is False and result["azcm_code"] == code
+
+
+def test_debug_only_excerpt_is_context_not_a_cause():
+    # The delete's AuthorizationFailed is logged at debug level, and the excerpt ends before the exit line.
+    result = diagnose(capture("disconnect/azure-docs-99004-delete-403.txt"))
+    assert result["ok"] is True and result["findings"] == []
+    assert [(w["id"], w["stage"]) for w in result["warnings"]] == [("authorization_failed", "context")]
+    # With the exit status, the same debug evidence explains the failure.
+    result = diagnose({"stdout": capture("disconnect/azure-docs-99004-delete-403.txt"), "rc": 43, "failed": True})
+    assert result["ok"] is False and result["category"] == "permissions" and ids(result["findings"]) == ["authorization_failed"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Property: benign debug lines of real successful runs change no diagnosis
+# --------------------------------------------------------------------------------------------------
+
+BENIGN_SOURCES = ("log/azure-docs-99004-register-403.txt", "log/azure-docs-99004-create-success.txt",
+                  "log/azure-docs-99004-connectivity.txt", "log/azure-docs-99004-start.txt")
+BENIGN_LINES = [line for path in BENIGN_SOURCES for line in capture(path).splitlines()
+                if line.startswith("time=") and "level=debug" in line]
+OUTCOMES = outcomes()
+FAILURES = sorted(path for path, outcome in OUTCOMES.items() if outcome == "failure")
+SUCCESSES = sorted(path for path, outcome in OUTCOMES.items() if outcome == "success")
+BASELINE = {path: diagnose(capture(path)) for path in FAILURES + SUCCESSES}
+
+
+def test_the_benign_lines_are_real_and_many():
+    assert len(BENIGN_LINES) >= 20 and any("Failed to register resource provider" in line for line in BENIGN_LINES)
+    assert any("ARM Resource Creation Successful" in line for line in BENIGN_LINES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(path=st.sampled_from(FAILURES), lines=st.lists(st.sampled_from(BENIGN_LINES), min_size=1, max_size=12),
+       as_result=st.booleans())
+def test_benign_debug_lines_change_no_failure(path, lines, as_result):
+    text = capture(path).rstrip("\n") + "\n" + "\n".join(lines) + "\n"
+    before = BASELINE[path]
+    after = diagnose({"stdout": text, "rc": 1, "failed": True} if as_result else text)
+    if as_result:
+        before = diagnose({"stdout": capture(path), "rc": 1, "failed": True})
+    assert (after["ok"], after["category"], after["action"]) == (before["ok"], before["category"], before["action"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(path=st.sampled_from(SUCCESSES), lines=st.lists(st.sampled_from(BENIGN_LINES), min_size=1, max_size=12))
+def test_benign_debug_lines_keep_a_success(path, lines):
+    after = diagnose(capture(path).rstrip("\n") + "\n" + "\n".join(lines) + "\n")
+    assert after["ok"] is True and after["category"] == "success" and after["action"] == "none"
+
+
+# --------------------------------------------------------------------------------------------------
+# Every rule is triggered by a capture of the corpus or marked assumed
+# --------------------------------------------------------------------------------------------------
+
+def rule_sources() -> dict[str, list[str]]:
+    sources: dict[str, list[str]] = {rule.id: [] for rule in RULES}
+    for path in sorted(OUTCOMES):
+        for finding in classify(capture(path)):
+            if path not in sources[finding["id"]]:
+                sources[finding["id"]].append(path)
+    return sources
+
+
+def test_every_rule_is_sourced_or_assumed_and_the_readme_counts_them():
+    sources = rule_sources()
+    sourced = [rule.id for rule in RULES if sources[rule.id]]
+    assumed = [rule.id for rule in RULES if not sources[rule.id] and rule.assumed]
+    neither = [rule.id for rule in RULES if not sources[rule.id] and not rule.assumed]
+    assert neither == [], f"rules with neither a capture of fixtures/real/ nor assumed=...: {neither}"
+    assert len(sourced) >= 17
+    line = (f"Classifier rules: {len(RULES)}; triggered by a capture: {len(sourced)}; marked assumed: {len(assumed)}; "
+            f"neither: {len(neither)}.")
+    assert line in README.read_text(encoding="utf-8"), "README.md is stale: run fixtures/real/evaluate.py"
+
+
+def test_modern_console_registration_block_over_lines_is_recovered():
+    # The real block of the registration 403, as a verbose modern console prints it (DEBUG, then the block's lines).
+    line = capture("log/azure-docs-99004-register-403.txt").strip()
+    msg = unescape(re.search(r'msg="((?:[^"\\]|\\.)*)"', line).group(1))
+    text = ("INFO    Connecting machine to Azure... This might take a few minutes.\nDEBUG   " + msg
+            + "\n  INFO    Connected machine to Azure\n")
+    result = diagnose(text)
+    assert result["ok"] is True and [(w["id"], w["stage"]) for w in result["warnings"]] == [("authorization_failed", "recovered")]
+    failed = diagnose({"stdout": "INFO    Connecting machine to Azure...\nDEBUG   " + msg
+                       + "\nINFO    Exit Code:  AZCM0026: Network Error\nFATAL   x509: certificate signed by unknown authority\n",
+                       "rc": 26, "failed": True})
+    assert failed["category"] == "tls" and ids(failed["findings"]) == ["tls_interception"]
+    assert ids(failed["warnings"]) == ["authorization_failed"]
+
+
+def test_case6_modern_azidentity_block_over_lines():
+    # azidentity's error as the Azure SDK for Go formats it (its source, research note 3.3 SDK-ID), printed over lines
+    # after a FATAL line; the AADSTS7000215 sentence is Entra ID's. No agent capture of this form was found.
+    app = "11111111-2222-3333-4444-555555555555"
+    text = ("INFO    Exit Code:  AZCM0041: Failed to Obtain Access Token\n"
+            "FATAL   ClientSecretCredential authentication failed. \n"
+            "POST https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token\n" + "-" * 80 + "\n"
+            "RESPONSE 401: 401 Unauthorized\n" + "-" * 80 + "\n"
+            '{\n  "error": "invalid_client",\n  "error_description": "AADSTS7000215: Invalid client secret provided. Ensure the '
+            "secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app "
+            f"'{app}'." + '",\n  "error_codes": [\n    7000215\n  ]\n}\n' + "-" * 80 + "\n"
+            "To troubleshoot, visit https://aka.ms/azsdk/go/identity/troubleshoot#client-secret\n")
+    result = diagnose({"stdout": text, "rc": 41, "failed": True})
+    assert (result["azcm_code"], result["category"], result["action"]) == ("AZCM0041", "credentials", "report")
+    finding = [f for f in result["findings"] if f["id"] == "invalid_client_secret"]
+    assert len(finding) == 1 and finding[0]["details"]["app_id"] == app
