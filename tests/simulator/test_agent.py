@@ -189,8 +189,8 @@ def test_missing_mandatory_parameters(offline):
     assert (code, title) == ("AZCM0016", "Missing Mandatory Parameter")
     assert fatals == ["Missing mandatory parameter: --subscription-id", "Missing mandatory parameter: --location"]
     log = log_text(offline)
-    assert 'level=info msg="Agent Version: 1.58.03228.700"' in log
-    assert 'level=info msg="Agent Command: connect"' in log
+    assert 'level=debug msg="Agent Version: 1.58.03228.700"' in log
+    assert 'level=debug msg="Agent Command: connect"' in log
     assert 'level=info msg="Exit Code:  AZCM0016: Missing Mandatory Parameter"' in log
     assert 'level=info msg="For troubleshooting, see https://aka.ms/arc/azcmerror"' in log
     assert 'level=fatal msg="Missing mandatory parameter: --location"' in log
@@ -208,7 +208,7 @@ def test_invalid_arguments_modern_and_legacy(tmp_path, extra, modern, legacy):
     old = make_host(tmp_path, "o1", legacy=True)
     result = run(new, *connect_args(extra=extra))
     assert result.returncode == int(modern[4:])
-    assert exit_block(result.stdout)[:2] == (modern, "Invalid Arguments")
+    assert exit_block(result.stdout)[:2] == (modern, "Invalid Argument")
     result = run(old, *connect_args(extra=extra))
     assert result.returncode == int(legacy[4:])
     lines = result.stdout.splitlines()
@@ -237,7 +237,7 @@ def test_not_root_and_sudo(tmp_path):
     result = run(host, *connect_args())
     assert result.returncode == 18
     code, title, _fatals = exit_block(result.stdout)
-    assert (code, title) == ("AZCM0018", "Administrative Privileges Required")
+    assert (code, title) == ("AZCM0018", "Admin Privileges Needed")
     assert "You must be root" not in result.stdout
     assert run(host, "config", "set", "proxy.url", "http://127.0.0.1:3128").returncode == 18
     assert run(host, "disconnect", "--force-local-only").returncode == 18
@@ -258,12 +258,29 @@ def test_connection_refused_is_network_error(offline):
     assert result.returncode == 26
     code, title, fatals = exit_block(result.stdout)
     assert (code, title) == ("AZCM0026", "Network Error")
-    assert fatals == ['Post "https://login.microsoftonline.com/%s/oauth2/v2.0/token": dial tcp 127.0.0.1:%d: connect: connection refused'
-                      % (GUID % 3, offline["port"])]
-    assert result.stdout.splitlines()[:2] == [
+    # the agent's own network check stops the connect (C-13955 form), sorted endpoints, gbl probed at /connectivitytest
+    assert len(fatals) == 1 and fatals[0].startswith("required endpoints unavailable: https://agentserviceapi.guestconfiguration.azure.com/ "
+                                                     '(error: Get "https://agentserviceapi.guestconfiguration.azure.com": dial tcp '
+                                                     "127.0.0.1:%d: connect: connection refused), " % offline["port"])
+    assert 'https://gbl.his.arc.azure.com/ (error: Get "https://gbl.his.arc.azure.com/connectivitytest": ' in fatals[0]
+    # gbl unreachable: the regional discovery fails, so the regional HIS host is not checked (capture C, C-13955)
+    assert fatals[0].endswith('https://westeurope-gas.guestconfiguration.azure.com/ (error: Get "https://westeurope-gas.guestconfiguration.'
+                              'azure.com": dial tcp 127.0.0.1:%d: connect: connection refused)' % offline["port"])
+    assert "weu.his" not in fatals[0]
+    assert ('level=error msg="Regional Service Discovery" Error="Get \\"https://gbl.his.arc.azure.com/discovery?location=westeurope&'
+            'api-version=2.1\\": dial tcp 127.0.0.1:%d: connect: connection refused" Proxy Status="proxy is not used" Request URL='
+            % offline["port"]) in log_text(offline)
+    assert result.stdout.splitlines()[:3] == [
         "INFO    Connecting machine to Azure... This might take a few minutes.",
+        "INFO    Cloud: AzureCloud",
         "INFO    Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes.",
     ]
+    # --ignore-network-check: the token request itself fails with Go's url.Error
+    skipped = run(offline, *connect_args(secret="s3cr3t-do-not-print", extra=("--ignore-network-check",)))
+    assert exit_block(skipped.stdout)[2] == [
+        'Post "https://login.microsoftonline.com/%s/oauth2/v2.0/token": dial tcp 127.0.0.1:%d: connect: connection refused'
+        % (GUID % 3, offline["port"])]
+    assert "Testing connectivity" not in skipped.stdout
     assert ESC not in result.stdout
     log = log_text(offline)
     assert 'msg="Exit Code:  AZCM0026: Network Error"' in log
@@ -274,7 +291,10 @@ def test_unresolvable_name(tmp_path):
     host = make_host(tmp_path, "dns", endpoints={"*": "azure-names.invalid:443"})
     result = run(host, *connect_args())
     assert result.returncode == 26
-    assert exit_block(result.stdout)[2] == [
+    assert 'https://login.windows.net/ (error: Get "https://login.windows.net": dial tcp: lookup login.windows.net: no such host)' \
+        in exit_block(result.stdout)[2][0]
+    skipped = run(host, *connect_args(extra=("--ignore-network-check",)))
+    assert exit_block(skipped.stdout)[2] == [
         'Post "https://login.microsoftonline.com/%s/oauth2/v2.0/token": dial tcp: lookup login.microsoftonline.com: no such host' % (GUID % 3)]
 
 
@@ -315,6 +335,10 @@ def test_proxy_forbidden_and_bypass(offline):
         assert run(offline, "config", "set", "proxy.url", "http://127.0.0.1:%d" % proxy.port).returncode == 0
         result = run(offline, *connect_args())
         assert result.returncode == 26
+        assert 'https://management.azure.com/ (error: Get "https://management.azure.com": Forbidden)' in exit_block(result.stdout)[2][0]
+        assert 'msg="Checking connectivity to https://management.azure.com, proxy status: proxy set via config command"' \
+            in log_text(offline)
+        result = run(offline, *connect_args(extra=("--ignore-network-check",)))
         assert exit_block(result.stdout)[2] == ['Post "https://login.microsoftonline.com/%s/oauth2/v2.0/token": Forbidden' % (GUID % 3)]
         assert "CONNECT login.microsoftonline.com:443 HTTP/1.1" in proxy.targets
         table = run(offline, "check", "-l", "westeurope").stdout.splitlines()
@@ -341,8 +365,13 @@ def test_check_table_offline(offline):
     assert lines[0] == "INFO    Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes."
     assert lines[1].split("|") == ["ENDPOINT" + " " * 46, "REACHABLE  ", "PRIVATE  ", "TLS      ", "PROXY"]
     endpoints = [line.split("|")[0].strip() for line in lines[2:]]
-    assert "https://westeurope.his.arc.azure.com" in endpoints
-    assert "https://management.azure.com" in endpoints
+    # the agent's names and order; gbl is unreachable, so the regional discovery fails and there is no regional
+    # HIS row (capture C of research-endpoints 2.1)
+    assert endpoints == sorted(endpoints) == [
+        "https://agentserviceapi.guestconfiguration.azure.com", "https://gbl.his.arc.azure.com",
+        "https://login.microsoftonline.com", "https://login.windows.net", "https://management.azure.com",
+        "https://pas.windows.net", "https://westeurope-gas.guestconfiguration.azure.com"]
+    assert 'level=error msg="Regional Service Discovery" Error=' in result.stderr
     assert all(line.split("|")[1].strip() == "false" for line in lines[2:])
     assert "connection refused" in result.stderr
     data = json.loads(run(offline, "check", "-j").stdout)
@@ -454,7 +483,7 @@ def test_local_states_from_hostlib(offline):
 
 
 def test_device_code_needs_login(offline):
-    result = run(offline, "connect", "-s", GUID % 1, "-g", "rg", "-l", "westeurope")
+    result = run(offline, "connect", "-s", GUID % 1, "-g", "rg", "-l", "westeurope", "--ignore-network-check")
     assert result.returncode == 26
     assert exit_block(result.stdout)[2] == [
         "Failed to acquire authorization token device flow: Error occurred while sending request for Device Authorization Code: "
@@ -467,11 +496,12 @@ def test_hang_and_transient(tmp_path):
     with pytest.raises(subprocess.TimeoutExpired):
         run(hanging, *connect_args(), timeout=1.5)
     flaky = make_host(tmp_path, "flaky", transient_failures=2)
+    args = connect_args(extra=("--ignore-network-check",))
     for _attempt in range(2):
-        result = run(flaky, *connect_args())
+        result = run(flaky, *args)
         assert result.returncode == 26
         assert "read: connection reset by peer" in exit_block(result.stdout)[2][0]
-    third = run(flaky, *connect_args())
+    third = run(flaky, *args)
     assert "connection refused" in exit_block(third.stdout)[2][0]
     with open(os.path.join(flaky["host_dir"], "sim-state.json"), encoding="utf-8") as handle:
         assert json.load(handle)["connect_attempts"] == 3
@@ -480,7 +510,7 @@ def test_hang_and_transient(tmp_path):
 def test_log_stderr_and_logs_zip(offline, tmp_path):
     result = run(offline, *connect_args(), "--log-stderr")
     assert result.returncode == 26
-    assert "Exit Code:  AZCM0026" in result.stderr and "FATAL   Post" in result.stderr
+    assert "Exit Code:  AZCM0026" in result.stderr and "FATAL   required endpoints unavailable: " in result.stderr
     assert "Exit Code" not in result.stdout and result.stdout.startswith("INFO    Connecting machine")
     target = tmp_path / "logs.zip"
     assert run(offline, "logs", "-o", str(target)).returncode == 0
@@ -506,7 +536,9 @@ def test_os_information_failure_is_azcm0104(offline):
     assert result.returncode == 104
     code, title, fatals = exit_block(result.stdout)
     assert (code, title) == ("AZCM0104", "Failed To Get OS Information")
-    assert fatals[0].startswith("Failed to obtain FqdnDNS: lookup ")
+    # C-77734: nothing after the colon, after an error line naming the OS discovery
+    assert fatals == ["Failed to obtain FqdnDNS: "]
+    assert 'level=error msg="Failed to discover OS information for onboarding" Error="Failed to obtain FqdnDNS: "' in log_text(offline)
 
 
 def test_create_many_hosts(tmp_path):
@@ -628,8 +660,19 @@ def test_connect_show_disconnect(azure, tmp_path):
     assert lines[-2:] == ["  INFO    Connected machine to Azure",
                           "INFO    Machine overview page: https://portal.azure.com/#@%s/resource%s/overview" % (azure.tid, rid)]
     log = log_text(host)
-    assert 'msg="https://management.azure.com is available, using cryptographic protocol: TLS 1.' in log
-    assert 'Request URL="https://management.azure.com%s?api-version=' % rid in log and "Status Code=200" in log
+    # C-99004: the check and the create at debug level
+    assert 'level=debug msg="https://management.azure.com is available, using cryptographic protocol: TLS 1.' in log
+    assert 'level=debug msg="Checking connectivity to https://weu.his.arc.azure.com, proxy status: proxy is not used"' in log
+    assert 'level=debug msg="Create ARM Resource Response" Body=' in log and "Status Code=200" in log
+    assert 'level=debug msg="ARM Resource Creation Successful"' in log
+    assert 'level=debug msg="Awaiting status message from agent..."' in log and 'level=debug msg="Status Message received"' in log
+    assert 'level=debug msg="Successfully acquired Authorization Token" Method=SPN' in log
+    # GuestConfiguration and HybridConnectivity are not registered in this subscription and the Onboarding role
+    # may not register them: the real debug 403 block, then the connect goes on (C-99004, D-RN124)
+    assert ("level=debug msg=\"Failed to register resource provider 'Microsoft.GuestConfiguration'. Error: POST "
+            "https://management.azure.com/subscriptions/%s/providers/Microsoft.GuestConfiguration/register\\n%s\\n"
+            "RESPONSE 403: 403 Forbidden\\nERROR CODE: AuthorizationFailed\\n" % (azure.sub, "-" * 80)) in log
+    assert "Microsoft.HybridCompute'. Error" not in log  # Registered: not tried since 1.24
     show = json.loads(run(host, "show", "-j").stdout)
     machine = azure.machines()[rid.lower()]
     assert show["status"] == "Connected" and show["resourceId"] == rid and show["tenantId"] == azure.tid
@@ -704,7 +747,7 @@ def test_token_failures(azure, tmp_path, case, needle):
     result = run(host, *args)
     assert result.returncode == 41
     code, title, fatals = exit_block(result.stdout)
-    assert (code, title) == ("AZCM0041", "Failed to Obtain Access Token")
+    assert (code, title) == ("AZCM0041", "Failed to Get Access Token")
     expected = needle % {"app": args[args.index("-i") + 1], "tenant": args[args.index("-t") + 1]}
     assert fatals[0].startswith("Failed to acquire authorization token from SPN: ")
     assert expected in fatals[0]
@@ -729,6 +772,10 @@ def test_no_role_and_unregistered_provider(azure, tmp_path):
     fatal = exit_block(result.stdout)[2][0]
     assert "Message: The subscription is not registered to use namespace 'Microsoft.HybridCompute'." in fatal
     assert fatal.endswith("Code: MissingSubscriptionRegistration httpStatusCode:409 ")
+    # the register POST was refused (benign debug 403 block), then the machine call met the 409 (C-157 order)
+    log = log_text(other)
+    assert log.index("Failed to register resource provider 'Microsoft.HybridCompute'. Error: POST ") < log.index("httpStatusCode:409")
+    assert "level=error msg=\"Failed to register" not in log
 
 
 @pytest.mark.slow
@@ -745,7 +792,7 @@ def test_stale_and_partial_resources(azure, tmp_path):
     result = run(partial, *azure.args())
     assert result.returncode == 62
     code, title, fatals = exit_block(result.stdout)
-    assert (code, title) == ("AZCM0062", "Failed to Connect Machine")
+    assert (code, title) == ("AZCM0062", "Failed to Onboard Server to Azure")
     assert "already exists in Azure from a previous incomplete connect attempt" in fatals[0]
     assert json.loads(run(partial, "show", "-j", "agentErrorCode").stdout) == {"agentErrorCode": "AZCM0062"}
     # the remedy: delete the resource, force-local-only, connect
@@ -788,7 +835,19 @@ def test_throttled_put(azure, tmp_path):
     assert result.returncode == 42
     fatal = exit_block(result.stdout)[2][0]
     assert "Please try again after '2' seconds" in fatal and "httpStatusCode:429 " in fatal
+    assert 'level=error msg="Failed to AzcmagentConnect ARM resource" Error="RequestCorrelationId:' in log_text(host)
     assert run(host, *azure.args()).returncode == 0
+
+
+@pytest.mark.slow
+def test_sdk_retries_a_throttled_registration(azure, tmp_path):
+    """Calls through the Azure SDK (registration, tokens) are retried by azcore itself (SDK-POL), honouring Retry-After."""
+    host = azure.host(tmp_path, "throttle-02")
+    azure.client.add_faults([{"method": "POST", "path_regex": "Microsoft.GuestConfiguration/register", "status": 429,
+                              "retry_after": 1, "remaining": 1}])
+    result = run(host, *azure.args())
+    assert result.returncode == 0, result.stdout
+    assert "RESPONSE 429" not in log_text(host)
 
 
 @pytest.mark.slow
@@ -796,11 +855,31 @@ def test_tls_intercepted(azure, tmp_path):
     host = azure.host(tmp_path, "tls-01", endpoints={"*": "127.0.0.1:%d" % azure.info["intercept_port"]})
     result = run(host, *azure.args())
     assert result.returncode == 26
-    assert exit_block(result.stdout)[2] == [
+    assert ('https://login.microsoftonline.com/ (error: Get "https://login.microsoftonline.com": tls: failed to verify certificate: '
+            'x509: certificate signed by unknown authority)') in exit_block(result.stdout)[2][0]
+    skipped = run(host, *azure.args(extra=["--ignore-network-check"]))
+    assert exit_block(skipped.stdout)[2] == [
         'Post "https://login.microsoftonline.com/%s/oauth2/v2.0/token": tls: failed to verify certificate: '
         'x509: certificate signed by unknown authority' % azure.tid]
     rows = json.loads(run(host, "check", "-j").stdout)
     assert not any(row["reachable"] for row in rows)
+
+
+@pytest.mark.slow
+def test_check_names_like_the_agent(azure, tmp_path):
+    """Rows sorted by URL with Microsoft's regional short codes (research-endpoints 2.1, captures A and B)."""
+    host = azure.host(tmp_path, "check-01")
+    lines = run(host, "check", "-l", "westeurope").stdout.splitlines()
+    endpoints = [line.split("|")[0].strip() for line in lines[2:]]
+    assert endpoints == [
+        "https://agentserviceapi.guestconfiguration.azure.com", "https://gbl.his.arc.azure.com",
+        "https://login.microsoftonline.com", "https://login.windows.net", "https://management.azure.com",
+        "https://pas.windows.net", "https://westeurope-gas.guestconfiguration.azure.com", "https://weu.his.arc.azure.com"]
+    assert all(line.split("|")[1].strip() == "true" for line in lines[2:])
+    ukwest = run(host, "check", "-l", "ukwest").stdout
+    assert "https://uks.his.arc.azure.com " in ukwest and "https://ukwest-gas.guestconfiguration.azure.com " in ukwest
+    # no public source names the regional host of westus3: no row
+    assert ".his.arc.azure.com" not in run(host, "check", "-l", "westus3").stdout.replace("gbl.his.arc.azure.com", "")
 
 
 @pytest.mark.slow
@@ -822,3 +901,38 @@ def test_legacy_agent_connects_with_logrus_output(azure, tmp_path):
     assert all(re.match(r"^(INFO|DEBUG|WARN)\[\d{4}\] ", line) for line in lines), lines
     assert any("Connected machine to Azure" in line for line in lines)
     assert json.loads(run(host, "show", "-j", "agentVersion").stdout) == {"agentVersion": "1.7.21162.003"}
+    # 1.7 has no config command (issue 9); no network check, no provider registration
+    assert run(host, "config", "list").returncode == 101
+    assert "Testing connectivity" not in result.stdout and "register" not in log_text(host)
+    assert not any("Generated Resource Id" in line for line in lines)  # debug: console only with --verbose
+    assert 'level=debug msg="Generated Resource Id" VM Id=' in log_text(host)
+
+
+@pytest.mark.slow
+def test_logfmt_generation_registers_every_time(azure, tmp_path):
+    """1.2x: logfmt console, registration tried on every connect (before 1.24), the 1.21 debug lines (C-99004)."""
+    host = azure.host(tmp_path, "gen121-01", agent_version="1.21.02043.347")
+    result = run(host, *azure.args(extra=["--verbose"]))
+    assert result.returncode == 0, result.stdout
+    assert all(LOGFMT_RE.match(line) for line in result.stdout.splitlines() if line.startswith("time=")), result.stdout
+    assert 'level=info msg="Onboarding Machine. It usually takes a few minutes to complete.' in result.stdout
+    log = log_text(host)
+    assert "Failed to register resource provider 'Microsoft.HybridCompute'. Error: POST " in log
+    assert "Checking connectivity to https://dc.services.visualstudio.com, proxy status: proxy is not used" in log
+    assert 'level=debug msg="Agent Version: 1.21.02043.347"' in log
+
+
+@pytest.mark.slow
+def test_private_link_checks(azure, tmp_path):
+    """The network check's private link texts (C-109136, C-184); --ignore-network-check skips them."""
+    required = azure.host(tmp_path, "pls-01", private_endpoints={"gbl.his.arc.azure.com": "10.0.0.4"})
+    result = run(required, *azure.args())
+    assert result.returncode == 26
+    assert exit_block(result.stdout)[2] == [
+        "Private Link Scope resource ID must be provided as endpoint gbl.his.arc.azure.com is configured private"]
+    found = azure.host(tmp_path, "pls-02", private_endpoints={"agentserviceapi.guestconfiguration.azure.com": "10.0.0.5"})
+    result = run(found, *azure.args())
+    assert exit_block(result.stdout)[:2] == ("AZCM0026", "Network Error")
+    assert exit_block(result.stdout)[2] == [
+        "No indication of Private Link Scope but found private endpoint agentserviceapi.guestconfiguration.azure.com: 10.0.0.5 "]
+    assert run(found, *azure.args(extra=["--ignore-network-check"])).returncode == 0

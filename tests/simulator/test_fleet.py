@@ -79,7 +79,7 @@ def test_host_names_and_plan():
 def test_scenario_table_is_complete():
     brief = {"bad_secret", "app_not_found", "tenant_not_found", "no_role", "provider_unregistered", "resource_locked", "stale_resource",
              "partial_connect", "connected", "connected_elsewhere", "disconnected", "expired", "throttled", "transient", "hang", "not_root",
-             "legacy_agent", "himds_stopped", "proxy_blocked", "dns_failure", "port_closed", "tls_intercepted", "clean"}
+             "legacy_agent", "himds_stopped", "proxy_blocked", "dns_failure", "port_closed", "tls_intercepted", "clean", "agent_1_21"}
     assert set(scenarios.NAMES) == brief
     for name in scenarios.NAMES:
         exp = scenarios.expect(name)

@@ -528,6 +528,7 @@ def test_requests_log_and_state_file(world):
 def test_tls_names_and_intercept_port(world):
     ctx = ssl.create_default_context(cafile=world.info["ca_file"])
     for name in ("login.microsoftonline.com", "management.azure.com", "gbl.his.arc.azure.com", "westeurope.his.arc.azure.com",
+                 "weu.his.arc.azure.com", "login.windows.net", "usgv.his.arc.azure.us",
                  "agentserviceapi.guestconfiguration.azure.com", "pas.windows.net", "management.usgovcloudapi.net",
                  "login.chinacloudapi.cn", "usgovvirginia.his.arc.azure.us", "localhost", "127.0.0.1"):
         with socket.create_connection(("127.0.0.1", world.info["port"]), 5) as raw:

@@ -65,19 +65,56 @@ def normalize_location(location):
     return "".join((location or "").split()).lower()
 
 
-def endpoint_hosts(cloud, location=None, extensions=()):
-    """Real host names the agent needs for a cloud/region, in `check` order."""
+# The regional HIS host the agent gets from gbl.his…/discovery for a region.  Only the rows a public
+# source shows (research-endpoints.md 1.3): westeurope (C-99004 log, IMG-check), ukwest -> uks (IMG-check),
+# the rest from Microsoft's 2021 Arc-enabled Kubernetes table; US Government: usgv (Microsoft's doc).
+# Any other region: the row is absent, as when discovery fails (capture C of research-endpoints.md 2.1).
+REGIONAL_HIS = {
+    "AzureCloud": {
+        "westeurope": "weu", "ukwest": "uks", "uksouth": "uks", "eastus": "eus", "eastus2": "eus2",
+        "westcentralus": "wcus", "southcentralus": "scus", "westus2": "wus2", "southeastasia": "sea",
+        "australiaeast": "ae", "northeurope": "ne", "francecentral": "fc",
+    },
+    "AzureUSGovernment": {region: "usgv" for region in REGIONS["AzureUSGovernment"]},
+    "AzureChinaCloud": {},
+}
+# Login hosts the agent checks: public `check` captures (2025) still list login.windows.net.
+LOGIN_HOSTS = {"AzureCloud": ("login.microsoftonline.com", "login.windows.net")}
+# The 1.21 agent also checked its telemetry endpoint (C-99004; "not used in agent versions 1.24+").
+TELEMETRY_HOST = "dc.services.visualstudio.com"
+
+
+def regional_his(cloud, location):
+    """``weu.his.arc.azure.com`` for westeurope, or None when no public source names it."""
     info = cloud_info(cloud)
-    hosts = ["agentserviceapi." + info["gc"]]
+    code = REGIONAL_HIS.get(info["name"], {}).get(location or "")
+    return "%s.%s" % (code, info["his"]) if code else None
+
+
+def endpoint_hosts(cloud, location=None, extensions=(), telemetry=False, discovered=True):
+    """Real host names the agent checks for a cloud/region, sorted by URL as `azcmagent check` prints them.
+    ``discovered`` false: the regional HIS host is left out, as when the agent's discovery call fails (capture C)."""
+    info = cloud_info(cloud)
+    hosts = ["agentserviceapi." + info["gc"], "gbl." + info["his"], info["arm"], info["pas"]]
+    hosts += list(LOGIN_HOSTS.get(info["name"], (info["login"],)))
     if location:
         hosts.append("%s-gas.%s" % (location, info["gc"]))
-    hosts.append("gbl." + info["his"])
-    if location:
-        hosts.append("%s.%s" % (location, info["his"]))
-    hosts += [info["login"], info["arm"], info["pas"]]
-    if location and ("sql" in extensions or "all" in extensions):
-        hosts.append("dataprocessingservice.%s.arcdataservices.com" % location)
-    return hosts
+        regional = regional_his(info["name"], location) if discovered else None
+        if regional:
+            hosts.append(regional)
+        if "sql" in extensions or "all" in extensions:
+            hosts.append("dataprocessingservice.%s.arcdataservices.com" % location)
+    if telemetry and info["name"] == "AzureCloud":
+        hosts.append(TELEMETRY_HOST)
+    return sorted(hosts, key=lambda host: "https://" + host)
+
+
+DISCOVERY_API = "2.1"
+
+
+def discovery_url(cloud, location):
+    """``https://gbl.his.arc.azure.com/discovery?location=<region>&api-version=2.1`` (capture C)."""
+    return "https://gbl.%s/discovery?location=%s&api-version=%s" % (cloud_info(cloud)["his"], location, DISCOVERY_API)
 
 
 def b64url(data):
@@ -123,14 +160,22 @@ def client_assertion(pem_path, client_id, audience):
 class ArmFailure(Exception):
     """An ARM error answer: status, code, message, correlation id and the raw body."""
 
-    def __init__(self, status, code, message, correlation_id, body, retry_after=None):
+    def __init__(self, status, code, message, correlation_id, body, retry_after=None, method="", url="", reason=""):
         self.status = status
         self.code = code
         self.message = message
         self.correlation_id = correlation_id
         self.body = body
         self.retry_after = retry_after
+        self.method = method
+        self.url = url
+        self.reason = reason
         super().__init__(self.flattened())
+
+    def sdk_block(self):
+        """azcore's ResponseError text (SDK-RE): ``POST <url>`` / 80 dashes / ``RESPONSE 403: 403 Forbidden`` /
+        ``ERROR CODE: <code>`` / dashes / the JSON body indented by 2 / dashes; the URL without its query."""
+        return sdk_response_block(self.method, self.url, self.status, self.reason, self.code, self.body)
 
     def flattened(self):
         """``RequestCorrelationId:<guid> Message: <text> Code: <ArmCode> httpStatusCode:<nnn> ``."""
@@ -138,37 +183,73 @@ class ArmFailure(Exception):
             self.correlation_id, self.message, self.code, self.status)
 
 
-def _pretty_body(response):
+SDK_RULE = "-" * 80
+
+
+def sdk_response_block(method, url, status, reason, code, body):
+    """azcore ``ResponseError.Error()`` (SDK-RE)."""
+    head = "%s %s" % (method.upper(), url.split("?", 1)[0])
+    text = json.dumps(body, indent=2) if body is not None else ""
+    lines = [head, SDK_RULE, "RESPONSE %d: %d %s" % (status, status, reason),
+             "ERROR CODE: %s" % code if code else "ERROR CODE UNAVAILABLE", SDK_RULE]
+    if text:
+        lines += [text, SDK_RULE]
+    return "\n".join(lines) + "\n"
+
+
+def compact_body(response):
+    """The answer body as one compact JSON text (the agent's ``Body=`` field, C-99004)."""
     data = response.json()
     if data is None:
         return response.body.decode("utf-8", "replace")
-    return json.dumps(data, indent=2)
+    return json.dumps(data, separators=(",", ":"))
+
+
+# The Azure SDK's retry policy (SDK-POL): 3 retries, exponential delay from 4 s (the simulator shortens it
+# with sim.json `sdk_retry_delay`, default 0.05 s), Retry-After honoured; 408/429/500/502/503/504 and
+# transport errors are retried.  No agent log shows a retry, so retries print nothing.
+SDK_MAX_RETRIES = 3
+SDK_RETRY_STATUS = (408, 429, 500, 502, 503, 504)
 
 
 class Azure:
     """The agent's calls to Entra ID and Resource Manager through a Dialer, logged on a Console."""
 
-    def __init__(self, dialer, console, cloud, correlation_id):
+    def __init__(self, dialer, console, cloud, correlation_id, generation="modern", retry_delay=0.05):
         self.dialer = dialer
         self.console = console
         self.cloud = cloud_info(cloud)
         self.correlation_id = correlation_id
+        self.generation = generation
+        self.retry_delay = float(retry_delay)
         self.token = None
         self.last_headers = {}
 
-    def _send(self, method, url, headers=None, body=None):
-        started = time.monotonic()
-        try:
-            response = self.dialer.request(method, url, headers=headers, body=body)
-        except RequestError as exc:
-            self.console.log("error", "Request failed", {"Request URL": url, "Error": str(exc)})
-            raise
-        elapsed = "%dms" % int((time.monotonic() - started) * 1000)
-        self.console.debug("Request", {"Method": method, "Request URL": url, "Status Code": response.status,
-                                       "Duration": elapsed})
-        if not self.console.verbose:
-            self.console.log("debug", "Request", {"Method": method, "Request URL": url, "Status Code": response.status})
-        return response
+    @property
+    def sdk_retries(self):
+        """The Azure SDK (azcore) retries on its own; the 1.7-era agent predates it (no retries modelled)."""
+        return SDK_MAX_RETRIES if self.generation in ("modern", "logfmt") else 0
+
+    def _send(self, method, url, headers=None, body=None, sdk=False):
+        """One call; ``sdk`` calls go through the Azure SDK pipeline and are retried as azcore does."""
+        retries = self.sdk_retries if sdk else 0
+        attempt = 0
+        while True:
+            try:
+                response = self.dialer.request(method, url, headers=headers, body=body)
+            except RequestError:
+                if attempt >= retries:
+                    raise
+            else:
+                if response.status not in SDK_RETRY_STATUS or attempt >= retries:
+                    return response
+                after = response.headers.get("retry-after")
+                if after and after.isdigit():
+                    time.sleep(min(float(after), 10.0))
+                    attempt += 1
+                    continue
+            time.sleep(self.retry_delay * (2 ** attempt))
+            attempt += 1
 
     # -- Entra ID --------------------------------------------------------------------------
     def token_url(self, tenant):
@@ -186,7 +267,7 @@ class Azure:
         url = self.token_url(tenant)
         response = self._send("POST", url, {"Content-Type": "application/x-www-form-urlencoded",
                                             "client-request-id": self.correlation_id},
-                              urllib.parse.urlencode(form).encode("ascii"))
+                              urllib.parse.urlencode(form).encode("ascii"), sdk=True)
         data = response.json() or {}
         if response.status == 200 and data.get("access_token"):
             self.token = data["access_token"]
@@ -194,13 +275,26 @@ class Azure:
             return self.token
         description = str(data.get("error_description") or response.reason or "unknown error")
         error = str(data.get("error") or "http_%d" % response.status)
-        self.console.log("error", "Failed to acquire authorization token from SPN",
-                         {"Status Code": response.status, "Response": _pretty_body(response)})
+        self.console.log("debug", "Failed to acquire authorization token from SPN",
+                         {"Application Id": client_id,
+                          "Error": self.identity_block(assertion, url, response)})
         raise AzcmError(41, "Failed to acquire authorization token from SPN: %s: %s" % (error, description),
                         legacy_code=41)
 
+    def identity_block(self, assertion, url, response):
+        """azidentity's AuthenticationFailedError text: the 1.21 form (C-99004) or the modern one (SDK-ID)."""
+        credential = "ClientCertificateCredential" if assertion else "ClientSecretCredential"
+        data = response.json()
+        body = json.dumps(data, indent=2) if data is not None else response.body.decode("utf-8", "replace")
+        if self.generation == "logfmt":
+            return "\n".join(["%s authentication failed" % credential, "POST %s" % url, SDK_RULE,
+                              "RESPONSE %d %s" % (response.status, response.reason), SDK_RULE, body, SDK_RULE]) + "\n"
+        return "\n".join(["%s authentication failed. " % credential, "POST %s" % url, SDK_RULE,
+                          "RESPONSE %d: %d %s" % (response.status, response.status, response.reason), SDK_RULE, body,
+                          SDK_RULE, "To troubleshoot, visit https://aka.ms/azsdk/go/identity/troubleshoot#client-secret"])
+
     # -- Resource Manager ------------------------------------------------------------------
-    def arm(self, method, path, body=None, log_msg="ARM Request", expected=()):
+    def arm(self, method, path, body=None, log_msg=None, expected=(), sdk=False):
         """(status, json) of an ARM call; ArmFailure on an error answer."""
         url = "https://%s%s" % (self.cloud["arm"], path)
         headers = {"Authorization": "Bearer %s" % self.token, "Accept": "application/json",
@@ -209,7 +303,7 @@ class Azure:
         if body is not None:
             headers["Content-Type"] = "application/json"
             payload = json.dumps(body).encode("utf-8")
-        response = self._send(method, url, headers, payload)
+        response = self._send(method, url, headers, payload, sdk=sdk)
         self.last_headers = response.headers
         data = response.json()
         if response.status < 400:
@@ -221,10 +315,12 @@ class Azure:
         correlation = response.headers.get("x-ms-correlation-request-id") or response.headers.get("x-ms-request-id") \
             or self.correlation_id
         retry_after = response.headers.get("retry-after")
-        self.console.log("debug" if response.status in expected else "error", log_msg,
-                         {"Response": _pretty_body(response), "Status Code": response.status})
-        raise ArmFailure(response.status, code, message, correlation, data, retry_after)
+        if log_msg:
+            self.console.log("debug" if response.status in expected else "error", log_msg,
+                             {"Body": compact_body(response), "Status Code": response.status})
+        raise ArmFailure(response.status, code, message, correlation, data, retry_after, method=method, url=url,
+                         reason=response.reason)
 
     def subscriptions(self):
-        _status, data = self.arm("GET", "/subscriptions?api-version=%s" % SUBSCRIPTIONS_API, log_msg="List Subscriptions Response")
+        _status, data = self.arm("GET", "/subscriptions?api-version=%s" % SUBSCRIPTIONS_API)
         return (data or {}).get("value") or []

@@ -190,19 +190,20 @@ def main(argv=None, stdout=None, stderr=None, stdin=None):
     if command is None:
         rest = argv
     early_color = hasattr(stdout, "isatty") and stdout.isatty() and "--no-color" not in argv
-    console = Console(stdout, stderr, host.log_path, legacy=host.legacy, color=early_color,
+    console = Console(stdout, stderr, host.log_path, legacy=host.legacy, color=early_color, style=host.generation,
                       verbose="-v" in argv or "--verbose" in argv, log_stderr="--log-stderr" in argv)
     console.name_resource = host.sim.get("name_resource", True) is not False
     if command is None and ("--version" in argv):
         command, rest = "version", [word for word in argv if word != "--version"]
-    if command is None or command == "help" or (command not in COMMAND_FLAGS):
-        if command is not None and command not in COMMAND_FLAGS:
-            console.log("info", "Agent Version: %s" % host.version)
+    known = command in COMMAND_FLAGS and not (command == "config" and host.generation == "logrus")
+    if command is None or command == "help" or not known:
+        if command is not None and not known:
+            console.log("debug", "Agent Version: %s" % host.version)
             return _finish(console, host, AzcmError(23, 'unknown command "%s" for "azcmagent"' % command, legacy_code=101))
         stdout.write(commands.usage(None if command is None else (rest[0] if rest else None)))
         return 0
-    console.log("info", "Agent Version: %s" % host.version)
-    console.log("info", "Agent Command: %s" % command)
+    console.log("debug", "Agent Version: %s" % host.version)
+    console.log("debug", "Agent Command: %s" % command)
     try:
         options, positionals, given = parse(command, rest)
         if options.get("config"):

@@ -287,11 +287,16 @@ def authenticate(ctx, api, creds, verb):
             raise AzcmError(23, "Unable to read the service principal certificate: open %s: no such file or directory" % creds.cert)
         assertion, _thumb = azure.client_assertion(creds.cert, creds.client_id, api.token_url(creds.tenant))
         ctx.console.add_secret(assertion)
-    ctx.console.debug("Acquiring authorization token from SPN", {"Tenant ID": creds.tenant, "Client ID": creds.client_id})
+    if not ctx.host.legacy:
+        ctx.console.line("DEBUG", "Getting Authorization Token")
     try:
         api.acquire_token(creds.tenant, creds.client_id, secret=creds.secret, assertion=assertion)
     except RequestError as exc:
         raise network_error(ctx, exc, verb, stage="token") from None
+    if ctx.host.legacy:
+        ctx.console.line("DEBUG", "Successfully acquired Authorization Token")
+    else:
+        ctx.console.line("DEBUG", "Successfully acquired Authorization Token", {"Method": "SPN"})
     return creds.tenant
 
 
@@ -316,17 +321,18 @@ def device_code(ctx, api, creds):
 def network_error(ctx, exc, verb, stage):
     """A transport failure -> AZCM0026 (legacy agents: 0041 at the token, 0042/0043 at ARM)."""
     legacy = {"token": 41, "arm": 42 if verb == "connect" else 43}[stage]
-    ctx.console.log("error", "Network error", {"Error": str(exc)})
     return AzcmError(26, str(exc), legacy_code=legacy)
 
 
-def arm_error(failure, code, extra=None):
-    """AzcmError of an ARM answer: 401 (token rejected) is AZCM0012, the rest ``code``."""
+def arm_error(failure, code, extra=None, generation="modern"):
+    """AzcmError of an answer to the agent's own machine calls: 401 (token rejected) is AZCM0012, the rest
+    ``code``.  The detail is the flattened ``RequestCorrelationId:`` form in every generation: a 1.40 agent
+    prints it for ScopeLocked (C-mslab), 2020-2021 agents for MissingSubscriptionRegistration (C-157, C-570).
+    The Azure SDK block is printed by the calls that go through azcore (registration, tokens)."""
+    del generation
     if failure.status == 401:
         code = 12
     details = [failure.flattened()]
-    if failure.status == 429 and "try again after" not in failure.message.lower():
-        details.append("Please try again after '%s' seconds." % (failure.retry_after or "60"))
     if extra:
         details.append(extra)
     return AzcmError(code, details)
@@ -391,43 +397,51 @@ def connect(ctx):
         console.info("Machine is already connected to Azure", {"Resource ID": local["resourceId"]})
         raise AzcmError(67, "The machine is already connected to Azure: Resource ID=%s. Run 'azcmagent disconnect' "
                             "before connecting again." % local["resourceId"])
+    console.line("DEBUG", "Starting client connection on: %s" % host.sock_path)
     failure = himds_dial_error(host)
     if failure:
         raise AzcmError(64, "Unable to establish communication with HIMDS: %s. Ensure the %s service is running."
                         % (failure, host.himds_service), legacy_code=64)
-    console.info("Connecting machine to Azure... This might take a few minutes.")
+    console.line("DEBUG", "Awaiting status message from agent...")
+    console.line("DEBUG", "Status Message received")
+    generation = host.generation
+    if generation == "logfmt":
+        console.info("Onboarding Machine. It usually takes a few minutes to complete. Sometimes it may take longer "
+                     "depending on network and server load status.")
+    else:
+        console.info("Connecting machine to Azure... This might take a few minutes.")
+    if generation == "modern":
+        console.info("Cloud: %s" % target["cloud"])
     if host.sim.get("os_info_error"):
-        # OS discovery before anything is sent to Azure (the reference's FqdnDNS example).
-        raise AzcmError(104, "Failed to obtain FqdnDNS: lookup %s: no such host" % host.hostname)
+        # OS discovery before anything is sent to Azure (C-77734: the detail ends after the colon).
+        console.line("ERROR", "Failed to discover OS information for onboarding", {"Error": "Failed to obtain FqdnDNS: "})
+        raise AzcmError(104, ["Failed to obtain FqdnDNS: "])
     if host.sim.get("hang"):
         console.log("info", "Waiting for Azure (hang scenario)")
         hang_forever()
     correlation = ctx.opt("correlation-id") or str(uuid.uuid4())
     dialer = ctx.dialer()
-    api = azure.Azure(dialer, console, target["cloud"], correlation)
+    api = azure.Azure(dialer, console, target["cloud"], correlation, generation=generation,
+                      retry_delay=host.sim.get("sdk_retry_delay", 0.05))
     if not ctx.opt("ignore-network-check"):
-        console.info("Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes.")
-        for name in azure.endpoint_hosts(target["cloud"], target["location"]):
-            result = dialer.probe(name)
-            if result["reachable"]:
-                console.log("info", "https://%s is available, using cryptographic protocol: %s" % (name, result["tls"]))
-            else:
-                console.log("warning", "https://%s is not reachable" % name, {"Error": result["error"]})
+        network_check(ctx, dialer, target)
     transient_failure(ctx, creds, api)
     tenant = authenticate(ctx, api, creds, "connect")
     console.progress(20)
     subscription = resolve_subscription(ctx, api)
-    ensure_provider(ctx, api, subscription)
+    register_providers(ctx, api, subscription)
     console.progress(30)
     path = machine_path(subscription, target["group"], target["name"])
     vm_id = (local.get("vmId") if partial else "") or str(uuid.uuid4())
+    if host.legacy:
+        console.line("DEBUG", "Generated Resource Id", {"VM Id": vm_id})
     existing = None
     try:
         _status, existing = api.arm("GET", "%s?api-version=%s" % (path, azure.MACHINES_API), log_msg="Get ARM Resource Response",
                                     expected=(404,))
     except azure.ArmFailure as exc:
         if exc.status != 404:
-            raise arm_error(exc, 42) from None
+            raise arm_error(exc, 42, generation=generation) from None
     except RequestError as exc:
         raise network_error(ctx, exc, "connect", "arm") from None
     resource_id = (existing or {}).get("id") or path
@@ -448,12 +462,15 @@ def connect(ctx):
     console.info("Creating resource in Azure...", {"Correlation ID": correlation, "Resource ID": path})
     body = machine_body(ctx, target, vm_id, tenant)
     try:
-        _status, created = api.arm("PUT", "%s?api-version=%s" % (path, azure.MACHINES_API), body=body,
-                                   log_msg="Failed to AzcmagentConnect ARM resource")
+        status, created = api.arm("PUT", "%s?api-version=%s" % (path, azure.MACHINES_API), body=body)
     except azure.ArmFailure as exc:
-        raise arm_error(exc, 42) from None
+        console.line("ERROR", "Failed to AzcmagentConnect ARM resource", {"Error": exc.flattened()})
+        raise arm_error(exc, 42, generation=generation) from None
     except RequestError as exc:
         raise network_error(ctx, exc, "connect", "arm") from None
+    console.line("DEBUG", "Create ARM Resource Response", {"Body": json.dumps(created, separators=(",", ":")),
+                                                          "Status Code": status})
+    console.line("DEBUG", "ARM Resource Creation Successful")
     resource_id = (created or {}).get("id") or path
     console.progress(60)
     config = {
@@ -481,6 +498,70 @@ def connect(ctx):
                                   "correlationId": correlation, "portalUrl": url}))
 
 
+PROXY_STATUS = {False: "proxy is not used", True: "proxy set via config command"}
+
+
+def regional_discovery(ctx, dialer, cloud, location):
+    """The agent asks gbl.his for the regional HIS host; when gbl cannot be reached the regional row is left out and
+    the agent logs `Regional Service Discovery` at error level (capture C).  Returns (discovered, gbl probe)."""
+    gbl = "gbl." + azure.cloud_info(cloud)["his"]
+    probe = dialer.probe(gbl)
+    if probe["reachable"] or not location:
+        return True, probe
+    url = azure.discovery_url(cloud, location)
+    fields = {"Error": 'Get "%s": %s' % (url, probe["error"]), "Proxy Status": PROXY_STATUS[dialer.uses_proxy(gbl)],
+              "Request URL": url}
+    ctx.console.log("error", "Regional Service Discovery", fields)
+    return False, probe
+
+
+def network_check(ctx, dialer, target):
+    """The agent's own connectivity check before a connect (skipped with --ignore-network-check).
+
+    modern: INFO line, debug lines per endpoint (C-99004), private link checks (C-109136, C-184), and a fatal
+    ``required endpoints unavailable: …`` (C-13955) that stops the connect with AZCM0026.
+    logfmt: the 2020 console lines (C-64707); a failure is logged and the connect goes on.  logrus: none."""
+    console, host = ctx.console, ctx.host
+    generation = host.generation
+    if generation == "logrus":
+        return
+    if generation == "logfmt":
+        console.info("Check network connectivity to all endpoints...")
+    else:
+        console.info("Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes.")
+    private = {str(k).lower(): str(v) for k, v in (host.sim.get("private_endpoints") or {}).items()}
+    gbl = "gbl." + azure.cloud_info(target["cloud"])["his"]
+    if not target["pls"] and generation == "modern":
+        if gbl in private:
+            raise AzcmError(26, "Private Link Scope resource ID must be provided as endpoint %s is configured private" % gbl)
+        for name in sorted(private):
+            raise AzcmError(26, "No indication of Private Link Scope but found private endpoint %s: %s " % (name, private[name]))
+    discovered, _probe = regional_discovery(ctx, dialer, target["cloud"], target["location"])
+    hosts = azure.endpoint_hosts(target["cloud"], target["location"], telemetry=generation == "logfmt", discovered=discovered)
+    failed = []
+    for name in hosts:
+        console.line("DEBUG", "Checking connectivity to https://%s, proxy status: %s" % (name, PROXY_STATUS[dialer.uses_proxy(name)]))
+    for name in hosts:
+        result = dialer.probe(name)
+        if result["reachable"]:
+            console.line("DEBUG", "https://%s is available, using cryptographic protocol: %s" % (name, result["tls"]))
+        else:
+            failed.append((name, result["error"]))
+    if not failed:
+        return
+    if generation == "logfmt":
+        for name, error in failed:
+            console.line("ERROR", "%s. Failed to Tls dialing %s" % (error.replace("tls: failed to verify certificate: ", ""), name))
+        console.info("For network endpoint issue, please review https://aka.ms/arcserver-network for details of required "
+                     "network access.")
+        return
+    parts = []
+    for name, error in failed:
+        probe_url = "https://%s/connectivitytest" % name if name == gbl else "https://%s" % name
+        parts.append('https://%s/ (error: Get "%s": %s)' % (name, probe_url, error))
+    raise AzcmError(26, "required endpoints unavailable: %s" % ", ".join(parts), legacy_code=41)
+
+
 def transient_failure(ctx, creds, api):
     """The first `transient_failures` connects fail with a network error (counted in sim-state.json)."""
     limit = int(ctx.host.sim.get("transient_failures") or 0)
@@ -488,6 +569,9 @@ def transient_failure(ctx, creds, api):
     state["connect_attempts"] = int(state.get("connect_attempts", 0)) + 1
     ctx.host.save_sim_state(state)
     if state["connect_attempts"] <= limit:
+        # azidentity's pipeline retries a reset connection (SDK-POL) without logging; every try of this run is reset.
+        for attempt in range(api.sdk_retries):
+            time.sleep(api.retry_delay * (2 ** attempt))
         target = api.dialer.mapped(api.cloud["login"]) or "127.0.0.1:443"
         inner = "read tcp 127.0.0.1:%d->%s: read: connection reset by peer" % (random.randint(40000, 60000), target)
         exc = RequestError("POST", api.token_url(creds.tenant or "organizations"), inner)
@@ -512,38 +596,38 @@ def resolve_subscription(ctx, api):
                         "accessible to the identity used" % value)
 
 
-def ensure_provider(ctx, api, subscription):
-    """GET Microsoft.HybridCompute; register it when NotRegistered (agent >= 1.21)."""
-    path = "/subscriptions/%s/providers/%s?api-version=%s" % (subscription, azure.HYBRID_COMPUTE, azure.PROVIDERS_API)
-    try:
-        _status, provider = api.arm("GET", path, log_msg="Get Resource Provider Response")
-    except azure.ArmFailure as exc:
-        if exc.status == 403:
-            ctx.console.log("warning", "Unable to read the registration state of Microsoft.HybridCompute", {"Error": exc.flattened()})
-            return
-        raise arm_error(exc, 42) from None
-    except RequestError as exc:
-        raise network_error(ctx, exc, "connect", "arm") from None
-    state = str((provider or {}).get("registrationState") or "")
-    if state.lower() == "registered":
+# The resource providers the agent registers (Microsoft's prerequisites for Arc-enabled servers).
+AGENT_PROVIDERS = ("Microsoft.HybridCompute", "Microsoft.GuestConfiguration", "Microsoft.HybridConnectivity")
+
+
+def register_providers(ctx, api, subscription):
+    """Provider auto-registration, as the agent does it on connect.
+
+    logfmt (1.21-1.23): POST register of every provider on every connect.  modern (1.24+, D-RN124): only
+    for a provider that is not Registered (a state that cannot be read counts as not Registered: assumed).
+    A refused registration is logged at debug with the Azure SDK block (C-99004) and the connect goes on.
+    logrus (1.7): no auto-registration (assumed; the feature is younger)."""
+    generation = ctx.host.generation
+    if generation == "logrus":
         return
-    ctx.console.debug("Registering resource provider", {"Namespace": azure.HYBRID_COMPUTE, "State": state})
-    register = "/subscriptions/%s/providers/%s/register?api-version=%s" % (subscription, azure.HYBRID_COMPUTE, azure.PROVIDERS_API)
-    try:
-        api.arm("POST", register, log_msg="Register Resource Provider Response")
-        for _attempt in range(20):
-            _status, provider = api.arm("GET", path, log_msg="Get Resource Provider Response")
-            if str((provider or {}).get("registrationState", "")).lower() == "registered":
-                return
-            time.sleep(0.1)
-    except azure.ArmFailure as exc:
-        ctx.console.log("error", "Failed to register resource provider", {"Namespace": azure.HYBRID_COMPUTE, "Error": exc.flattened()})
-        message = ("The subscription is not registered to use namespace 'Microsoft.HybridCompute'. See "
-                   "https://aka.ms/rps-not-found for how to register subscriptions.")
-        missing = azure.ArmFailure(409, "MissingSubscriptionRegistration", message, exc.correlation_id, None)
-        raise arm_error(missing, 42) from None
-    except RequestError as exc:
-        raise network_error(ctx, exc, "connect", "arm") from None
+    for namespace in AGENT_PROVIDERS:
+        path = "/subscriptions/%s/providers/%s?api-version=%s" % (subscription, namespace, azure.PROVIDERS_API)
+        if generation == "modern":
+            try:
+                _status, provider = api.arm("GET", path, sdk=True)
+                if str((provider or {}).get("registrationState") or "").lower() == "registered":
+                    continue
+            except azure.ArmFailure:
+                pass
+            except RequestError as exc:
+                raise network_error(ctx, exc, "connect", "arm") from None
+        register = "/subscriptions/%s/providers/%s/register?api-version=%s" % (subscription, namespace, azure.PROVIDERS_API)
+        try:
+            api.arm("POST", register, sdk=True)
+        except azure.ArmFailure as exc:
+            ctx.console.line("DEBUG", "Failed to register resource provider '%s'. Error: %s" % (namespace, exc.sdk_block()))
+        except RequestError as exc:
+            raise network_error(ctx, exc, "connect", "arm") from None
 
 
 def vm_uuid(host):
@@ -600,7 +684,8 @@ def disconnect(ctx):
         console.log("info", "Waiting for Azure (hang scenario)")
         hang_forever()
     correlation = str(uuid.uuid4())
-    api = azure.Azure(ctx.dialer(), console, local.get("cloud") or "AzureCloud", correlation)
+    api = azure.Azure(ctx.dialer(), console, local.get("cloud") or "AzureCloud", correlation, generation=host.generation,
+                      retry_delay=host.sim.get("sdk_retry_delay", 0.05))
     authenticate(ctx, api, creds, "disconnect")
     resource_id = local["resourceId"]
     console.info("Deleting resource from Azure...", {"Correlation ID": correlation, "Resource ID": resource_id})
@@ -608,7 +693,9 @@ def disconnect(ctx):
     try:
         # The agent reads the resource first: a resource that is gone fails here with 404.
         api.arm("GET", url, log_msg="Get ARM Resource Response")
-        status, _body = api.arm("DELETE", url, log_msg="Failed to delete ARM resource")
+        console.line("DEBUG", "Delete ARM Resource", {"Request URL": "https://%s%s" % (api.cloud["arm"], url)})
+        status, body = api.arm("DELETE", url, log_msg="Delete ARM Resource Response")
+        console.line("DEBUG", "Delete ARM Resource Response", {"Body": json.dumps(body, separators=(",", ":")) if body else ""})
         if status == 202:
             wait_for_operation(api, api.last_headers)
     except azure.ArmFailure as exc:
@@ -616,7 +703,7 @@ def disconnect(ctx):
         if exc.status == 404:
             extra = ("The resource was not found in Azure. Run 'azcmagent disconnect --force-local-only' to reset the "
                      "local configuration.")
-        raise arm_error(exc, 43, extra) from None
+        raise arm_error(exc, 43, extra, generation=host.generation) from None
     except RequestError as exc:
         raise network_error(ctx, exc, "disconnect", "arm") from None
     host.reset_agent_config()
@@ -633,7 +720,7 @@ def wait_for_operation(api, headers, attempts=30):
     delay = min(float(headers.get("retry-after") or 1), 1.0)
     for _attempt in range(attempts):
         time.sleep(delay)
-        status, body = api.arm("GET", path, log_msg="Get Operation Status Response")
+        status, body = api.arm("GET", path)
         state = str((body or {}).get("status") or ("Succeeded" if status in (200, 204) else "InProgress"))
         if state.lower() == "succeeded":
             return
@@ -681,8 +768,8 @@ def show_fields(ctx):
         ("Gateway URL", "gatewayUrl", ""),
         ("Cloud Provider", "cloudProvider", host.sim.get("cloud_provider", "N/A")),
         ("Cloud Metadata", "cloudMetadata", None),
-        ("  Manufacturer", "manufacturer", host.sim.get("manufacturer", "QEMU")),
-        ("  Model", "model", host.sim.get("model", "Standard PC (Q35 + ICH9, 2009)")),
+        ("Manufacturer", "manufacturer", host.sim.get("manufacturer", "QEMU")),
+        ("Model", "model", host.sim.get("model", "Standard PC (Q35 + ICH9, 2009)")),
         ("MSSQL Server Detected", "mssqlServerDetected", "false"),
         ("MySQL Server Detected", "mysqlServerDetected", "false"),
         ("PGSQL Server Detected", "pgsqlServerDetected", "false"),
@@ -763,7 +850,13 @@ def check(ctx):
         console.info("Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes.")
     dialer = ctx.dialer()
     results = []
-    for name in azure.endpoint_hosts(info["name"], location, extensions):
+    discovered, _probe = regional_discovery(ctx, dialer, info["name"], location)
+    if not discovered:
+        url = azure.discovery_url(info["name"], location)
+        console.plain('time="%s" level=error msg="Regional Service Discovery" Error=%s Proxy Status=%s Request URL=%s' % (
+            utc_now(), json.dumps('Get "%s": %s' % (url, _probe["error"])), json.dumps(PROXY_STATUS[dialer.uses_proxy(
+                "gbl." + info["his"])]), json.dumps(url)), stream=console.err)
+    for name in azure.endpoint_hosts(info["name"], location, extensions, discovered=discovered):
         probe = dialer.probe(name)
         url = "https://%s" % name
         if probe["reachable"]:

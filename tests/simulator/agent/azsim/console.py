@@ -70,11 +70,13 @@ class Console:
     """Where a run's output goes.  ``out``/``err`` are text streams."""
 
     def __init__(self, out, err, log_path, legacy=False, verbose=False, log_stderr=False,
-                 json_mode=False, color=False):
+                 json_mode=False, color=False, style=None):
         self.out = out
         self.err = err
         self.log_path = log_path
         self.legacy = legacy
+        # modern (padded levels), logrus (INFO[0032]) or logfmt (the log line itself on the console)
+        self.style = style or ("logrus" if legacy else "modern")
         self.verbose = verbose
         self.log_stderr = log_stderr
         self.json_mode = json_mode
@@ -109,12 +111,17 @@ class Console:
         """Whether a line must be dropped under ``name_resource: false``."""
         return not self.name_resource and bool(RESOURCE_NAMING_RE.search(text))
 
-    def log(self, level, msg, fields=None):
-        """Append one logfmt line to azcmagent.log."""
+    @staticmethod
+    def logfmt_line(level, msg, fields=None):
+        """``time="..." level=<level> msg="<msg>" Key=value``."""
         parts = ['time="%s"' % rfc3339(), "level=%s" % level, "msg=%s" % json.dumps(str(msg), ensure_ascii=False)]
         for key, value in (fields or {}).items():
             parts.append("%s=%s" % (key, logfmt_value(value)))
-        line = self.scrub(" ".join(parts))
+        return " ".join(parts)
+
+    def log(self, level, msg, fields=None):
+        """Append one logfmt line to azcmagent.log."""
+        line = self.scrub(self.logfmt_line(level, msg, fields))
         if self.names_resource(line):
             return
         self.log_lines.append(line)
@@ -153,6 +160,10 @@ class Console:
             self.log(log_level or ("warning" if level == "WARN" else level.lower()), msg, fields)
         if level == "DEBUG" and not self.verbose:
             return
+        if self.style == "logfmt":
+            self._write(self._stream(level), self.logfmt_line(log_level or ("warning" if level == "WARN" else level.lower()),
+                                                              msg, fields))
+            return
         text = msg
         if fields:
             pad = LEGACY_FIELD_PAD if self.legacy else FIELD_PAD
@@ -178,7 +189,7 @@ class Console:
 
     def progress(self, percent):
         """A progress bar line; INFO lines after it are indented by two spaces."""
-        if self.legacy:
+        if self.style != "modern":
             return
         self._write(self._stream("INFO"), progress_bar(percent))
         self.indent = "  "
@@ -190,13 +201,13 @@ class Console:
         """``Exit Code:  AZCMnnnn: <Title>``, the troubleshooting link, FATAL details."""
         self.indent = ""
         head = "Exit Code:  %s: %s" % (code_text(code), title(code))
-        self.log("info", head)
-        self._write(self._stream("EXIT"), self._prefix("EXIT") + head)
+        lines = [("info", "EXIT", head)]
         if not self.legacy:
-            self.log("info", TROUBLESHOOTING)
-            self._write(self._stream("EXIT"), self._prefix("EXIT") + TROUBLESHOOTING)
-        for detail in details:
-            if self.names_resource(detail):
-                continue
-            self.log("fatal", detail)
-            self._write(self._stream("FATAL"), self._prefix("FATAL") + detail)
+            lines.append(("info", "EXIT", TROUBLESHOOTING))
+        lines += [("fatal", "FATAL", detail) for detail in details if not self.names_resource(detail)]
+        for log_level, level, text in lines:
+            self.log(log_level, text)
+            if self.style == "logfmt":
+                self._write(self._stream(level), self.logfmt_line(log_level, text))
+            else:
+                self._write(self._stream(level), self._prefix(level) + text)

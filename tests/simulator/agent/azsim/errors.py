@@ -6,33 +6,33 @@
 
 from __future__ import annotations
 
-# Title-case names printed after "Exit Code:  AZCMnnnn: ".  Where the reference quotes a real
-# title it is used verbatim (Network Error, Failed to Create Resource, Failed to Delete Resource,
-# Failed To Get OS Information, Unable To Obtain Local Config); the others are the exit-code
-# names of the troubleshooting guide in the same style (NOTES.md).
+# Title-case names printed after "Exit Code:  AZCMnnnn: ".  Captured titles verbatim (Network Error,
+# Failed to Delete Resource, Failed To Get OS Information, Unable To Obtain Local Config); the others are
+# the "Description" column of Microsoft's 2022 troubleshooting table (D-TSG2022) where it names the code,
+# else assumed.  Every title and its source is in texts.py and tests/simulator/README.md.
 TITLES = {
     0: "No Error",
     1: "Default Error",
     2: "Internal Error",
-    11: "Interrupted",
+    11: "Control C Pressed",
     12: "Invalid Access Token",
     13: "Invalid Tags",
     14: "Invalid Cloud",
     15: "Invalid Correlation ID",
     16: "Missing Mandatory Parameter",
     17: "Invalid Resource Name",
-    18: "Administrative Privileges Required",
+    18: "Admin Privileges Needed",
     19: "Configuration File Not Found",
     20: "Unknown Region",
-    23: "Invalid Arguments",
+    23: "Invalid Argument",
     26: "Network Error",
     27: "Configuration Conflict",
-    41: "Failed to Obtain Access Token",
+    41: "Failed to Get Access Token",
     42: "Failed to Create Resource",
     43: "Failed to Delete Resource",
     44: "Resource Already Exists",
-    62: "Failed to Connect Machine",
-    63: "Failed to Disconnect Machine",
+    62: "Failed to Onboard Server to Azure",
+    63: "Failed to Disconnect Server from Azure",
     64: "Unable to Establish Communication with HIMDS",
     67: "Machine Already Connected",
     68: "Unable to Fetch Subscription ID",

@@ -17,6 +17,14 @@ from .errors import AzcmError
 AGENT_DIR = os.path.join("var", "opt", "azcmagent")
 DEFAULT_VERSION = "1.58.03228.700"
 LEGACY_VERSION = "1.7.21162.003"
+# The 1.2x generation: logfmt console, the version of the one full 1.2x log (C-99004).
+LOGFMT_VERSION = "1.21.02043.347"
+# Agent generations (sim.json `generation`; default from `legacy` / the version):
+#   modern  1.3x and later: padded console (`INFO    `), Azure SDK error blocks, the network check stops a connect
+#   logfmt  1.1x-1.2x: console lines in logfmt (`time="..." level=info msg="..."`), flattened ARM errors,
+#           provider registration tried on every connect (before 1.24)
+#   logrus  1.7-era (and older): logrus text console (`INFO[0032] `), no `config` command, no registration
+GENERATIONS = ("modern", "logfmt", "logrus")
 
 # agentconfig.json: every key the simulator reads or writes, with its empty value.
 AGENT_CONFIG_KEYS = (
@@ -100,11 +108,30 @@ class Host:
 
     @property
     def legacy(self):
-        return bool(self.sim.get("legacy"))
+        """True for the 1.7-era agent (logrus text console, the 2021 code list)."""
+        return self.generation == "logrus"
+
+    @property
+    def generation(self):
+        """``modern``, ``logfmt`` or ``logrus`` (see GENERATIONS): the knob, else from ``legacy``/the version."""
+        value = str(self.sim.get("generation") or "").lower()
+        if value in GENERATIONS:
+            return value
+        if self.sim.get("legacy"):
+            return "logrus"
+        parts = str(self.sim.get("agent_version") or DEFAULT_VERSION).split(".")
+        try:
+            minor = int(parts[1])
+        except (IndexError, ValueError):
+            return "modern"
+        if minor < 10:
+            return "logrus"
+        return "logfmt" if minor < 30 else "modern"
 
     @property
     def version(self):
-        return self.sim.get("agent_version") or (LEGACY_VERSION if self.legacy else DEFAULT_VERSION)
+        default = {"logrus": LEGACY_VERSION, "logfmt": LOGFMT_VERSION}.get(self.generation, DEFAULT_VERSION)
+        return self.sim.get("agent_version") or default
 
     @property
     def endpoints(self):
