@@ -133,8 +133,10 @@ def row_findings(rows: t.Sequence[t.Mapping[str, t.Any]], known: t.Sequence[t.Ma
     """A finding, in the shape the probes give for the same failure, for every row that azcmagent check reports not
     reachable and that no other finding names (by host or in its evidence).
 
-    A row through the proxy whose error is an HTTP status text (``Forbidden``) gets the proxy's finding for that
-    status (``proxy_forbidden`` for 403); every other row gets ``tcp_connect_failed`` with the agent's error, if any.
+    A row whose error the classifier knows gets that finding (``dns_no_such_host`` for ``no such host``,
+    ``tls_interception`` for ``x509: …``); a row through the proxy whose error is an HTTP status text (``Forbidden``)
+    gets the proxy's finding for that status (``proxy_forbidden`` for 403); every other row gets
+    ``tcp_connect_failed`` with the agent's error, if any.
     """
     errors = errors or {}
     found: t.List[Finding] = []
@@ -152,7 +154,11 @@ def row_findings(rows: t.Sequence[t.Mapping[str, t.Any]], known: t.Sequence[t.Ma
         if str(row.get("proxy") or "").strip().lower() == "set" and status:
             record["tcp"] = {"ok": True, "error": None}
             record["proxy"] = {"used": True, "url": proxy_url or "(proxy.url)", "status": status, "reason": error.strip(), "error": None}
-        for finding in findings_for(record, lang):
+        # The agent's own error for the row says what failed (no such host, x509: …); the probes' generic finding
+        # only when the classifier knows none.
+        classified = list(classify(reported, lang)) if reported else []
+        for finding in classified or findings_for(record, lang):
+            finding["details"] = {**(finding.get("details") or {}), "host": host, "port": port, "url": url}
             suffix = f" error={reported}" if reported else ""
             finding["evidence"] = (f"azcmagent check: {row.get('endpoint')} reachable=false private={row.get('private')} "
                                    f"tls={row.get('tls')} proxy={row.get('proxy')}{suffix}")

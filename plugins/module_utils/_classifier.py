@@ -42,7 +42,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import tex
 __all__ = ["MAX_FINDINGS_PER_ID", "MAX_EVIDENCE_CHARS", "Finding", "Rule", "RULES", "RULE_IDS", "classify", "translate_finding",
            "rule_weight", "strongest", "classify_positions"]
 
-#: At most this many findings per rule id (the first ones in order of appearance).
+#: At most this many findings per rule id: the first ones in order of appearance, and the latest.
 MAX_FINDINGS_PER_ID = 5
 
 #: Evidence longer than this is cut to a window around the match.
@@ -636,9 +636,8 @@ def _scan_trigger(text: str, trigger: Trigger, rules: tuple[Rule, ...], per_rule
     length = len(text)
     pos = 0
     seen_lines: set[str] = set()
-    counts = {rule.id: 0 for rule in rules}
-    active = list(rules)
-    while active:
+    this_scan: dict[str, list[str]] = {}
+    while True:
         if regex is None:
             hit = text.find(literal, pos)
             if hit < 0:
@@ -665,7 +664,7 @@ def _scan_trigger(text: str, trigger: Trigger, rules: tuple[Rule, ...], per_rule
             continue
         if len(seen_lines) < _SEEN_LINES_MAX:
             seen_lines.add(window)
-        for rule in list(active):
+        for rule in rules:
             match, details = _match_rule(rule, window)
             if match is None:
                 continue
@@ -676,10 +675,13 @@ def _scan_trigger(text: str, trigger: Trigger, rules: tuple[Rule, ...], per_rule
                 if start < bucket[evidence][0]:
                     bucket[evidence] = (start, window, details, end)
                 continue
+            added = this_scan.setdefault(rule.id, [])
+            if len(added) >= MAX_FINDINGS_PER_ID:
+                # Full for this trigger: the first ones stay, the last slot follows the latest line (a run's last
+                # error is the one that failed it; earlier ones may be lines the agent got past).
+                del bucket[added.pop()]
             bucket[evidence] = (start, window, details, end)
-            counts[rule.id] += 1
-            if counts[rule.id] >= MAX_FINDINGS_PER_ID:
-                active.remove(rule)
+            added.append(evidence)
         if pos > length:
             return
 
@@ -775,7 +777,7 @@ def classify_positions(text: str, lang: str = "en") -> list[tuple[int, Finding]]
     for rule_id, bucket in per_rule.items():
         rule = _RULES_BY_ID[rule_id]
         block_until = -1
-        kept = 0
+        rule_hits = []
         for evidence, (position, window, details, end) in sorted(bucket.items(), key=lambda item: item[1][0]):
             if position <= block_until:
                 # Another line of the same multi-line error: the first line's finding reads the whole block.
@@ -787,10 +789,9 @@ def classify_positions(text: str, lang: str = "en") -> list[tuple[int, Finding]]
                 block = text[block_from:block_until]
                 details = _block_details(rule, block, dict(details))
                 window = block
-            hits.append((position, _ORDER[rule_id], rule_id, evidence, window, details))
-            kept += 1
-            if kept >= MAX_FINDINGS_PER_ID:
-                break
+            rule_hits.append((position, _ORDER[rule_id], rule_id, evidence, window, details))
+        # The first ones and the latest (see MAX_FINDINGS_PER_ID).
+        hits += rule_hits if len(rule_hits) <= MAX_FINDINGS_PER_ID else rule_hits[:MAX_FINDINGS_PER_ID - 1] + rule_hits[-1:]
     hits.sort(key=lambda hit: (hit[0], hit[1]))
     return [(pos, _finding(_RULES_BY_ID[rule_id], evidence, window, dict(details), lang))
             for pos, _order, rule_id, evidence, window, details in hits]

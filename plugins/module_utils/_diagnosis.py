@@ -300,12 +300,16 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
             "resource_id": resource_id,
         }
 
-    # Debug and info lines explain the failure only when no fatal or error line does.
+    # Debug and info lines explain the failure only when no fatal or error line does; what the agent seemed to get
+    # past explains it only when nothing else does (the run failed after all).
     if failing:
         findings = failing
         warnings.extend(dict(f, stage="context") for f in context)
-    else:
+    elif context:
         findings = context
+    else:
+        findings = [{k: v for k, v in f.items() if k != "stage"} for f in warnings if f.get("stage") == "recovered"]
+        warnings = [f for f in warnings if f.get("stage") != "recovered"]
     best = strongest(findings)
 
     title: str | None

@@ -86,3 +86,20 @@ def test_summary_and_failure_in_both_languages():
     assert failure.msg == "The proxy refuses. Allow it. S." and failure.outcome["action"] == "set_proxy"
     failure = check.failure_from_findings("nl", {"findings": [], "summary": "S."}, None)
     assert failure.msg.startswith("De netwerkcontrole is mislukt.") and failure.outcome["action"] == "check_network"
+
+
+def test_row_findings_read_the_agents_error_of_each_row():
+    # The error texts as the agent logs them for a row (Go's net and crypto/x509 wording).
+    rows = [{"endpoint": "https://westeurope-gas.guestconfiguration.azure.com", "reachable": False, "proxy": "not used"},
+            {"endpoint": "https://pas.windows.net", "reachable": False, "proxy": "not used"},
+            {"endpoint": "https://login.windows.net", "reachable": False, "proxy": "not used"}]
+    errors = {"https://westeurope-gas.guestconfiguration.azure.com":
+              "dial tcp: lookup westeurope-gas.guestconfiguration.azure.com: no such host",
+              "https://pas.windows.net": "Get \"https://pas.windows.net\": tls: failed to verify certificate: "
+                                         "x509: certificate signed by unknown authority",
+              "https://login.windows.net": "connection closed"}
+    found = check.row_findings(rows, [], "en", errors)
+    assert [(f["id"], f["details"]["host"]) for f in found] == [
+        ("dns_no_such_host", "westeurope-gas.guestconfiguration.azure.com"), ("tls_interception", "pas.windows.net"),
+        ("tcp_connect_failed", "login.windows.net")]
+    assert all(f["evidence"].startswith("azcmagent check: ") and f["details"]["source"] == "azcmagent check" for f in found)

@@ -303,15 +303,29 @@ def test_unique_per_id_and_evidence_and_capped():
     findings = classify("\n".join([same, same, same] + distinct))
     assert len(findings) == MAX_FINDINGS_PER_ID
     assert findings[0]["evidence"] == same
-    assert [f["details"]["ip"] for f in findings] == ["10.0.0.%d" % n for n in range(1, MAX_FINDINGS_PER_ID + 1)]
+    # the first ones, and the latest: a run's last error is the one that failed it
+    assert [f["details"]["ip"] for f in findings] == ["10.0.0.%d" % n for n in range(1, MAX_FINDINGS_PER_ID)] + ["10.0.0.19"]
 
 
 def test_cap_keeps_first_in_order_across_triggers():
-    # io_timeout has several triggers; the first five in the text win whatever trigger found them.
+    # io_timeout has several triggers; the first four in the text and the last one win whatever trigger found them.
     lines = ["dial tcp 10.0.1.%d:443: connect: connection timed out" % n for n in range(1, 4)]
     lines += ["dial tcp 10.0.2.%d:443: i/o timeout" % n for n in range(1, 8)]
     findings = classify("\n".join(lines))
-    assert [f["evidence"] for f in findings] == lines[:MAX_FINDINGS_PER_ID]
+    assert [f["evidence"] for f in findings] == lines[:MAX_FINDINGS_PER_ID - 1] + lines[-1:]
+
+
+def test_the_cap_keeps_the_fatal_line_after_many_benign_ones():
+    # Several debug 403s of provider registration the agent got past, then the fatal 403 that failed the run.
+    benign = ["time=\"2026-01-01T00:00:0%dZ\" level=debug msg=\"Failed to register resource provider 'Microsoft.X%d'\" "
+              "Error=\"... does not have authorization to perform action 'Microsoft.X%d/register/action' ... "
+              "Code: AuthorizationFailed httpStatusCode:403\"" % (n, n, n) for n in range(MAX_FINDINGS_PER_ID + 2)]
+    fatal = ("FATAL   RequestCorrelationId:00000000-0000-0000-0000-000000000000 Message: The client 'x' with object id 'x' "
+             "does not have authorization to perform action 'Microsoft.HybridCompute/machines/read' over scope '/subscriptions/s' "
+             "Code: AuthorizationFailed httpStatusCode:403")
+    findings = [f for f in classify("\n".join(benign + [fatal])) if f["id"] == "authorization_failed"]
+    assert len(findings) == MAX_FINDINGS_PER_ID
+    assert findings[-1]["evidence"].startswith("FATAL") and "machines/read" in findings[-1]["evidence"]
 
 
 def test_two_rules_on_one_line_both_reported():

@@ -293,3 +293,13 @@ def test_case6_modern_azidentity_block_over_lines():
     assert (result["azcm_code"], result["category"], result["action"]) == ("AZCM0041", "credentials", "report")
     finding = [f for f in result["findings"] if f["id"] == "invalid_client_secret"]
     assert len(finding) == 1 and finding[0]["details"]["app_id"] == app
+
+
+def test_a_failed_run_is_explained_by_what_the_agent_seemed_to_get_past_when_nothing_else_does():
+    # Found by the property test: a debug-only 403 of a delete, then an unrelated success line, in a run that failed.
+    text = capture("disconnect/azure-docs-99004-delete-403.txt").rstrip("\n") + "\n" + \
+        'time="2022-09-30T10:04:17Z" level=debug msg="ARM Resource Creation Successful"\n'
+    result = diagnose({"stdout": text, "rc": 1, "failed": True})
+    assert (result["ok"], result["category"], result["action"]) == (False, "permissions", "report")
+    assert [f["id"] for f in result["findings"]] == ["authorization_failed"] and "stage" not in result["findings"][0]
+    assert not any(w.get("stage") == "recovered" for w in result["warnings"])
