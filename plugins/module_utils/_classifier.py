@@ -610,7 +610,8 @@ def _evidence(window: str, match: re.Match[str]) -> str:
 
 
 # Raw hits per rule id: {evidence: (position, window, details, end of the line)}.
-_Hits = t.Dict[str, t.Dict[str, t.Tuple[int, str, t.Dict[str, t.Any], int]]]
+_Hit = t.Tuple[int, str, t.Dict[str, t.Any], int]
+_Hits = t.Dict[str, t.Dict[str, _Hit]]
 
 # A multi-line error (an Azure SDK block: ``RESPONSE 429: …`` / ``ERROR CODE: …`` / JSON body, an azidentity block,
 # a wrapped installer message) continues on the lines after the evidence line that carry no level of their own.
@@ -624,8 +625,40 @@ _CONTINUATION_RE = re.compile(
     r"[ \t]+\S|-{10}|RESPONSE [0-9]|ERROR CODE|[{}\[\]\"]|(?:GET|POST|PUT|DELETE|PATCH|HEAD) https?://|To troubleshoot|WixQuietExec")
 
 
+def _window(text: str, hit: int) -> tuple[int, int]:
+    """The line around hit, or only the part around the hit of a very long line."""
+    line_start = text.rfind("\n", 0, hit) + 1
+    line_end = text.find("\n", hit)
+    if line_end < 0:
+        line_end = len(text)
+    if line_end - line_start > 2 * _WINDOW:
+        return max(line_start, hit - _WINDOW), min(line_end, hit + _WINDOW)
+    return line_start, line_end
+
+
+def _add_hit(bucket: dict[str, _Hit], added: list[str], rule: Rule, text: str, start: int, end: int) -> bool | None:
+    """Match rule on text[start:end] and add the hit to bucket (None: no match; False: a line seen before)."""
+    window = text[start:end]
+    match, details = _match_rule(rule, window)
+    if match is None:
+        return None
+    evidence = _evidence(window, match)
+    if evidence in bucket:
+        # Keep the first position of an evidence line.
+        if start < bucket[evidence][0]:
+            bucket[evidence] = (start, window, details, end)
+        return False
+    bucket[evidence] = (start, window, details, end)
+    added.append(evidence)
+    return True
+
+
 def _scan_trigger(text: str, trigger: Trigger, rules: tuple[Rule, ...], per_rule: _Hits) -> None:
-    """Find the lines holding trigger and match its rules there; append raw hits to per_rule[id]."""
+    """Find the lines holding trigger and match its rules there; add raw hits to per_rule[id].
+
+    Per rule, the first MAX_FINDINGS_PER_ID - 1 lines and the latest: a run's last error is the one that failed it,
+    earlier ones may be lines the agent got past. A literal trigger finds the latest line by searching backwards
+    from the end once a rule has its first ones, so a long log is not matched line by line to its end."""
     # Long literals are fastest with str.find (it skips ahead); short ones with a compiled regex.
     literal = ""
     regex: re.Pattern[str] | None = None
@@ -636,54 +669,61 @@ def _scan_trigger(text: str, trigger: Trigger, rules: tuple[Rule, ...], per_rule
     length = len(text)
     pos = 0
     seen_lines: set[str] = set()
-    this_scan: dict[str, list[str]] = {}
-    while True:
+    added: dict[str, list[str]] = {rule.id: [] for rule in rules}
+    active = list(rules)
+    backwards = isinstance(trigger, str)
+    while active and pos <= length:
         if regex is None:
             hit = text.find(literal, pos)
-            if hit < 0:
-                return
         else:
             found = regex.search(text, pos)
-            if found is None:
-                return
-            hit = found.start()
-        line_start = text.rfind("\n", 0, hit) + 1
-        line_end = text.find("\n", hit)
-        if line_end < 0:
-            line_end = length
-        if line_end - line_start > 2 * _WINDOW:
-            # A very long line: look around the hit only, and go on after the window.
-            start = max(line_start, hit - _WINDOW)
-            end = min(line_end, hit + _WINDOW)
-            pos = end if end > hit else hit + 1
-        else:
-            start, end = line_start, line_end
-            pos = line_end + 1
+            hit = found.start() if found is not None else -1
+        if hit < 0:
+            break
+        start, end = _window(text, hit)
+        pos = end + 1 if end > hit else hit + 1
         window = text[start:end]
         if window in seen_lines:
             continue
         if len(seen_lines) < _SEEN_LINES_MAX:
             seen_lines.add(window)
-        for rule in rules:
-            match, details = _match_rule(rule, window)
-            if match is None:
-                continue
-            evidence = _evidence(window, match)
+        for rule in list(active):
+            mine = added[rule.id]
             bucket = per_rule.setdefault(rule.id, {})
-            if evidence in bucket:
-                # Keep the first position of an evidence line.
-                if start < bucket[evidence][0]:
-                    bucket[evidence] = (start, window, details, end)
+            if len(mine) >= MAX_FINDINGS_PER_ID:
+                # Full: the last slot follows the latest line.
+                last = mine.pop()
+                kept = bucket.pop(last)
+                if not _add_hit(bucket, mine, rule, text, start, end):
+                    bucket[last] = kept
+                    mine.append(last)
                 continue
-            added = this_scan.setdefault(rule.id, [])
-            if len(added) >= MAX_FINDINGS_PER_ID:
-                # Full for this trigger: the first ones stay, the last slot follows the latest line (a run's last
-                # error is the one that failed it; earlier ones may be lines the agent got past).
-                del bucket[added.pop()]
-            bucket[evidence] = (start, window, details, end)
-            added.append(evidence)
-        if pos > length:
-            return
+            if _add_hit(bucket, mine, rule, text, start, end) and backwards and len(mine) >= MAX_FINDINGS_PER_ID:
+                active.remove(rule)
+    if not isinstance(trigger, str):
+        return
+    # The rules that have their first ones: the latest line that brings new evidence, searched from the end.
+    for rule in rules:
+        mine = added[rule.id]
+        if rule in active or len(mine) < MAX_FINDINGS_PER_ID:
+            continue
+        bucket = per_rule[rule.id]
+        floor = bucket[mine[-1]][0]
+        until = length
+        while True:
+            hit = text.rfind(trigger, 0, until)
+            if hit < 0:
+                break
+            start, end = _window(text, hit)
+            if start <= floor:
+                break
+            until = start + len(trigger) - 1
+            last = mine.pop()
+            kept = bucket.pop(last)
+            if _add_hit(bucket, mine, rule, text, start, end):
+                break
+            bucket[last] = kept
+            mine.append(last)
 
 
 def _block_end(text: str, end: int) -> int:

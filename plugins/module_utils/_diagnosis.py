@@ -301,11 +301,11 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
         }
 
     # Debug and info lines explain the failure only when no fatal or error line does; what the agent seemed to get
-    # past explains it only when nothing else does (the run failed after all).
+    # past explains it only when the output holds no failure line at all (the run failed after all).
     if failing:
         findings = failing
         warnings.extend(dict(f, stage="context") for f in context)
-    elif context:
+    elif context or (text and last_failure_line(text) is not None):
         findings = context
     else:
         findings = [{k: v for k, v in f.items() if k != "stage"} for f in warnings if f.get("stage") == "recovered"]

@@ -425,3 +425,12 @@ def test_one_megabyte_lines(filler, case):
 def test_module_constants():
     assert _classifier.MAX_FINDINGS_PER_ID >= 1
     assert len(RULE_IDS) == len(set(RULE_IDS))
+
+
+def test_the_latest_slot_takes_the_latest_new_line():
+    # The last line repeats the first one: the latest line that is new evidence fills the last slot, as a full
+    # forward scan would find it.
+    lines = ["dial tcp 10.0.3.%d:443: connect: connection refused" % n for n in range(1, 12)] + \
+        ["dial tcp 10.0.3.1:443: connect: connection refused"]
+    findings = classify("\n".join(lines))
+    assert [f["details"]["ip"] for f in findings] == ["10.0.3.%d" % n for n in range(1, MAX_FINDINGS_PER_ID)] + ["10.0.3.11"]
