@@ -33,6 +33,15 @@ WANTED_KEYS = ("subscription_id", "resource_group", "location", "tenant_id", "cl
 ONBOARDED_STATUSES = ("connected", "disconnected", "expired")
 # The agent's record of its onboarding, in its state directory (/var/opt/azcmagent).
 AGENT_CONFIG = "agentconfig.json"
+# The fields read from it, by their lower-cased key (the file is private to the agent: keys are matched in any case).
+# ASSUMED, all four: no public source shows this file's content. Microsoft's docs name one key of it, spelled
+# "resourcename"; Microsoft's DSC module reads tenant, subscription, group and location from it case-insensitively and
+# takes status and heartbeat from the local agent service instead. A field that is missing or of another shape counts
+# as absent, and the decision falls back to what `azcmagent show` says.
+RECORD_RESOURCE_ID = "resourceid"
+RECORD_CONNECT_PENDING = "connectpending"
+RECORD_STATUS = "status"
+RECORD_LAST_HEARTBEAT = "lastheartbeat"
 # Disconnect failures after which reconnect_force_local cleans up locally: the old resource is unreachable or gone.
 RECONNECT_LOCAL_CODES = ("AZCM0043", "AZCM0063")
 # Optional connect options given to the agent as they are.
@@ -97,9 +106,12 @@ def read_agent_config(state_dir: str | None, facts: t.Optional[Facts]) -> t.Dict
             data = json.load(handle)
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or not _same(data.get("resourceId"), (facts or {}).get("resource_id")):
+    if not isinstance(data, dict):
         return {}
-    return data
+    record = {str(key).lower(): value for key, value in data.items()}
+    if not _same(record.get(RECORD_RESOURCE_ID), (facts or {}).get("resource_id")):
+        return {}
+    return record
 
 
 def _truthy(value: object) -> bool:
@@ -116,10 +128,11 @@ def is_interrupted_connect(facts: t.Optional[Facts], record: t.Optional[Facts] =
     record = record or {}
     if not facts.get("resource_id"):
         return False
-    if _truthy(record.get("connectPending")) or _truthy(facts.get("connect_pending")):
+    record = {str(key).lower(): value for key, value in record.items()}
+    if _truthy(record.get(RECORD_CONNECT_PENDING)) or _truthy(facts.get("connect_pending")):
         return True
-    status = record["status"] if "status" in record else facts.get("status")
-    heartbeat = record["lastHeartbeat"] if "lastHeartbeat" in record else facts.get("last_heartbeat")
+    status = record[RECORD_STATUS] if isinstance(record.get(RECORD_STATUS), str) else facts.get("status")
+    heartbeat = record[RECORD_LAST_HEARTBEAT] if isinstance(record.get(RECORD_LAST_HEARTBEAT), str) else facts.get("last_heartbeat")
     return str(status or "").strip().lower() not in ONBOARDED_STATUSES and not str(heartbeat or "").strip()
 
 

@@ -88,7 +88,7 @@ def test_read_agent_config_is_defensive(tmp_path, content):
     if content is not None:
         (tmp_path / _target.AGENT_CONFIG).write_text(content)
     record = _target.read_agent_config(str(tmp_path), {"resource_id": RID})
-    assert record == ({"resourceId": RID.upper(), "status": ""} if content and "status" in content else {})
+    assert record == ({"resourceid": RID.upper(), "status": ""} if content and "status" in content else {})
     assert _target.read_agent_config(None, {"resource_id": RID}) == {}
     assert _target.read_agent_config(str(tmp_path), {"resource_id": ""}) == {}
 
@@ -118,3 +118,19 @@ def test_connect_argv():
                     "--resource-name", "web01", "--tags", "env=prod,owner='platform team'", "--correlation-id", "c",
                     "--gateway-id", "/g", "--enable-automatic-upgrade", "--tenant-id", TENANT]
     assert _target.predicted(connected(resource_group="old"), wanted)["resource_group"] == "rg"
+
+
+@pytest.mark.parametrize("record, interrupted", [
+    ({"RESOURCEID": RID, "ConnectPending": "true", "Status": "Disconnected"}, True),
+    ({"resourceid": RID, "status": "", "lastheartbeat": ""}, True),
+    ({"ResourceId": RID, "STATUS": "Connected", "LastHeartbeat": ""}, False),
+    # fields of another shape count as absent: show decides (Disconnected with a heartbeat is onboarded)
+    ({"resourceId": RID, "status": 7, "lastHeartbeat": ["x"]}, False),
+    ({"resourceId": RID}, False),
+], ids=["upper-keys-pending", "lower-keys-no-heartbeat", "mixed-keys-connected", "wrong-shapes", "missing-fields"])
+def test_the_agents_record_is_read_in_any_key_case_and_shape(tmp_path, record, interrupted):
+    (tmp_path / _target.AGENT_CONFIG).write_text(json.dumps(record))
+    shown = {"resource_id": RID, "status": "Disconnected", "last_heartbeat": "2026-01-01T00:00:00Z"}
+    read = _target.read_agent_config(str(tmp_path), shown)
+    assert read and all(key == key.lower() for key in read)
+    assert _target.is_interrupted_connect(shown, read) is interrupted
