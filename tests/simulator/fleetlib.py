@@ -504,6 +504,9 @@ def _write_inventory(directory, record, info):
         hvars = {
             "ansible_connection": "local", "ansible_python_interpreter": python,
             "azcmagent_executable": entry["executable"], "azcmagent_service_names": [entry["service"]],
+            # The simulated agent's host name (the name it gives its machine resource): every simulated host runs on
+            # this one machine, whose own name the roles would otherwise read from the facts.
+            "azcmagent_host_name": name,
             "sim_scenario": entry["scenario"], "sim_host_dir": entry["host_dir"],
         }
         if setup["network"] != "direct":
