@@ -107,10 +107,9 @@ _value:
 """
 
 import typing as t
-from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._conflict import KINDS, decide, target as make_target
-from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, describe, fail
+from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_dict, check_lang, describe, fail
 
 NAME = "_azcm_conflict"
 
@@ -121,11 +120,9 @@ def azcm_conflict(machines: t.Any, kind: t.Any, target: t.Any, local: t.Any = No
     lang = check_lang(NAME, lang)
     if kind not in KINDS:
         fail(NAME, f"option kind expects one of {', '.join(KINDS)}, got {describe(kind)}")
-    if not isinstance(target, Mapping):
-        fail(NAME, f"option target expects a dict, got {describe(target)}")
+    check_dict(NAME, target, "option target expects a dict")
     for name, value in (("local", local), ("policy", policy)):
-        if value is not None and not isinstance(value, Mapping):
-            fail(NAME, f"option {name} expects a dict, got {describe(value)}")
+        check_dict(NAME, value, f"option {name} expects a dict", optional=True)
     wanted = make_target(target.get("subscription_id"), target.get("resource_group"), target.get("resource_name"),
                          target.get("host_name"))
     result: dict[str, t.Any] = dict(call(NAME, decide, kind=kind, target=wanted, machine=machines, local=local, policy=policy,

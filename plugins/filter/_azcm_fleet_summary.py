@@ -86,10 +86,9 @@ _value:
 """
 
 import typing as t
-from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._results import fleet_summary, summary_title
-from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, describe, fail
+from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_dict, check_lang, describe, fail
 
 NAME = "_azcm_fleet_summary"
 
@@ -97,8 +96,7 @@ NAME = "_azcm_fleet_summary"
 def azcm_fleet_summary(results: t.Any, kind: t.Any = "", check_mode: t.Any = False, lang: t.Any = "en") -> dict[str, t.Any]:
     """The fleet summary of a run (PRIVATE)."""
     lang = check_lang(NAME, lang)
-    if not isinstance(results, Mapping):
-        fail(NAME, f"expected a dict of host name to azcmagent_result, got {describe(results)}")
+    check_dict(NAME, results, "expected a dict of host name to azcmagent_result")
     if not isinstance(kind, str):
         fail(NAME, f"option kind expects a string, got {describe(kind)}")
     title = summary_title(kind, lang) if kind else ""

@@ -74,18 +74,16 @@ _value:
 """
 
 import typing as t
-from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._install_plan import install_plan
-from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, describe, fail
+from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_dict
 
 NAME = "_azcm_install_plan"
 
 
 def azcm_install_plan(facts: t.Any) -> dict[str, t.Any]:
     """The install role's plan (PRIVATE)."""
-    if not isinstance(facts, Mapping):
-        fail(NAME, f"expected a dict of facts, got {describe(facts)}")
+    check_dict(NAME, facts, "expected a dict of facts")
     plan: dict[str, t.Any] = call(NAME, install_plan, **{str(key): value for key, value in facts.items()})
     return plan
 

@@ -53,7 +53,7 @@ import typing as t
 from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._results import remediation_result
-from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, describe, fail
+from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_dict, describe, fail
 
 NAME = "_azcm_remediation_result"
 
@@ -62,8 +62,7 @@ def azcm_remediation_result(steps: t.Any, verify: t.Any = None) -> dict[str, t.A
     """The result of the remediate role (PRIVATE)."""
     if not isinstance(steps, (list, tuple)) or not all(isinstance(step, Mapping) for step in steps):
         fail(NAME, f"expected the list of recorded steps, got {describe(steps)}")
-    if verify is not None and not isinstance(verify, Mapping):
-        fail(NAME, f"option verify expects a dict, got {describe(verify)}")
+    check_dict(NAME, verify, "option verify expects a dict", optional=True)
     result: dict[str, t.Any] = call(NAME, remediation_result, steps=steps, verify=verify)
     return result
 

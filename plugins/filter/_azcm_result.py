@@ -55,10 +55,9 @@ _value:
 """
 
 import typing as t
-from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _results
-from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, describe, fail
+from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_dict, check_lang, describe, fail
 
 NAME = "_azcm_result"
 
@@ -73,8 +72,7 @@ _BUILDERS: dict[str, t.Callable[..., dict[str, t.Any]]] = {
 def azcm_result(facts: t.Any, kind: t.Any, lang: t.Any = "en") -> dict[str, t.Any]:
     """The per-host result of a role or playbook (PRIVATE)."""
     lang = check_lang(NAME, lang)
-    if not isinstance(facts, Mapping):
-        fail(NAME, f"expected a dict of facts, got {describe(facts)}")
+    check_dict(NAME, facts, "expected a dict of facts")
     if not isinstance(kind, str) or kind not in _BUILDERS:
         fail(NAME, f"option kind expects one of {', '.join(_BUILDERS)}, got {describe(kind)}")
     result: dict[str, t.Any] = call(NAME, _BUILDERS[kind], lang=lang, **{str(key): value for key, value in facts.items()})

@@ -156,10 +156,9 @@ _value:
 """
 
 import typing as t
-from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import plan
-from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_lang, describe, fail
+from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_dict, check_lang
 
 NAME = "azcm_plan"
 
@@ -167,10 +166,8 @@ NAME = "azcm_plan"
 def azcm_plan(diagnosis: t.Any, policy: t.Any = None, lang: t.Any = "en") -> list[dict[str, t.Any]]:
     """The remediation steps for a diagnosis under a policy."""
     lang = check_lang(NAME, lang)
-    if not isinstance(diagnosis, Mapping):
-        fail(NAME, f"expected a diagnosis (the dict that azcm_diagnose returns), got {describe(diagnosis)}")
-    if policy is not None and not isinstance(policy, Mapping):
-        fail(NAME, f"option policy expects a dict, got {describe(policy)}")
+    check_dict(NAME, diagnosis, "expected a diagnosis (the dict that azcm_diagnose returns)")
+    check_dict(NAME, policy, "option policy expects a dict", optional=True)
     steps: list[dict[str, t.Any]] = call(NAME, plan, diagnosis, dict(policy) if policy else None, lang=lang)
     return steps
 

@@ -238,6 +238,13 @@ def _without_escalate(actions: list[str]) -> list[str]:
     return [action for action in actions if action != "escalate"] or ["report"]
 
 
+def _has_failure_line(text: str, primary: str | None, rc: int | None, known: tuple[int, str] | None) -> bool:
+    """Whether text holds a fatal or error line; ``known`` is that line when diagnose already looked (no code, no rc)."""
+    if primary is None and rc is None:
+        return known is not None
+    return bool(text) and last_failure_line(text) is not None
+
+
 def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
     """Diagnose a text, a list of lines, or a registered module / command result (see the module docstring)."""
     lang = normalize_lang(lang)
@@ -305,7 +312,7 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
     if failing:
         findings = failing
         warnings.extend(dict(f, stage="context") for f in context)
-    elif context or (text and last_failure_line(text) is not None):
+    elif context or _has_failure_line(text, primary, rc, failure_line):
         findings = context
     else:
         findings = [{k: v for k, v in f.items() if k != "stage"} for f in warnings if f.get("stage") == "recovered"]

@@ -55,6 +55,13 @@ def check_lang(filter_name: str, lang: object) -> str:
         fail(filter_name, f"option lang expects 'en' or 'nl', got {describe(lang)}")
 
 
+def check_dict(filter_name: str, value: object, expected: str, optional: bool = False) -> t.Any:
+    """value when it is a dict (or None when optional); AnsibleFilterError "<expected>, got <value>" otherwise."""
+    if (optional and value is None) or isinstance(value, Mapping):
+        return value
+    fail(filter_name, f"{expected}, got {describe(value)}")
+
+
 def check_text_input(filter_name: str, data: object, what: str = "a text, a list of strings or a registered result (dict)") -> object:
     """Accept str, Mapping or a list/tuple of str; AnsibleFilterError for anything else."""
     if isinstance(data, (str, Mapping)):
