@@ -36,6 +36,9 @@ MIN_STAGE = 1.0
 
 # A failed endpoint in the agent's log (logrus text form), on stdout or, with --log-stderr, stderr:
 #   time="..." level=error msg="https://gbl.his.arc.azure.com is not reachable" Error="Forbidden"
+# ASSUMED: no public capture shows this line (public copies of `azcmagent check` are screenshots of its table); only
+# the reference and our simulator print it. Without it a row that the table marks not reachable still gets a finding
+# (tcp_connect_failed); the line only refines which one.
 _NOT_REACHABLE_RE = re.compile(
     r'^(?:time="[^"]*"\s+)?level=(?:error|warning)\s+'          # optional time, then the level
     r'msg="(?P<url>[^"\s]+) is not reachable"'                 # the endpoint the agent could not reach
