@@ -107,6 +107,8 @@ def _build_repo(workdir, debs):
     _run(["gpg", "--batch", "--yes", "--clearsign", "-o", os.path.join(dists, "InRelease"), os.path.join(dists, "Release")], env=env)
     _run(["gpg", "--batch", "--yes", "-abs", "-o", os.path.join(dists, "Release.gpg"), os.path.join(dists, "Release")], env=env)
     key = _run(["gpg", "--armor", "--export"], env=env).stdout
+    # gpg started an agent for this home; stop it (a test stops everything it starts)
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, capture_output=True, check=False)
     with open(os.path.join(repo, "key.asc"), "w", encoding="utf-8") as fh:
         fh.write(key)
     return repo
