@@ -15,3 +15,6 @@ if not os.path.islink(_LINK):
     os.symlink(ROOT, _LINK)
 if DEV_COLLECTIONS not in sys.path:
     sys.path.insert(0, DEV_COLLECTIONS)
+# tests.counts (and other shared test helpers) import as `tests.<name>` from the checkout root.
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)

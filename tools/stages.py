@@ -10,10 +10,13 @@ before (``make -o``), so no stage makes them again. Each stage's output goes to 
 duration and result are printed, and the tail of its log when it failed. The stages of a group
 share nothing that they write (the installed collection is only read), so they may run at once;
 the run stops after the first group with a failed stage. Exit status 0 only when every stage passed.
+At the end it prints the counts the suites recorded with ``tests/counts.py`` (in
+``$ARCOPS_COUNTS_DIR``, default ``LOGDIR/../counts``, emptied when the run starts).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -53,6 +56,19 @@ def run_group(stages: list[str], logdir: str, done: list[str]) -> bool:
     return ok
 
 
+def print_counts(directory: str) -> None:
+    """Print the counts the suites recorded (tests/counts.py), one line per suite."""
+    if not os.path.isdir(directory):
+        return
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".json"):
+            continue
+        with open(os.path.join(directory, name), encoding="utf-8") as handle:
+            counts = json.load(handle)
+        figures = ", ".join(f"{label} {value}" for label, value in sorted(counts.items()))
+        print(f"counts {name[:-5]}: {figures}", flush=True)
+
+
 def main(argv: list[str]) -> int:
     done: list[str] = []
     if argv[:1] == ["--done"] and len(argv) > 1:
@@ -63,11 +79,17 @@ def main(argv: list[str]) -> int:
         return 2
     logdir = argv[0]
     os.makedirs(logdir, exist_ok=True)
+    counts = os.environ.setdefault("ARCOPS_COUNTS_DIR", os.path.join(os.path.dirname(logdir), "counts"))
+    if os.path.isdir(counts):
+        for name in os.listdir(counts):
+            os.remove(os.path.join(counts, name))
     started = time.monotonic()
     for group in argv[1:]:
         if not run_group([stage for stage in group.split(",") if stage], logdir, done):
+            print_counts(counts)
             print(f"make test: FAILED after {time.monotonic() - started:.0f} s", flush=True)
             return 1
+    print_counts(counts)
     print(f"make test: all stages passed in {time.monotonic() - started:.0f} s", flush=True)
     return 0
 
