@@ -19,13 +19,13 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: test demo venv debs build install sanity lint typecheck unit targets integration importer bench clean
+.PHONY: test demo venv debs build install sanity lint typecheck unit matrix targets integration importer bench clean
 
 # The stages after install only read the installed collection and the work tree, so they run side
 # by side (tools/stages.py: one log per stage under build/logs, each stage's time, the log's tail
 # when it fails); --done keeps each stage from building and installing again. sanity and targets
 # both run ansible-test in the installed collection (tests/output), so they are in different groups.
-STAGE_GROUPS ?= sanity,lint,typecheck,unit,importer integration,targets
+STAGE_GROUPS ?= sanity,lint,typecheck,unit,importer,matrix integration,targets
 test: venv debs install
 	$(BIN)/python tools/stages.py --done venv,debs,build,install $(BUILD)/logs $(STAGE_GROUPS)
 
@@ -75,6 +75,13 @@ typecheck: install
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
+# The version matrix: unit tests and sanity on the oldest ansible-core that meta/runtime.yml admits and on the
+# newest release, both on Python 3.12 (from PATH or pyenv); everything else runs on the newest with Python 3.11.
+MATRIX_PYTHON ?= 3.12
+MATRIX_CORES ?= 2.17.14 2.19.14
+matrix: build
+	$(BIN)/python tools/matrix.py --tarball $(TARBALL) --python $(MATRIX_PYTHON) $(MATRIX_CORES)
+
 # The module targets (tests/integration/targets) through ansible-test, from the installed collection.
 # The simulated fleet never ships: integration_config.yml (ansible-test's way to hand a run its
 # settings) tells setup_arcsim where this checkout is. Each target tears its fleet down in an
@@ -98,9 +105,11 @@ importer: build
 	cd $(BUILD) && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg $(BIN)/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
 	@! grep -E '^(ERROR|CRITICAL)' $(BUILD)/importer.log
 
-bench: venv debs
+bench: venv debs install
+	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/fleet.py --mixed
+	$(BIN)/python bench/onboard.py --docs
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis

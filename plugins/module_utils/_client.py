@@ -267,6 +267,12 @@ class AgentModuleClient(ModuleClient):
             return {}
         return facts
 
+    def peek(self) -> t.Optional[Facts]:
+        """The agent's state read without the lock (one ``show``; it also tells the runner where the lock lives), or
+        None when it cannot be read. Only a decision to change nothing may rest on it: a change takes
+        :meth:`session`, which reads the state again under the lock."""
+        return self.read_state()[0]
+
     @contextlib.contextmanager
     def session(self, required: bool = True) -> t.Iterator[Facts]:
         """Find the agent's state directory, hold the per-machine agent lock, and yield the state read under it."""

@@ -13,7 +13,8 @@ description:
   - Ensures the machine is connected to the requested subscription, resource group, location, tenant and cloud by
     running C(azcmagent connect --verbose) with a non-interactive identity.
   - Reads the agent state first (C(azcmagent show -j)); a machine already connected to the requested target is left
-    alone.
+    alone, at the cost of that one agent call and without taking the agent lock. Any change reads the state again
+    under the lock before it acts.
   - A machine connected elsewhere, or still onboarded with status C(Disconnected) or C(Expired), is handled as
     O(on_mismatch) says.
   - A resource ID with an empty or unknown status (not C(Connected), C(Disconnected) or C(Expired)) and no heartbeat,
@@ -289,19 +290,33 @@ def converge(client: AgentModuleClient) -> Result:
         wanted = _validate.validate_connect(client.params, client.lang, auth=False)
     except _validate.ValidationError as error:
         raise _outcome.failure_from_validation(error, client.lang) from None
+    # A machine already connected to the target needs one read of its state and no lock: nothing will change.
+    glance = client.peek()
+    if glance is not None:
+        decision = _target.decide(glance, wanted, _target.read_agent_config(client.runner.state_dir, glance), client.params["on_mismatch"])
+        if decision.same:
+            return unchanged(client, glance)
     with client.session() as before:
         return ensure_connected(client, before, wanted)
 
 
+def unchanged(client: AgentModuleClient, before: t.Mapping[str, t.Any]) -> Result:
+    """The result for a machine that is connected to the requested target."""
+    result: Result = {"changed": False, "previous": _target.target_of(before), "commands": [],
+                      "resource_id": before.get("resource_id") or ""}
+    result.update(_target.same_target_outcome(before, client.lang))
+    return result
+
+
 def ensure_connected(client: AgentModuleClient, before: t.Mapping[str, t.Any], wanted: t.Mapping[str, t.Any]) -> Result:
+    """Under the lock, with the state read under it: decide again and act."""
     runner = client.runner
     previous = _target.target_of(before)
     result: Result = {"changed": False, "previous": previous, "commands": [], "resource_id": before.get("resource_id") or ""}
     record = _target.read_agent_config(runner.state_dir, before)
     decision = _target.decide(before, wanted, record, client.params["on_mismatch"])
     if decision.same:
-        result.update(_target.same_target_outcome(before, client.lang))
-        return result
+        return unchanged(client, before)
     if decision.mismatch:
         raise _target.mismatch_failure(before, wanted, decision.differs, client.lang)
 

@@ -9,8 +9,9 @@ import os
 
 import pytest
 import yaml
-from ansible._internal._datatag._tags import Origin  # pylint: disable=import-error
 from ansible.errors import AnsibleFilterError
+
+from tests.unit.compat import tagged
 
 from ansible_collections.arcops.azcmagent.plugins.filter import azcm_codes as codes_plugin
 from ansible_collections.arcops.azcmagent.plugins.filter import azcm_diagnose as diagnose_plugin
@@ -31,11 +32,6 @@ PLUGINS = {"azcm_codes": codes_plugin, "azcm_info": info_plugin, "azcm_diagnose"
 CONSOLE = ("INFO    Exit Code:  AZCM0042: Failed to Create Resource\n"
            "INFO    For troubleshooting, see https://aka.ms/arc/azcmerror\n"
            "FATAL   The subscription is not registered to use namespace 'Microsoft.HybridCompute'\n")
-
-
-def tagged(value):
-    """The value as ansible-core 2.19 hands it to a filter: an AnsibleTaggedObject subclass of str / dict / list."""
-    return Origin(path="/inventory/host_vars/h1.yml", line_num=3).tag(value)
 
 
 @pytest.mark.parametrize("name", sorted(PLUGINS))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from ansible._internal._datatag._tags import Origin  # pylint: disable=import-error
 from ansible.errors import AnsibleFilterError
+
+from tests.unit.compat import tagged
 
 from ansible_collections.arcops.azcmagent.plugins.filter import _azcm_fleet_summary as summary_plugin
 from ansible_collections.arcops.azcmagent.plugins.filter import _azcm_remediation_result as remediation_plugin
@@ -16,11 +17,6 @@ from ansible_collections.arcops.azcmagent.plugins.filter import _azcm_result as 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _results
 
 PLUGINS = {"_azcm_result": result_plugin, "_azcm_fleet_summary": summary_plugin, "_azcm_remediation_result": remediation_plugin}
-
-
-def tagged(value):
-    """The value as ansible-core 2.19 hands it to a filter: an AnsibleTaggedObject subclass of str / dict / list."""
-    return Origin(path="/inventory/host_vars/h1.yml", line_num=3).tag(value)
 
 
 @pytest.mark.parametrize("name", sorted(PLUGINS))

@@ -14,7 +14,8 @@ import pathlib
 import re
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+
+from tests.unit.compat import patch_module_args
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _client, _outcome, _runner
 from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import ArmError

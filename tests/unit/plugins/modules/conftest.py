@@ -14,7 +14,8 @@ import os
 import uuid
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+
+from tests.unit.compat import patch_module_args
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import Completed, Execution

@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import LOCK_NAME
 from ansible_collections.arcops.azcmagent.plugins.modules import connect
 
 OUTCOME_KEYS = ("rc", "exit_code", "azcm_code", "azcm_codes", "title", "cause", "remediation", "category", "retryable", "action",
@@ -37,6 +38,26 @@ def test_four_steps(agent, run_module):
     assert argv[argv.index("--location") + 1] == "westeurope"
     assert "--config" in argv and agent.secret not in json.dumps(agent.calls())
     assert [c["config_keys"] for c in agent.calls() if c["argv"][0] == "connect"] == [["service-principal-secret"]]
+
+
+def test_connected_machine_costs_one_agent_call(agent, run_module):
+    """Nothing to do: one ``show -j``, no lock taken (so no lock file), whatever the mode."""
+    args = agent.connect_args()
+    agent.connect_locally()
+    for check_mode in (False, True):
+        before = len(agent.calls())
+        failed, result = run_module(connect, args, check_mode=check_mode)
+        assert not failed and not result["changed"], result
+        assert [c["argv"] for c in agent.calls()[before:]] == [["show", "-j"]]
+    assert not os.path.exists(os.path.join(agent.root, "var", LOCK_NAME))
+
+
+def test_change_reads_the_state_again_under_the_lock(agent, run_module):
+    """A connect decides on a glance, then reads the state again once it holds the lock, before it acts."""
+    failed, result = run_module(connect, agent.connect_args())
+    assert not failed and result["changed"], result
+    argvs = [c["argv"][:2] for c in agent.calls()]
+    assert argvs[:2] == [["show", "-j"], ["show", "-j"]] and argvs[2][0] == "connect", argvs
 
 
 def test_secret_never_returned(agent, run_module):

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, arcops engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The version matrix of ``make test``: unit tests and ``ansible-test sanity`` on each given ansible-core version.
+
+Usage: ``matrix.py --tarball TARBALL [--python 3.12] VERSION [VERSION ...]``
+
+For each version: a virtual environment ``.venv-matrix/<version>-py<python>`` (made once, from
+``tests/matrix-requirements.txt`` plus that ansible-core), the unit tests (``pytest tests/unit``), then the built
+collection installed into its own directory and ``ansible-test sanity --venv --python <python>`` there. The
+Python comes from PATH (``python3.12``) or pyenv (``~/.pyenv/versions/3.12.*``); a missing one is an error, not
+a skip. Prints each step's time; exit status 0 only when every step passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REQUIREMENTS = os.path.join(ROOT, "tests", "matrix-requirements.txt")
+GET_PIP_STANDIN = os.path.join(ROOT, "tools", "get_pip_standin.py")
+
+
+def find_python(version: str) -> str:
+    found = shutil.which(f"python{version}")
+    if found:
+        return found
+    candidates = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
+    if candidates:
+        return candidates[-1]
+    raise SystemExit(f"matrix: no python{version} on PATH or under ~/.pyenv/versions; install Python {version} (pyenv install {version})")
+
+
+def step(label: str, argv: list[str], **kwargs) -> bool:
+    started = time.monotonic()
+    print(f"matrix: {label} ...", flush=True)
+    process = subprocess.run(argv, check=False, **kwargs)
+    print(f"matrix: {label}: {'passed' if process.returncode == 0 else f'FAILED (exit {process.returncode})'} "
+          f"in {time.monotonic() - started:.0f} s", flush=True)
+    return process.returncode == 0
+
+
+def ensure_venv(python: str, version: str, pyver: str) -> str:
+    venv = os.path.join(ROOT, ".venv-matrix", f"{version}-py{pyver}")
+    marker = os.path.join(venv, ".installed")
+    wanted = f"ansible-core=={version}\n" + open(REQUIREMENTS, encoding="utf-8").read()
+    if os.path.exists(marker) and open(marker, encoding="utf-8").read() == wanted:
+        return venv
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([python, "-m", "venv", venv], check=True)
+    pip = [os.path.join(venv, "bin", "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run(pip + ["pip==24.2"], check=True)
+    subprocess.run(pip + [f"ansible-core=={version}", "-r", REQUIREMENTS], check=True)
+    with open(marker, "w", encoding="utf-8") as handle:
+        handle.write(wanted)
+    return venv
+
+
+def pip_standins(venv: str) -> None:
+    """ansible-test bootstraps pip with a script from a host that is not reachable here (see ENVIRONMENT.md)."""
+    cache = os.path.expanduser("~/.ansible/test/cache")
+    os.makedirs(cache, exist_ok=True)
+    pattern = os.path.join(venv, "lib", "python*", "site-packages", "ansible_test", "_internal", "python_requirements.py")
+    for source in glob.glob(pattern):
+        with open(source, encoding="utf-8") as handle:
+            for line in handle:
+                line = line.strip()
+                if line.startswith("pip='"):
+                    pinned = line.split("'")[1]
+                    shutil.copy(GET_PIP_STANDIN, os.path.join(cache, f"get_pip_{pinned.replace('.', '_')}.py"))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tarball", required=True)
+    parser.add_argument("--python", default="3.12")
+    parser.add_argument("versions", nargs="+")
+    args = parser.parse_args(argv)
+    python = find_python(args.python)
+    env = dict(os.environ, PATH=os.path.dirname(python) + os.pathsep + os.environ.get("PATH", ""))
+    env.pop("ANSIBLE_COLLECTIONS_PATH", None)
+    ok = True
+    for version in args.versions:
+        venv = ensure_venv(python, version, args.python)
+        pip_standins(venv)
+        bin_dir = os.path.join(venv, "bin")
+        ok &= step(f"unit tests, ansible-core {version}, Python {args.python}",
+                   [os.path.join(bin_dir, "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"], cwd=ROOT, env=env)
+        collections = os.path.join(ROOT, "build", "matrix", version)
+        shutil.rmtree(collections, ignore_errors=True)
+        subprocess.run([os.path.join(bin_dir, "ansible-galaxy"), "collection", "install", "--force", "-p", collections, args.tarball],
+                       check=True, stdout=subprocess.DEVNULL, env=env)
+        ok &= step(f"sanity, ansible-core {version}, Python {args.python}",
+                   [os.path.join(bin_dir, "ansible-test"), "sanity", "--venv", "--python", args.python, "--color", "no"],
+                   cwd=os.path.join(collections, "ansible_collections", "arcops", "azcmagent"),
+                   env=dict(env, PATH=bin_dir + os.pathsep + env["PATH"]))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
