@@ -142,6 +142,7 @@ def reset(fleet, logs: dict[str, str]) -> None:
 
 
 def run_playbook(playbook: str, inventory: str, forks: int, hosts: int, logs: dict[str, str], extra: list[str]) -> dict:
+    """One ansible-playbook run, from the fleet's directory (where the fleet report goes), measured."""
     with tempfile.NamedTemporaryFile(prefix="arcops-bench-counts-", suffix=".json", delete=False) as handle:
         counts_path = handle.name
     collections = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or os.path.join(ROOT, "build", "dev")
@@ -149,7 +150,7 @@ def run_playbook(playbook: str, inventory: str, forks: int, hosts: int, logs: di
                ARCOPS_BENCH_COUNTS=counts_path, ANSIBLE_FORKS=str(forks), ANSIBLE_HOST_KEY_CHECKING="false")
     argv = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, playbook, *extra]
     started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(argv, cwd=os.path.dirname(inventory), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     sampler = PeakMemory(process.pid)
     sampler.start()
     output = process.communicate()[0].decode("utf-8", "replace")
