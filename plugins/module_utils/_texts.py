@@ -899,6 +899,27 @@ _DIAGNOSIS: Texts = {
         "en": "Check the subscription ID (azcmagent_subscription_id), the tenant and the cloud.",
         "nl": "Controleer de abonnements-ID (azcmagent_subscription_id), de tenant en de cloud.",
     },
+    # diagnose(): a text whose only failure evidence is a debug or info line ({finding}: that finding's cause)
+    "diagnosis.insufficient": {
+        "en": (
+            "Unknown: the text shows a failure only in debug or info lines ({finding}) and holds no exit status, exit "
+            "line, fatal or error line, so it cannot tell whether the run failed"
+        ),
+        "nl": (
+            "Onbekend: de tekst toont alleen in debug- of info-regels een fout ({finding}) en bevat geen exitstatus, "
+            "exitregel, fatal- of error-regel, dus er valt niet uit af te leiden of de run mislukt is"
+        ),
+    },
+    "diagnosis.insufficient_remediation": {
+        "en": (
+            "Diagnose the registered result of the run (with its exit status) or the whole agent log "
+            "(/var/opt/azcmagent/log/azcmagent.log), not an excerpt"
+        ),
+        "nl": (
+            "Diagnosticeer het geregistreerde resultaat van de run (met de exitstatus) of het hele agentlogboek "
+            "(/var/opt/azcmagent/log/azcmagent.log), niet een fragment"
+        ),
+    },
     # diagnose(): an unknown failure, quoted from the agent's last fatal or error line ({line})
     "diagnosis.unknown_line": {
         "en": "The run failed with a message no rule knows: {line}",

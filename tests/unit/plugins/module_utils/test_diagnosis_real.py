@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import RULES, classify
-from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import _SUCCESS_MARKERS, diagnose
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_text import unescape
 from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import plan
 
@@ -189,14 +189,34 @@ def test_case8_localized_exit_lines(line, code):
     assert result["ok"] is False and result["azcm_code"] == code
 
 
-def test_debug_only_excerpt_is_context_not_a_cause():
+@pytest.mark.parametrize("path, finding", [
     # The delete's AuthorizationFailed is logged at debug level, and the excerpt ends before the exit line.
-    result = diagnose(capture("disconnect/azure-docs-99004-delete-403.txt"))
-    assert result["ok"] is True and result["findings"] == []
-    assert [(w["id"], w["stage"]) for w in result["warnings"]] == [("authorization_failed", "context")]
+    ("disconnect/azure-docs-99004-delete-403.txt", "authorization_failed"),
+    # The SPN token request's AADSTS700016 is logged at debug level, and the excerpt ends before the exit line.
+    ("log/azure-docs-99004-spn-aadsts700016.txt", "application_not_found"),
+])
+def test_debug_only_excerpt_is_insufficient_evidence_not_success(path, finding):
+    # Decided from the captures: both hold only debug lines of a run whose end is not in the excerpt (the log
+    # shows the run failing later). No exit status, exit line, fatal or error line: the text cannot tell, so the
+    # diagnosis says so (unknown, report) instead of reading a failed step as success; the evidence stays a warning.
+    result = diagnose(capture(path))
+    assert result["ok"] is False and result["category"] == "unknown" and result["action"] == "report"
+    assert result["azcm_code"] is None and result["findings"] == [] and result["actions"] == ["report"]
+    assert result["cause"].startswith("Unknown: the text shows a failure only in debug or info lines")
+    assert [(w["id"], w["stage"]) for w in result["warnings"]] == [(finding, "context")]
+    assert diagnose(capture(path), lang="nl")["cause"].startswith("Onbekend: de tekst toont alleen in debug- of info-regels")
     # With the exit status, the same debug evidence explains the failure.
-    result = diagnose({"stdout": capture("disconnect/azure-docs-99004-delete-403.txt"), "rc": 43, "failed": True})
-    assert result["ok"] is False and result["category"] == "permissions" and ids(result["findings"]) == ["authorization_failed"]
+    result = diagnose({"stdout": capture(path), "rc": 43, "failed": True})
+    assert result["ok"] is False and ids(result["findings"]) == [finding]
+    # A registered result that says the run succeeded stays a success (the debug line was got past).
+    assert diagnose({"stdout": capture(path), "rc": 0, "failed": False})["ok"] is True
+
+
+def test_debug_lines_followed_by_success_stay_success():
+    # The same debug evidence before one of the agent's success lines is recovered, never insufficient.
+    text = capture("disconnect/azure-docs-99004-delete-403.txt") + "\n" + capture("log/azure-docs-99004-create-success.txt")
+    result = diagnose(text)
+    assert result["ok"] is True and result["category"] == "success"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -227,6 +247,11 @@ def test_benign_debug_lines_change_no_failure(path, lines, as_result):
     after = diagnose({"stdout": text, "rc": 1, "failed": True} if as_result else text)
     if as_result:
         before = diagnose({"stdout": capture(path), "rc": 1, "failed": True})
+    elif before["cause"].startswith("Unknown: the text shows a failure only") and any(m in line for m in _SUCCESS_MARKERS for line in lines):
+        # An excerpt that cannot tell how its run ended (insufficient evidence) is decided by an appended success
+        # line of the agent: the debug failure before it was got past. No other benign line decides it.
+        assert (after["ok"], after["category"], after["action"]) == (True, "success", "none")
+        return
     assert (after["ok"], after["category"], after["action"]) == (before["ok"], before["category"], before["action"])
 
 
