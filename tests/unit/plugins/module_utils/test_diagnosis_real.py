@@ -328,3 +328,65 @@ def test_a_failed_run_is_explained_by_what_the_agent_seemed_to_get_past_when_not
     assert (result["ok"], result["category"], result["action"]) == (False, "permissions", "report")
     assert [f["id"] for f in result["findings"]] == ["authorization_failed"] and "stage" not in result["findings"][0]
     assert not any(w.get("stage") == "recovered" for w in result["warnings"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Localized agents (case 8): the main findings come from codes, never from the translated sentences
+# --------------------------------------------------------------------------------------------------
+# ASSUMED wording: no capture of a localized azcmagent console was found (the corpus' only localized capture is a
+# Japanese guest configuration log). The German sentences below are ours; only the codes in them are the agent's and
+# Azure's (AZCM codes, AADSTS numbers, ARM error codes, HTTP statuses, Go's x509 and DNS texts, which are not
+# translated). Each case must be diagnosed from those codes alone.
+
+LOCALIZED = [
+    # (text, code, category, action, finding)
+    ("FATAL   Fehler beim Abrufen des Autorisierungstokens: AADSTS7000215: Ungültiger geheimer Clientschlüssel.\n"
+     "INFO    Exitcode: AZCM0041: Anmeldeinformationen ungültig", "AZCM0041", "credentials", "report", "invalid_client_secret"),
+    ("FATAL   Anwendung nicht gefunden: AADSTS700016: Die Anwendung wurde im Verzeichnis nicht gefunden.\n"
+     "INFO    Exitcode: AZCM0041: Fehler", "AZCM0041", "credentials", "report", "application_not_found"),
+    ('FATAL   Ressource konnte nicht erstellt werden: {"error":{"code":"AuthorizationFailed","message":"Keine Berechtigung"}}\n'
+     "INFO    Exitcode: AZCM0042: Ressource konnte nicht erstellt werden", "AZCM0042", "permissions", "report", "authorization_failed"),
+    ("FATAL   Ressource konnte nicht erstellt werden\nRESPONSE 409: 409 Conflict\nERROR CODE: MissingSubscriptionRegistration\n"
+     "INFO    Exitcode: AZCM0042: Fehler", "AZCM0042", "providers", "register_providers", "missing_subscription_registration"),
+    ('FATAL   Ressource konnte nicht gelöscht werden: {"error":{"code":"ScopeLocked","message":"Gesperrt"}}\n'
+     "INFO    Exitcode: AZCM0043: Fehler", "AZCM0043", "permissions", "report", "scope_locked"),
+    ("FATAL   Zu viele Anfragen\nRESPONSE 429: 429 Too Many Requests\nERROR CODE: TooManyRequests\nINFO    Exitcode: AZCM0042: Fehler",
+     "AZCM0042", "throttling", "retry", "throttled"),
+    ('FATAL   Netzwerkfehler: Get "https://login.microsoftonline.com": dial tcp: lookup login.microsoftonline.com: no such host\n'
+     "INFO    Exitcode: AZCM0026: Netzwerkfehler", "AZCM0026", "dns", "check_network", "dns_no_such_host"),
+    ("FATAL   Netzwerkfehler: x509: certificate signed by unknown authority\nINFO    Exitcode: AZCM0026: Netzwerkfehler",
+     "AZCM0026", "tls", "check_network", "tls_interception"),
+    ('FATAL   {"error":{"code":"ResourceGroupNotFound","message":"Die Ressourcengruppe wurde nicht gefunden."}}\n'
+     "INFO    Exitcode: AZCM0042: Fehler", "AZCM0042", None, None, "resource_group_not_found"),
+    ('FATAL   {"error":{"code":"SubscriptionNotFound","message":"Das Abonnement wurde nicht gefunden."}}\n'
+     "INFO    Exitcode: AZCM0042: Fehler", "AZCM0042", None, None, "subscription_not_found"),
+    # codes whose catalog entry alone decides: no finding needed
+    ("FATAL   Administratorrechte sind erforderlich\nINFO    Exitcode: AZCM0018: Administratorrechte erforderlich",
+     "AZCM0018", "permissions", "escalate", None),
+    ("FATAL   Der vollqualifizierte Domänenname konnte nicht ermittelt werden\nINFO    Exitcode: AZCM0104: Fehler",
+     "AZCM0104", "platform", "report", None),
+    ("FATAL   Der Computer ist bereits mit Azure verbunden\nINFO    Exitcode: AZCM0067: Bereits verbunden",
+     "AZCM0067", "already_connected", None, None),
+]
+
+
+@pytest.mark.parametrize("text, code, category, action, finding", LOCALIZED, ids=[c[1] + "-" + str(c[4]) for c in LOCALIZED])
+def test_localized_output_is_diagnosed_from_its_codes(text, code, category, action, finding):
+    result = diagnose(text)
+    english = diagnose(re.sub(r"Exitcode: ", "Exit Code:  ", text))
+    assert result["ok"] is False and result["azcm_code"] == code
+    if finding:
+        assert finding in ids(result["findings"])
+    if category:
+        assert result["category"] == category
+    if action:
+        assert result["action"] == action
+    # the localized exit line decides exactly as the English one
+    assert (result["azcm_code"], result["category"], result["action"], ids(result["findings"])) == (
+        english["azcm_code"], english["category"], english["action"], ids(english["findings"]))
+
+
+def test_code_only_sdk_block_finds_the_registration_finding():
+    # the modern SDK block gives the ARM code on its own line; a translated message around it must not matter
+    found = ids(classify("RESPONSE 409: 409 Conflict\nERROR CODE: MissingSubscriptionRegistration\n"))
+    assert "missing_subscription_registration" in found
