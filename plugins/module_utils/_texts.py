@@ -131,6 +131,27 @@ _CHECK: Texts = {
     },
     "check.bad_option": {"en": "{detail}", "nl": "{detail}"},
     "check.bad_option_remediation": {"en": "Correct the module's options", "nl": "Corrigeer de opties van de module"},
+    # the agent's regional discovery failed ({url}: the discovery call, {error}: why, {host}: the fallback host)
+    "check.discovery_fallback": {
+        "en": (
+            "The regional discovery {url} failed ({error}); probing {host} instead, the host a public source names for "
+            "this region (an assumption: the agent uses what the discovery answers)"
+        ),
+        "nl": (
+            "De regionale discovery {url} is mislukt ({error}); in plaats daarvan wordt {host} getest, de host die een "
+            "openbare bron voor deze regio noemt (een aanname: de agent gebruikt wat de discovery antwoordt)"
+        ),
+    },
+    "check.discovery_none": {
+        "en": (
+            "The regional discovery {url} failed ({error}) and no public source names the regional HIS host of this "
+            "region: it is not probed (the agent resolves it when it connects)"
+        ),
+        "nl": (
+            "De regionale discovery {url} is mislukt ({error}) en geen openbare bron noemt de regionale HIS-host van deze "
+            "regio: die wordt niet getest (de agent zoekt hem op bij het verbinden)"
+        ),
+    },
     "check.not_reachable": {"en": "azcmagent check reports it not reachable", "nl": "azcmagent check meldt het als niet bereikbaar"},
     "check.no_finding": {"en": "The network check failed", "nl": "De netwerkcontrole is mislukt"},
     "check.no_finding_remediation": {
