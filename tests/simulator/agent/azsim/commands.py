@@ -740,7 +740,14 @@ def show_fields(ctx):
     connected = bool(config.get("resourceId"))
     status = (config.get("status") or "Disconnected") if connected else "Disconnected"
     himds = "active" if himds_dial_error(host) is None else "inactive"
-    others = "active"
+    # The other services run unless disabled by the agent's settings (extensions.enabled, guestconfiguration.enabled) or
+    # stopped by the scenario (sim.json stopped_services); arcproxyd runs without a gateway too (reference: Linux rows active).
+    stopped = set(host.sim.get("stopped_services") or ())
+    disabled = {"extd": str(local.get("extensions.enabled", True)).lower() == "false",
+                "gcad": str(local.get("guestconfiguration.enabled", True)).lower() == "false"}
+
+    def state(name):
+        return "inactive" if name in stopped or disabled.get(name) else "active"
     bypass = local.get("proxy.bypass") or []
     portal = portal_url(config.get("cloud"), config.get("tenantId"), config["resourceId"]) if connected else ""
     return [
@@ -775,9 +782,9 @@ def show_fields(ctx):
         ("PGSQL Server Detected", "pgsqlServerDetected", "false"),
         ("Dependent Service Status", "services", [
             {"displayName": "Agent Service", "serviceName": "himdsd", "status": himds},
-            {"displayName": "Azure Arc Proxy", "serviceName": "arcproxyd", "status": others},
-            {"displayName": "Extension Service", "serviceName": "extd", "status": others},
-            {"displayName": "GC Service", "serviceName": "gcad", "status": others},
+            {"displayName": "Azure Arc Proxy", "serviceName": "arcproxyd", "status": state("arcproxyd")},
+            {"displayName": "Extension Service", "serviceName": "extd", "status": state("extd")},
+            {"displayName": "GC Service", "serviceName": "gcad", "status": state("gcad")},
         ]),
         ("Portal Page", "portalPage", portal),
         ("Disabled Features", "disabledFeatures", ""),
