@@ -661,7 +661,7 @@ def discover_regional_his(gbl: Endpoint, url: str, timeout: float, ca_file: str 
     if host is None:
         result["error"] = f"no host in the answer: {body.strip()[:200]!r}"
         return result
-    result.update(ok=True, host=host)
+    result["ok"], result["host"] = True, host
     return result
 
 
