@@ -920,6 +920,29 @@ _DIAGNOSIS: Texts = {
         "en": "Check the subscription ID (azcmagent_subscription_id), the tenant and the cloud.",
         "nl": "Controleer de abonnements-ID (azcmagent_subscription_id), de tenant en de cloud.",
     },
+    # diagnose(): the agent says it lacks administrative privileges although the run already had root
+    "diagnosis.root_not_enough": {
+        "en": (
+            "The agent reports that it lacks administrative privileges although it already ran as root (user ID 0, or "
+            "with privilege escalation): escalating again cannot help"
+        ),
+        "nl": (
+            "De agent meldt dat hij geen beheerdersrechten heeft, terwijl hij al als root draaide (gebruikers-ID 0, of met "
+            "verhoogde rechten): opnieuw rechten verhogen helpt niet"
+        ),
+    },
+    "diagnosis.root_not_enough_remediation": {
+        "en": (
+            "Find what takes root's rights away from the agent: an azcmagent_executable or wrapper that runs it as "
+            "another user, a sudo rule, a security policy (SELinux, AppArmor) or a container without the needed "
+            "capabilities; then run the command again as root"
+        ),
+        "nl": (
+            "Zoek wat de agent de rechten van root afneemt: een azcmagent_executable of wrapper die hem als een andere "
+            "gebruiker start, een sudo-regel, een beveiligingsbeleid (SELinux, AppArmor) of een container zonder de "
+            "benodigde capabilities; voer de opdracht daarna opnieuw als root uit"
+        ),
+    },
     # diagnose(): a text whose only failure evidence is a debug or info line ({finding}: that finding's cause)
     "diagnosis.insufficient": {
         "en": (

@@ -120,11 +120,39 @@ def test_case3_fqdn_is_never_escalated():
         assert [step["action"] for step in steps] == ["report"]
 
 
-def test_escalate_never_when_the_run_was_already_root():
+@pytest.mark.parametrize("marker", [{"escalated": True}, {"become": True}, {"agent_uid": 0}, {"agent_uid": "0"}])
+def test_escalate_never_when_the_run_was_already_root(marker):
     text = capture("connect/azure-arc-570-not-root.txt")
     assert diagnose(text)["action"] == "escalate"
-    result = diagnose({"stdout": text, "rc": 18, "failed": True, "escalated": True})
-    assert "escalate" not in result["actions"] and result["action"] != "escalate"
+    result = diagnose(dict({"stdout": text, "rc": 18, "failed": True}, **marker))
+    assert "escalate" not in result["actions"] and result["action"] == "report" and result["actions"] == ["report"]
+    # the real cause: the run already was root, so the catalog's "without administrative privileges" is not it
+    assert result["cause"].startswith("The agent reports that it lacks administrative privileges although it already ran as root")
+    assert "SELinux" in result["remediation"] and result["retryable"] is False
+    assert result["category"] == "permissions"
+    assert [step["action"] for step in plan(result, {"escalate": True})] == ["report"]
+    assert diagnose(dict({"stdout": text, "rc": 18, "failed": True}, **marker), lang="nl")["cause"].startswith("De agent meldt")
+
+
+@pytest.mark.parametrize("marker", [{}, {"agent_uid": 1000}, {"agent_uid": None}, {"agent_uid": False}, {"escalated": False}])
+def test_escalate_once_when_the_agent_was_not_root(marker):
+    # a non-root run (or one whose user is unknown) is escalated, once (the plan bounds it)
+    result = diagnose(dict({"stdout": capture("connect/azure-arc-570-not-root.txt"), "rc": 18, "failed": True}, **marker))
+    assert result["action"] == "escalate"
+    assert [step["action"] for step in plan(result, {"escalate": True})] == ["escalate"]
+
+
+def test_a_module_run_carries_the_agents_user_into_its_outcome_and_diagnosis():
+    from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _runner
+    text = capture("connect/azure-arc-570-not-root.txt")
+    run = _runner.RunResult(["/opt/azcmagent/bin/azcmagent", "connect"], 18, text, "", uid=0)
+    assert _outcome.from_run(run)["action"] == "report" and run.as_dict()["uid"] == 0
+    run = _runner.RunResult(["/opt/azcmagent/bin/azcmagent", "connect"], 18, text, "", uid=1000)
+    assert _outcome.from_run(run)["action"] == "escalate"
+    # the user ID: the pretended one of a test double when set, else this process's own
+    assert _runner.agent_uid({_runner.AGENT_UID_ENV: "1000"}) == 1000
+    assert _runner.agent_uid({}) == __import__("os").geteuid()
+    assert _runner.agent_uid({_runner.AGENT_UID_ENV: "root"}) == __import__("os").geteuid()
 
 
 def test_case4_private_endpoint_is_not_a_network_retry():
