@@ -408,9 +408,15 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule.build(
         id="install_package_not_found",
-        triggers=("Unable to locate package", "No match for argument", "No package", "No provider of"),
+        triggers=("Unable to locate package", "No match for argument", "No package", "No provider of", "' was not found",
+                  "installation candidate"),
         patterns=(
             r"\bE: Unable to locate package (?P<package>[\w.+:=-]+)",  # install/linux-package-repositories-90-apt-arm64.txt
+            # apt-get for a version the repository does not hold (apt's own text; the install role's test makes it)
+            r"\bE: Version '(?P<version>[^'\n]+)' for '(?P<package>[\w.+:-]+)' was not found",
+            # ansible.builtin.apt's message for a wanted version it cannot find, and apt-get's for a package without one
+            r"\bno available installation candidate for (?P<package>[\w.+:-]+?)(?:=(?P<version>[^\s\"']+))?(?=[\s\"']|$)",
+            r"\bE: Package '(?P<package>[\w.+:-]+)' has no installation candidate",
             # dnf, yum and zypper as the tools print a missing package (tool texts, not captured with the agent)
             r"\bNo match for argument: (?P<package>[\w.+:=-]+)",
             r"\bNo package (?P<package>[\w.+:=-]+) available\b",

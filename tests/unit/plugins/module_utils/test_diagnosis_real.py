@@ -418,3 +418,25 @@ def test_code_only_sdk_block_finds_the_registration_finding():
     # the modern SDK block gives the ARM code on its own line; a translated message around it must not matter
     found = ids(classify("RESPONSE 409: 409 Conflict\nERROR CODE: MissingSubscriptionRegistration\n"))
     assert "missing_subscription_registration" in found
+
+
+def test_apt_version_not_found_is_an_install_finding():
+    # apt-get's own words for a version the repository does not hold (the install role's integration test makes it)
+    text = "'/usr/bin/apt-get -y install 'azcmagent=9.99*'' failed: E: Version '9.99*' for 'azcmagent' was not found\n"
+    result = diagnose({"stdout": text, "failed": True})
+    assert (result["ok"], result["category"], result["action"]) == (False, "install", "report")
+    [finding] = result["findings"]
+    assert finding["id"] == "install_package_not_found" and finding["details"]["package"] == "azcmagent"
+    assert finding["details"]["version"] == "9.99*"
+
+
+@pytest.mark.parametrize("text, version", [
+    ("no available installation candidate for azcmagent=9.99*", "9.99*"),   # ansible.builtin.apt (the role's test)
+    ("E: Package 'azcmagent' has no installation candidate", None),          # apt-get
+])
+def test_no_installation_candidate_is_an_install_finding(text, version):
+    result = diagnose({"stdout": text, "failed": True})
+    assert (result["category"], result["action"]) == ("install", "report")
+    [finding] = result["findings"]
+    assert finding["id"] == "install_package_not_found" and finding["details"]["package"] == "azcmagent"
+    assert finding["details"].get("version") == version
