@@ -242,7 +242,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule.build(
         id="missing_subscription_registration",
-        triggers=("to use namespace",),
+        # the ARM code triggers too: a localized agent translates the sentence around it, never the code
+        triggers=("to use namespace", "MissingSubscriptionRegistration"),
         patterns=(
             r"\b(?:is not|isn't|is n't|not) registered to use namespace '(?P<namespace>[^']+)'",
             r"\bsubscription registration is in '(?P<registration_state>[^']+)' state\. The subscription must be registered to use namespace "
@@ -328,7 +329,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule.build(
         id="arm_server_error",
-        triggers=(_STATUS_TRIGGER,),
+        triggers=(_STATUS_TRIGGER, "InternalServerError", "ServiceUnavailable", "GatewayTimeout", "BadGateway"),
         patterns=(
             r"(?:[Ss]tatus ?[Cc]ode\s*[=:]?\s*\"?|RESPONSE )(?P<status>5[0-9][0-9])\b",
             r"\b(?P<arm_code>InternalServerError|ServiceUnavailable|GatewayTimeout|BadGateway)\b",
@@ -366,14 +367,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule.build(
         id="resource_group_not_found",
-        triggers=("could not be found",),
+        triggers=("could not be found", "ResourceGroupNotFound"),
         patterns=(r"\bResource group '(?P<resource_group>[^']+)' could not be found\b", r"\bResourceGroupNotFound\b"),
         extract=("status", "arm_code"),
         assumed="Resource Manager's ResourceGroupNotFound; no capture from the agent was found",
     ),
     Rule.build(
         id="subscription_not_found",
-        triggers=("could not be found",),
+        triggers=("could not be found", "SubscriptionNotFound"),
         patterns=(r"\bThe subscription '(?P<subscription>[^']+)' could not be found\b", r"\bSubscriptionNotFound\b"),
         extract=("status", "arm_code"),
         assumed="Resource Manager's SubscriptionNotFound; no capture from the agent was found",
@@ -407,9 +408,15 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule.build(
         id="install_package_not_found",
-        triggers=("Unable to locate package", "No match for argument", "No package", "No provider of"),
+        triggers=("Unable to locate package", "No match for argument", "No package", "No provider of", "' was not found",
+                  "installation candidate"),
         patterns=(
             r"\bE: Unable to locate package (?P<package>[\w.+:=-]+)",  # install/linux-package-repositories-90-apt-arm64.txt
+            # apt-get for a version the repository does not hold (apt's own text; the install role's test makes it)
+            r"\bE: Version '(?P<version>[^'\n]+)' for '(?P<package>[\w.+:-]+)' was not found",
+            # ansible.builtin.apt's message for a wanted version it cannot find, and apt-get's for a package without one
+            r"\bno available installation candidate for (?P<package>[\w.+:-]+?)(?:=(?P<version>[^\s\"']+))?(?=[\s\"']|$)",
+            r"\bE: Package '(?P<package>[\w.+:-]+)' has no installation candidate",
             # dnf, yum and zypper as the tools print a missing package (tool texts, not captured with the agent)
             r"\bNo match for argument: (?P<package>[\w.+:=-]+)",
             r"\bNo package (?P<package>[\w.+:=-]+) available\b",

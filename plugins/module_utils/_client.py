@@ -322,11 +322,13 @@ class AgentModuleClient(ModuleClient):
     def outcome(self, run: RunResult, state: str | None = None) -> _outcome.Outcome:
         """The outcome fields of a run (warning about what its output held that the parsers do not know)."""
         self.warn_unparsed(run)
-        return _outcome.from_run(run, self.lang, state)
+        # agent_uid: the user the agent ran as (0: root), so that a later diagnosis of the result never plans escalate
+        return dict(_outcome.from_run(run, self.lang, state), agent_uid=run.uid)
 
     def failure(self, run: RunResult, state: str | None = None, **extra: t.Any) -> _outcome.ModuleFailure:
         """The failure of a run (warning about what its output held that the parsers do not know)."""
         self.warn_unparsed(run)
+        extra.setdefault("agent_uid", run.uid)
         return _outcome.failure_from_run(run, self.lang, state, **extra)
 
 

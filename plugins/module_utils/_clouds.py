@@ -253,9 +253,70 @@ def _endpoint(host: str, group: str, purpose: str, private_link: bool = False, p
     }
 
 
+# ---------------------------------------------------------------------------------------------
+# The regional Hybrid Instance Metadata Service (HIS) host
+# ---------------------------------------------------------------------------------------------
+
+#: The api-version of the agent's regional discovery call (a real ``azcmagent check`` capture, 2023-09-21:
+#: ``Get "https://gbl.his.arc.azure.com/discovery?location=westus3&api-version=2.1"``).
+DISCOVERY_API_VERSION = "2.1"
+
+#: The regional HIS host codes that a public source shows, per cloud: the ONLY fallback when the agent's
+#: discovery call cannot be made, and an assumption (the service may answer otherwise; Microsoft's 1.64 release
+#: notes say the agent refreshes it on a 421). Sources (research notes, issue 9):
+#: * westeurope -> weu, ukwest -> uks: real ``azcmagent check`` tables (github.com/jonathan-vella/
+#:   azure-arc-enabled-sql-server, arc-sql-connectivity/media/azcmagent-output-{1,2}.png, 2025) and the 1.21 log of
+#:   github.com/MicrosoftDocs/azure-docs/issues/99004; ukwest shows that a code is not derived from the region name;
+#: * the other public rows: Microsoft's only published mapping (Arc-enabled Kubernetes quickstart, commit cee36da
+#:   of 2021-05-29 in MicrosoftDocs, withdrawn 2021-08-26 for the wildcard ``*.his.arc.azure.com``);
+#: * US Government: ``usgv.his.arc.azure.us``, the one host Microsoft's network requirements name.
+#: No public source names a China host, so China (and every region not listed) has no fallback.
+KNOWN_REGIONAL_HIS: t.Mapping[str, t.Mapping[str, str]] = {
+    AZURE_CLOUD: {
+        "westeurope": "weu", "ukwest": "uks", "uksouth": "uks", "eastus": "eus", "eastus2": "eus2", "westcentralus": "wcus",
+        "southcentralus": "scus", "westus2": "wus2", "southeastasia": "sea", "australiaeast": "ae", "northeurope": "ne",
+        "francecentral": "fc",
+    },
+    AZURE_US_GOVERNMENT: {region: "usgv" for region in sorted(_GOVERNMENT_REGIONS)},
+    AZURE_CHINA_CLOUD: {},
+}
+
+
+def global_his_host(cloud: str | None = None) -> str:
+    """``gbl.his.arc.azure.com``: the agent's global HIS host of ``cloud``, which answers the regional discovery."""
+    _name, data = _endpoints(cloud)
+    return f"gbl.{data.his_suffix}"
+
+
+def discovery_url(cloud: str | None, region: str) -> str:
+    """``https://gbl.his.arc.azure.com/discovery?location=<region>&api-version=2.1``, the agent's discovery call."""
+    return f"https://{global_his_host(cloud)}/discovery?location={normalize_region(region)}&api-version={DISCOVERY_API_VERSION}"
+
+
+def is_regional_his_host(host: str, cloud: str | None = None) -> bool:
+    """Whether ``host`` is a regional HIS host of ``cloud`` (``<code>.his.arc.azure.com``, not ``gbl``)."""
+    _name, data = _endpoints(cloud)
+    host = str(host).lower().rstrip(".")
+    label, _, rest = host.partition(".")
+    return rest == data.his_suffix and label not in ("", "gbl") and re.match(r"^[a-z0-9-]{1,63}$", label) is not None
+
+
+def known_regional_his(cloud: str | None, region: str | None) -> str | None:
+    """The regional HIS host a public source names for ``region`` (see :data:`KNOWN_REGIONAL_HIS`), or None."""
+    if not region:
+        return None
+    name, data = _endpoints(cloud)
+    code = KNOWN_REGIONAL_HIS.get(name, {}).get(normalize_location(region))
+    return f"{code}.{data.his_suffix}" if code else None
+
+
 def agent_endpoints(cloud: str | None = None, region: str | None = None, connection_type: str = "direct",
-                    gateway_url: str | None = None) -> list[AgentEndpoint]:
-    """The endpoints the agent must reach on TCP 443, as ``azcmagent check`` lists them.
+                    gateway_url: str | None = None, regional_his: str | None = None) -> list[AgentEndpoint]:
+    """The endpoints the agent must reach on TCP 443, sorted by URL as ``azcmagent check`` prints them.
+
+    ``regional_his`` is the regional HIS host (``weu.his.arc.azure.com``): the agent asks the global host for it
+    (``discovery_url``), so the caller passes what discovery answered, or :func:`known_regional_his`, or None,
+    and without it the list has no regional HIS row, as the agent's own table when its discovery fails.
 
     ``connection_type`` is ``direct`` (default) or ``gateway``. With the Arc gateway, the
     agent sends everything except Entra ID and Resource Manager through the gateway, so the
@@ -271,20 +332,24 @@ def agent_endpoints(cloud: str | None = None, region: str | None = None, connect
     items.append(_endpoint(data.pas_host, "AAD", "Microsoft Entra ID (public key service)"))
     items.append(_endpoint(data.management_host, "ARM", "Azure Resource Manager (connect, disconnect)"))
     items.append(_endpoint(f"gbl.{data.his_suffix}", "Arc", "Arc global metadata and identity", True))
-    if reg:
-        items.append(_endpoint(f"{reg}.{data.his_suffix}", "Arc", "Arc regional metadata and identity", True))
+    if regional_his:
+        if not is_regional_his_host(regional_his, cloud):
+            raise ValueError(f"invalid regional HIS host {regional_his!r}: expected <code>.{data.his_suffix}")
+        items.append(_endpoint(str(regional_his).lower().rstrip("."), "Arc", "Arc regional metadata and identity", True))
     if connection_type == "gateway":
         if not gateway_url:
             raise ValueError("connection_type gateway needs the Arc gateway URL (gateway_url)")
         gw = parse_url(gateway_url)
         items.append(_endpoint(gw["host"], "Arc", "Arc gateway", False, gw["port"]))
-        return items
+        return sorted(items, key=lambda item: item["url"])
     if connection_type != "direct":
         raise ValueError(f"connection_type must be direct or gateway, not {connection_type!r}")
     items.append(_endpoint(f"agentserviceapi.{data.gc_suffix}", "Arc", "Extension and guest configuration service", True))
     if reg:
         items.append(_endpoint(f"{reg}-gas.{data.gc_suffix}", "Arc", "Regional guest configuration service", True))
-    return items
+    # The agent's table is sorted by the plain URL string (real captures: "https://westeurope-gas…" before
+    # "https://weu.his…", "https://uks.his…" before "https://ukwest-gas…").
+    return sorted(items, key=lambda item: item["url"])
 
 
 class UrlParts(t.TypedDict):

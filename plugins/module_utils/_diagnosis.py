@@ -27,6 +27,13 @@ Evidence is weighed by the level of its line and by what the run did next (issue
   (a debug/info line that did not decide the outcome).
 * Fail closed: a text without an exit status that holds a fatal or error line of the agent is a failure; when no
   rule knows that line it is quoted (secrets scrubbed) as the cause, with category ``unknown``.
+* Insufficient evidence: a text without an exit status whose only failure evidence is context (debug or info lines
+  that the agent did not get past, e.g. an excerpt of a log cut off before its exit line) is not a success: ``ok``
+  false, category ``unknown``, action ``report``, the cause says the excerpt cannot tell, and the evidence stays in
+  ``warnings`` (stage ``context``).
+* Already root: a result with ``escalated`` or ``become`` true, or ``agent_uid`` 0 (the user ID the agent ran with,
+  as the agent modules return it), never gets the ``escalate`` action; when the agent still says it lacks
+  administrative privileges, the cause says that the run already was root and what can take root's rights away.
 * Install stage: findings of the package manager, Microsoft's install script and the Windows installer
   (``install_*``) explain a failure the same way; an exit status a wrapper printed next to them is the package
   manager's, not an AZCM code.
@@ -148,7 +155,8 @@ def _read_input(data: object) -> _Input:
         findings = [f for f in raw_findings if isinstance(f, Mapping)] if isinstance(raw_findings, (list, tuple)) else None
         unchanged = data.get("changed") is False and not failed and rc in (None, 0)
         same_target = data.get("same_target") is True or (data.get("azcm_code") == "AZCM0067" and unchanged)
-        escalated = data.get("escalated") is True or data.get("become") is True
+        # The run already had root: escalated by the caller, run with become, or the agent's user ID was 0.
+        escalated = data.get("escalated") is True or data.get("become") is True or _as_int(data.get("agent_uid")) == 0
         return _Input(_result_text(data), rc, failed, given, findings, same_target, escalated)
     if isinstance(data, (list, tuple)):
         return _Input(_lines_text(data, "list"))
@@ -238,6 +246,19 @@ def _without_escalate(actions: list[str]) -> list[str]:
     return [action for action in actions if action != "escalate"] or ["report"]
 
 
+def _insufficient(context: list[t.Any], codes: list[str], unparsed: int, resource_id: str | None, lang: str) -> dict[str, t.Any]:
+    """The diagnosis of a text whose only evidence of a failure is context (debug / info lines): unknown, not success."""
+    best = strongest(context) or context[0]
+    cause = _text("diagnosis.insufficient", lang, finding=str(best.get("cause") or best.get("id") or "").rstrip("."))
+    remediation = _text("diagnosis.insufficient_remediation", lang)
+    return {
+        "ok": False, "azcm_code": None, "azcm_codes": codes, "exit_code": None, "title": None, "cause": cause,
+        "remediation": remediation, "category": "unknown", "retryable": False, "action": "report", "findings": [],
+        "warnings": [dict(f, stage="context") for f in context], "actions": ["report"],
+        "summary": _summary(None, None, cause, remediation, None), "unparsed": unparsed, "resource_id": resource_id,
+    }
+
+
 def _has_failure_line(text: str, primary: str | None, rc: int | None, known: tuple[int, str] | None) -> bool:
     """Whether text holds a fatal or error line; ``known`` is that line when diagnose already looked (no code, no rc)."""
     if primary is None and rc is None:
@@ -293,6 +314,11 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
               and wrapper_rc in (None, 0))
     if primary == "AZCM0067" and same_target:
         ok = True
+
+    if ok and context and rc is None and failed is None and primary is None:
+        # Only debug or info lines show a failure, the agent did not get past it in this text, and nothing says how
+        # the run ended (no exit status, exit line, fatal or error line): an excerpt that cannot tell, never success.
+        return _insufficient(context, codes, unparsed, resource_id, lang)
 
     if ok:
         warnings.extend(dict(f, stage="context") for f in context)
@@ -350,11 +376,15 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
         actions.append("retry")
     if not retryable:
         actions = [a for a in actions if a != "retry"] or ["report"]
-    if escalated:
-        # The run already had root: escalating again cannot help.
+    if escalated and "escalate" in actions:
+        # The run already had root, yet the agent says it lacks privileges: escalating cannot help, and the catalog's
+        # cause ("run without administrative privileges") is not what happened. Report what can take root's rights away.
         actions = _without_escalate(actions)
         if action == "escalate":
+            actions = [a for a in actions if a != "retry"] or ["report"]
             action = actions[0]
+            cause, remediation = _text("diagnosis.root_not_enough", lang), _text("diagnosis.root_not_enough_remediation", lang)
+            retryable = False
     return {
         "ok": False,
         "azcm_code": primary,

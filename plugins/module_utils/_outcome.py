@@ -97,7 +97,7 @@ def from_run(run: RunResult, lang: str = "en", state: str | None = None) -> Outc
     # A process killed by a signal (timeout) has a negative status that stands for no AZCM code.
     status = run.rc if isinstance(run.rc, int) and 0 <= run.rc <= 255 and not run.timed_out else None
     diagnosis = diagnose({"stdout": run.stdout, "stderr": run.stderr, "log_lines": list(run.log_lines), "rc": status,
-                          "failed": not run.ok}, lang=lang)
+                          "failed": not run.ok, "agent_uid": getattr(run, "uid", None)}, lang=lang)
     codes = list(diagnosis.get("azcm_codes") or [])
     outcome: Outcome = {
         "rc": run.rc,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import json
 import re
 import socket
 import ssl
@@ -511,3 +512,173 @@ def findings_for(record: t.Mapping[str, t.Any], lang: str = "en") -> list[Findin
         else:
             found.append(_finding("tls_handshake_failed", lang, f"tls {record['host']}: {tls['error']}", error=tls["error"], **base))
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The agent's regional discovery: GET https://gbl.his.arc.azure.com/discovery?location=<region>&api-version=2.1
+# ---------------------------------------------------------------------------------------------
+
+# The longest discovery answer read (it is one URL).
+_MAX_DISCOVERY_ANSWER = 65536
+# An https URL or a bare host name in the answer.
+_DISCOVERED_URL_RE = re.compile(r"^(?:https://)?(?P<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::443)?/?$")
+
+
+class Discovery(t.TypedDict):
+    """What the regional discovery call answered: the regional HIS host, or why there is none."""
+
+    ok: bool
+    host: str | None
+    url: str
+    status: int | None
+    error: str | None
+
+
+def parse_discovery_answer(body: str) -> str | None:
+    """The regional HIS host in the discovery answer, or None when the answer holds none.
+
+    ASSUMED wire format: no public capture of an answer under api-version 2.1 was found. A public onboarding script
+    strips ``https://`` from the parsed answer of api-version 1.1-preview (``.substring(8)``), so the answer is taken
+    to be one URL: a JSON string (``"https://uks.his.arc.azure.com"``), the bare URL, or, defensively, a JSON object
+    holding it under any key."""
+    text = (body or "").strip()
+    candidates: list[object] = [text]
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, str):
+        candidates = [data]
+    elif isinstance(data, dict):
+        candidates = [value for _key, value in sorted(data.items()) if isinstance(value, str)]
+    for candidate in candidates:
+        match = _DISCOVERED_URL_RE.match(str(candidate).strip())
+        if match:
+            return match.group("host").lower().rstrip(".")
+    return None
+
+
+def _http_get(endpoint: Endpoint, target: str, deadline: float, ca_file: str | None, proxy: Proxy | None,
+              proxy_bypass: t.Iterable[object] | None) -> tuple[int, str]:
+    """GET ``target`` (path and query) from a normalized endpoint, through the proxy unless bypassed, with a verified TLS
+    session; returns (status, body). Raises OSError (ssl errors included) with a short text."""
+    via = proxy if proxy is not None and not bypassed(endpoint, proxy_bypass) else None
+    if via is not None:
+        address: tuple[str, int] = (via["host"], via["port"])
+    else:
+        dns = resolve(endpoint["connect_host"], deadline)
+        if not dns["ok"]:
+            raise OSError(f"lookup {endpoint['connect_host']}: {dns['error']}")
+        address = (dns["addresses"][0], endpoint["connect_port"])
+    sock = socket.create_connection(address, timeout=_remaining(deadline))
+    try:
+        if via is not None:
+            lines = [f"CONNECT {endpoint['host']}:{endpoint['port']} HTTP/1.1", f"Host: {endpoint['host']}:{endpoint['port']}"]
+            if via["authorization"]:
+                lines.append(f"Proxy-Authorization: {via['authorization']}")
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
+            status, reason = _read_proxy_answer(sock, deadline)
+            if status != 200:
+                raise OSError(f"proxy {via['url']} answered CONNECT with {status} {reason}".strip())
+        context = ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        sock.settimeout(_remaining(deadline))
+        tls = context.wrap_socket(sock, server_hostname=endpoint["host"])
+        sock = tls
+        host = endpoint["host"] if endpoint["port"] == 443 else f"{endpoint['host']}:{endpoint['port']}"
+        request = f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\nUser-Agent: arcops.azcmagent-check\r\nConnection: close\r\n\r\n"
+        tls.sendall(request.encode("ascii"))
+        data = b""
+        while len(data) <= _MAX_DISCOVERY_ANSWER:
+            tls.settimeout(_remaining(deadline))
+            chunk = tls.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        try:
+            sock.close()
+        except OSError:
+            pass
+    head, _sep, body = data.partition(b"\r\n\r\n")
+    first = head.split(b"\r\n", 1)[0].decode("iso-8859-1").strip()
+    match = _STATUS_LINE_RE.match(first)
+    if not match:
+        raise OSError(f"unexpected answer: {first[:80]!r}")
+    if re.search(rb"(?im)^transfer-encoding:\s*chunked", head):
+        body = _unchunk(body)
+    return int(match.group("status")), body.decode("utf-8", "replace")
+
+
+def _unchunk(body: bytes) -> bytes:
+    out = b""
+    while body:
+        size_line, _sep, rest = body.partition(b"\r\n")
+        try:
+            size = int(size_line.split(b";")[0].strip() or b"0", 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        out += rest[:size]
+        body = rest[size + 2:]
+    return out
+
+
+def discover_regional_his(gbl: Endpoint, url: str, timeout: float, ca_file: str | None = None, proxy_url: str | None = None,
+                          proxy_bypass: t.Iterable[object] | None = None) -> Discovery:
+    """Ask the global HIS endpoint ``gbl`` (normalized, ``connect_to`` honoured) for the regional host, as the agent does.
+
+    ``url`` is the discovery URL (:func:`._clouds.discovery_url`). Goes through the proxy unless the endpoint is
+    bypassed, verifies TLS like the probes, and never takes longer than ``timeout`` seconds. Never raises for a
+    network or answer problem: ``ok`` is false and ``error`` says why."""
+    deadline = time.monotonic() + max(0.1, float(timeout))
+    target = "/" + url.split("://", 1)[-1].split("/", 1)[-1] if "/" in url.split("://", 1)[-1] else "/"
+    result: Discovery = {"ok": False, "host": None, "url": url, "status": None, "error": None}
+    box: dict[str, t.Any] = {}
+
+    def work() -> None:
+        try:
+            box["answer"] = _http_get(gbl, target, deadline, ca_file, parse_proxy(proxy_url), proxy_bypass)
+        except (OSError, ProbeError, ValueError) as exc:
+            box["error"] = _error_text(exc)
+
+    thread = threading.Thread(target=work, name="arcops-discovery", daemon=True)
+    thread.start()
+    thread.join(_remaining(deadline) + 0.5)
+    if thread.is_alive():
+        result["error"] = "timed out"
+        return result
+    if "error" in box:
+        result["error"] = box["error"]
+        return result
+    status, body = box["answer"]
+    result["status"] = status
+    if status != 200:
+        result["error"] = f"HTTP {status}: {body.strip()[:200]}"
+        return result
+    host = parse_discovery_answer(body)
+    if host is None:
+        result["error"] = f"no host in the answer: {body.strip()[:200]!r}"
+        return result
+    result["ok"], result["host"] = True, host
+    return result
+
+
+def apply_connect_to(host: str, connect_to: t.Optional[t.Mapping[str, t.Any]]) -> str | None:
+    """The ``host:port`` that ``connect_to`` (host name, ``*.domain`` wildcard or ``*`` to address) gives ``host``, or None.
+
+    The exact name wins, then the longest matching wildcard, then ``*``."""
+    if not connect_to:
+        return None
+    host = str(host).lower().rstrip(".")
+    table = {str(key).strip().lower().rstrip("."): value for key, value in connect_to.items()}
+    if host in table:
+        return str(table[host])
+    best: tuple[int, str] | None = None
+    for key, value in table.items():
+        if key.startswith("*.") and host.endswith(key[1:]) and (best is None or len(key) > best[0]):
+            best = (len(key), str(value))
+    if best is not None:
+        return best[1]
+    return str(table["*"]) if "*" in table else None

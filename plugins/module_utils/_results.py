@@ -29,6 +29,8 @@ from collections.abc import Mapping
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import lookup
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import extract_codes
+from ansible_collections.arcops.azcmagent.plugins.module_utils._show import STOPPED_STATUSES as _SHOW_STOPPED_STATUSES
+from ansible_collections.arcops.azcmagent.plugins.module_utils._show import stopped_services as _show_stopped
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang, text
 
 Record = t.Dict[str, t.Any]
@@ -38,8 +40,8 @@ Facts = t.Mapping[str, t.Any]
 _lookup = t.cast(t.Callable[[str, str], t.Mapping[str, t.Any]], lookup)
 _extract_codes = t.cast(t.Callable[[str], t.List[str]], extract_codes)
 
-#: Service states (as the info module reports them) that count as stopped.
-STOPPED_STATUSES = ("stopped", "inactive", "failed", "dead")
+#: Service states (as the info module reports them) that count as stopped (one home: ``_show``).
+STOPPED_STATUSES = _SHOW_STOPPED_STATUSES
 
 #: Summary titles per kind of run; any other title is shown as given.
 SUMMARY_KINDS = ("onboard", "offboard", "remediate", "diagnose")
@@ -90,9 +92,13 @@ def _message(host: str, code: str | None, category: str, cause: object, remediat
                 remediation=remediation)
 
 
-def stopped_services(services: object) -> list[str]:
-    """Names of the services (``info`` module ``services``) that are not running."""
-    return [_str(s.get("name")) for s in _maps(services) if s.get("status") in STOPPED_STATUSES]
+def stopped_services(info: object) -> list[str]:
+    """Names of the agent's services in use that are stopped: the ``info`` module's ``stopped_services``, or, for an
+    older result that has none, computed from its ``services`` (a service the agent does not use never counts)."""
+    if isinstance(info, Mapping) and isinstance(info.get("stopped_services"), (list, tuple)):
+        return [_str(name) for name in info["stopped_services"]]
+    services = info.get("services") if isinstance(info, Mapping) else info
+    return _show_stopped(list(_maps(services)), info.get("config") if isinstance(info, Mapping) and isinstance(info.get("config"), Mapping) else None)
 
 
 # --------------------------------------------------------------------------------------
@@ -210,7 +216,7 @@ def remediate_result(*, host: str, health: Facts, remediation: Facts | None, che
     lang = normalize_lang(lang)
     fix = _map(remediation)
     steps = _maps(fix.get("steps"))
-    stopped = stopped_services(health.get("services"))
+    stopped = stopped_services(health)
     needed = bool(stopped)
     done = any(s.get("done") and s.get("ok") and s.get("action") not in ("report", "none") for s in steps)
     verified = _bool(fix.get("verified"))
@@ -262,7 +268,7 @@ def diagnose_result(*, host: str, info: Facts, check: Facts | None, logs: str = 
     lang = normalize_lang(lang)
     check = _map(check)
     status = _str(info.get("status"))
-    stopped = stopped_services(info.get("services"))
+    stopped = stopped_services(info)
     findings = _maps(check.get("findings"))
     network_ok = _bool(check.get("ok", True))
     healthy = _bool(info.get("connected")) and not stopped and network_ok
@@ -322,7 +328,7 @@ def remediation_result(*, steps: t.Sequence[Facts], verify: Facts | None = None)
         "state": _str(verify.get("status")),
         "verified": "status" in verify,
         "connected": _bool(verify.get("connected", False)),
-        "stopped_services": stopped_services(verify.get("services")),
+        "stopped_services": stopped_services(verify),
         "steps": [dict(s) for s in steps],
         "network_ok": network_ok,
         "escalated": any(s.get("action") == "escalate" and s.get("done") and s.get("ok") for s in steps),

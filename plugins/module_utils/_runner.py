@@ -120,6 +120,8 @@ class Completed:
     stdout: str
     stderr: str
     timed_out: bool = False
+    # The user ID the agent ran with (see agent_uid()); None when the executor does not know (a test stand-in).
+    uid: t.Optional[int] = None
 
 
 # An executor runs one Execution and returns its Completed; the default is execute().
@@ -254,7 +256,8 @@ class RunResult:
     """What one agent run produced, already scrubbed of secrets."""
 
     def __init__(self, argv: t.Sequence[str], rc: int, stdout: str, stderr: str, log_lines: t.Optional[t.Sequence[str]] = None,
-                 timed_out: bool = False, timeout: float | None = None, duration: float = 0.0, log_file: str | None = None) -> None:
+                 timed_out: bool = False, timeout: float | None = None, duration: float = 0.0, log_file: str | None = None,
+                 uid: int | None = None) -> None:
         self.argv = list(argv)
         self.cmd = render_cmd(argv)
         self.rc = rc
@@ -265,6 +268,8 @@ class RunResult:
         self.timeout = timeout
         self.duration = duration
         self.log_file = log_file
+        # The user ID the agent ran with (0: root), None when unknown.
+        self.uid = uid
 
     @property
     def ok(self) -> bool:
@@ -274,7 +279,7 @@ class RunResult:
         return {
             "cmd": self.cmd, "argv": self.argv, "rc": self.rc, "stdout": self.stdout, "stderr": self.stderr,
             "log_lines": self.log_lines, "timed_out": self.timed_out, "timeout": self.timeout,
-            "duration": round(self.duration, 3), "log_file": self.log_file,
+            "duration": round(self.duration, 3), "log_file": self.log_file, "uid": self.uid,
         }
 
 
@@ -287,6 +292,18 @@ def environment() -> t.Dict[str, str]:
     env = dict(os.environ)
     env.update({"LANG": "C", "LC_ALL": "C", "LC_MESSAGES": "C", "LANGUAGE": "C", "NO_COLOR": "1", "TERM": "dumb"})
     return env
+
+
+#: The user ID that a test double of the agent pretends to run as, when it is not this process's (the simulated fleet
+#: sets it for a host whose agent is not root; see tests/simulator/README.md). Never set on a real machine.
+AGENT_UID_ENV = "ARCOPS_AZCMAGENT_AGENT_UID"
+
+
+def agent_uid(env: t.Optional[t.Mapping[str, str]] = None) -> int:
+    """The user ID the agent runs with: this process's effective one (the runner starts the agent without sudo), or
+    the one a test double pretends (:data:`AGENT_UID_ENV` in ``env``, default this process's environment)."""
+    value = str((os.environ if env is None else env).get(AGENT_UID_ENV, "")).strip()
+    return int(value) if value.isdigit() else os.geteuid()
 
 
 def execute(execution: Execution) -> Completed:
@@ -314,7 +331,7 @@ def execute(execution: Execution) -> Completed:
         proc.wait()
         raise
     return Completed(rc=proc.returncode, stdout=out.decode("utf-8", "replace"), stderr=err.decode("utf-8", "replace"),
-                     timed_out=timed_out)
+                     timed_out=timed_out, uid=agent_uid(execution.env))
 
 
 class AgentRunner:
@@ -503,7 +520,7 @@ class AgentRunner:
         return RunResult(
             argv=[self.scrub(a) for a in argv], rc=done.rc, stdout=self.scrub(done.stdout), stderr=self.scrub(done.stderr),
             log_lines=[self.scrub(line) for line in log_lines], timed_out=done.timed_out, timeout=timeout,
-            duration=time.monotonic() - started, log_file=log_file,
+            duration=time.monotonic() - started, log_file=log_file, uid=getattr(done, "uid", None),
         )
 
     def show(self, as_json: bool = True) -> RunResult:

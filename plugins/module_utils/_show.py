@@ -229,3 +229,77 @@ def parse_show(text: object) -> dict[str, t.Any]:
             key = f"{_snake(section)}_{key}"
         result[key] = value
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The agent's services: which are in use, which of those are stopped
+# ---------------------------------------------------------------------------------------------
+
+#: Service states (as ``show`` reports them: systemd's ``active``/``inactive``/``failed``, Windows' ``running``/
+#: ``stopped``) that count as stopped.
+STOPPED_STATUSES = ("stopped", "inactive", "failed", "dead")
+
+# The agent's services by role, Linux unit and Windows service names (reference/agent-reference.md: systemd units
+# himdsd, gcad, extd, arcproxyd; Windows himds, gcarcservice, extensionservice, arcproxy).
+_HIMDS = ("himdsd", "himds")
+_GC = ("gcad", "gcarcservice")
+_EXTENSIONS = ("extd", "extensionservice")
+_ARC_PROXY = ("arcproxyd", "arcproxy")
+#: The Linux names of the agent's services, in the order ``show`` lists them.
+AGENT_SERVICES = ("himdsd", "arcproxyd", "extd", "gcad")
+
+
+def _disabled(config: t.Mapping[str, t.Any], key: str) -> bool:
+    return str(config.get(key, "")).strip().lower() in ("false", "0", "no", "off")
+
+
+def services_in_use(services: t.Iterable[t.Mapping[str, t.Any]], config: t.Mapping[str, t.Any] | None = None,
+                    gateway_url: str | None = None) -> list[str]:
+    """The names of the listed services that the agent uses, in their order.
+
+    The agent service (``himdsd``) always; the extension service (``extd``) unless ``extensions.enabled`` is false; the
+    guest configuration service (``gcad``) unless ``guestconfiguration.enabled`` is false; the Arc proxy (``arcproxyd``)
+    only with the Arc gateway (``connection.type`` gateway, or a gateway URL in ``show``). Other services ``show``
+    lists (the Windows SMS Agent Host) are not the agent's. ``config`` is ``azcmagent config list`` (None: unknown,
+    the agent's defaults apply)."""
+    config = config or {}
+    gateway = str(config.get("connection.type", "")).strip().lower() == "gateway" or bool(str(gateway_url or "").strip())
+    used = []
+    for service in services:
+        name = str(service.get("name") or "").strip()
+        key = name.lower()
+        if key in _HIMDS or (key in _EXTENSIONS and not _disabled(config, "extensions.enabled")) \
+                or (key in _GC and not _disabled(config, "guestconfiguration.enabled")) or (key in _ARC_PROXY and gateway):
+            used.append(name)
+    return used
+
+
+def stopped_services(services: t.Iterable[t.Mapping[str, t.Any]], config: t.Mapping[str, t.Any] | None = None,
+                     gateway_url: str | None = None) -> list[str]:
+    """The services in use (:func:`services_in_use`) whose status is stopped: the ones a restart may start."""
+    listed = [s for s in services if isinstance(s, t.Mapping)]
+    used = set(services_in_use(listed, config, gateway_url))
+    return [str(s.get("name")) for s in listed if s.get("name") in used and str(s.get("status") or "").strip().lower() in STOPPED_STATUSES]
+
+
+def _agent_service_of(unit: str) -> str | None:
+    """The agent service a system service name stands for: the name itself, or a name ending in ``-<name>`` /
+    ``_<name>`` (a wrapper or renamed unit, such as the simulated fleet's ``arcsim-<fleet>-<host>-himdsd``)."""
+    key = str(unit).strip().lower()
+    for name in _HIMDS + _GC + _EXTENSIONS + _ARC_PROXY:
+        if key == name or key.endswith(("-" + name, "_" + name)):
+            return name
+    return None
+
+
+def services_to_restart(units: t.Iterable[object], info: t.Mapping[str, t.Any] | None) -> list[str]:
+    """The system services (``units``, e.g. ``azcmagent_service_names``) to restart after the ``info`` result ``info``:
+    those whose agent service is stopped and in use, else (none stopped, e.g. a himds socket that does not answer)
+    those in use. A unit whose service the agent does not use (``arcproxyd`` without a gateway, ``extd`` with
+    extensions disabled) is never restarted; without an ``info`` result only the agent service (``himdsd``) is."""
+    names = [str(unit) for unit in units if str(unit).strip()]
+    info = info or {}
+    in_use = [str(s).lower() for s in (info.get("services_in_use") or ())] or list(_HIMDS)
+    stopped = [str(s).lower() for s in (info.get("stopped_services") or ())]
+    wanted = stopped or in_use
+    return [unit for unit in names if _agent_service_of(unit) in wanted and _agent_service_of(unit) in in_use]

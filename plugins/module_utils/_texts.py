@@ -131,6 +131,27 @@ _CHECK: Texts = {
     },
     "check.bad_option": {"en": "{detail}", "nl": "{detail}"},
     "check.bad_option_remediation": {"en": "Correct the module's options", "nl": "Corrigeer de opties van de module"},
+    # the agent's regional discovery failed ({url}: the discovery call, {error}: why, {host}: the fallback host)
+    "check.discovery_fallback": {
+        "en": (
+            "The regional discovery {url} failed ({error}); probing {host} instead, the host a public source names for "
+            "this region (an assumption: the agent uses what the discovery answers)"
+        ),
+        "nl": (
+            "De regionale discovery {url} is mislukt ({error}); in plaats daarvan wordt {host} getest, de host die een "
+            "openbare bron voor deze regio noemt (een aanname: de agent gebruikt wat de discovery antwoordt)"
+        ),
+    },
+    "check.discovery_none": {
+        "en": (
+            "The regional discovery {url} failed ({error}) and no public source names the regional HIS host of this "
+            "region: it is not probed (the agent resolves it when it connects)"
+        ),
+        "nl": (
+            "De regionale discovery {url} is mislukt ({error}) en geen openbare bron noemt de regionale HIS-host van deze "
+            "regio: die wordt niet getest (de agent zoekt hem op bij het verbinden)"
+        ),
+    },
     "check.not_reachable": {"en": "azcmagent check reports it not reachable", "nl": "azcmagent check meldt het als niet bereikbaar"},
     "check.no_finding": {"en": "The network check failed", "nl": "De netwerkcontrole is mislukt"},
     "check.no_finding_remediation": {
@@ -898,6 +919,50 @@ _DIAGNOSIS: Texts = {
     "diagnosis.subscription_not_found.remediation": {
         "en": "Check the subscription ID (azcmagent_subscription_id), the tenant and the cloud.",
         "nl": "Controleer de abonnements-ID (azcmagent_subscription_id), de tenant en de cloud.",
+    },
+    # diagnose(): the agent says it lacks administrative privileges although the run already had root
+    "diagnosis.root_not_enough": {
+        "en": (
+            "The agent reports that it lacks administrative privileges although it already ran as root (user ID 0, or "
+            "with privilege escalation): escalating again cannot help"
+        ),
+        "nl": (
+            "De agent meldt dat hij geen beheerdersrechten heeft, terwijl hij al als root draaide (gebruikers-ID 0, of met "
+            "verhoogde rechten): opnieuw rechten verhogen helpt niet"
+        ),
+    },
+    "diagnosis.root_not_enough_remediation": {
+        "en": (
+            "Find what takes root's rights away from the agent: an azcmagent_executable or wrapper that runs it as "
+            "another user, a sudo rule, a security policy (SELinux, AppArmor) or a container without the needed "
+            "capabilities; then run the command again as root"
+        ),
+        "nl": (
+            "Zoek wat de agent de rechten van root afneemt: een azcmagent_executable of wrapper die hem als een andere "
+            "gebruiker start, een sudo-regel, een beveiligingsbeleid (SELinux, AppArmor) of een container zonder de "
+            "benodigde capabilities; voer de opdracht daarna opnieuw als root uit"
+        ),
+    },
+    # diagnose(): a text whose only failure evidence is a debug or info line ({finding}: that finding's cause)
+    "diagnosis.insufficient": {
+        "en": (
+            "Unknown: the text shows a failure only in debug or info lines ({finding}) and holds no exit status, exit "
+            "line, fatal or error line, so it cannot tell whether the run failed"
+        ),
+        "nl": (
+            "Onbekend: de tekst toont alleen in debug- of info-regels een fout ({finding}) en bevat geen exitstatus, "
+            "exitregel, fatal- of error-regel, dus er valt niet uit af te leiden of de run mislukt is"
+        ),
+    },
+    "diagnosis.insufficient_remediation": {
+        "en": (
+            "Diagnose the registered result of the run (with its exit status) or the whole agent log "
+            "(/var/opt/azcmagent/log/azcmagent.log), not an excerpt"
+        ),
+        "nl": (
+            "Diagnosticeer het geregistreerde resultaat van de run (met de exitstatus) of het hele agentlogboek "
+            "(/var/opt/azcmagent/log/azcmagent.log), niet een fragment"
+        ),
     },
     # diagnose(): an unknown failure, quoted from the agent's last fatal or error line ({line})
     "diagnosis.unknown_line": {

@@ -51,6 +51,12 @@ options:
     description:
       - Azure region of the machine resource (for example V(westeurope)); adds the regional Arc endpoints.
       - Blanks are removed and the name is lower-cased, as the agent does.
+      - The regional Hybrid Instance Metadata Service host is found as the agent finds it, by asking the global one
+        (C(GET https://gbl.his.arc.azure.com/discovery?location=<region>&api-version=2.1)) through the proxy and
+        O(connect_to); its answer names the host (for example V(ukwest) gives V(uks.his.arc.azure.com)). Only when that
+        call fails does the module fall back to the host a public source names for the region (see RV(regional_his)),
+        or leave the regional row out, as the agent's own table does, and it says so in a warning.
+      - Not used for discovery when O(endpoints) is given (that list is probed as it is).
     type: str
     aliases: [region]
   private_link:
@@ -88,6 +94,14 @@ options:
         from the host name.
     type: list
     elements: raw
+  connect_to:
+    description:
+      - Where to dial the endpoints' real names, like curl's C(--connect-to) - a dictionary of host name to V(host:port).
+        A key is a host name (V(gbl.his.arc.azure.com)), a wildcard for one or more labels (V(*.his.arc.azure.com)) or
+        V(*) for every name; the exact name wins over the longest wildcard.
+      - It applies to the cloud's endpoints, to the regional discovery call and to the items of O(endpoints) that have no
+        C(connect_to) of their own. The real names stay in TLS, the proxy's C(CONNECT) and the findings.
+    type: dict
   proxy_url:
     description:
       - HTTP proxy to probe through, V(http://host:port), as the agent's C(proxy.url).
@@ -209,8 +223,34 @@ summary:
   returned: always
   type: str
   sample: "7 of 8 endpoints reachable. The proxy http://127.0.0.1:3128 refuses CONNECT to management.azure.com:443 (403 Forbidden)."
+regional_his:
+  description: How the regional Hybrid Instance Metadata Service host was found.
+  returned: always
+  type: dict
+  contains:
+    host:
+      description: The regional host probed (for example V(weu.his.arc.azure.com)), or V(null) when none is.
+      type: str
+    source:
+      description:
+        - V(discovery) (the global endpoint's answer, as the agent does), V(assumed) (the discovery failed; the host a
+          public source names for the region), V(none) (the discovery failed and no source names one; no regional row),
+          or V(not_needed) (no O(location), or O(endpoints) given).
+      type: str
+    fell_back:
+      description: Whether the discovery failed and the module fell back (V(assumed) or V(none)).
+      type: bool
+    discovery_url:
+      description: The discovery call, or V(null) when none was made.
+      type: str
+    status:
+      description: The HTTP status of the discovery answer, or V(null).
+      type: int
+    error:
+      description: Why the discovery failed, or V(null).
+      type: str
 endpoints:
-  description: One record per endpoint, in the order probed.
+  description: One record per endpoint, sorted by URL as C(azcmagent check) prints them (O(endpoints) in the order given).
   returned: always
   type: list
   elements: dict
@@ -362,11 +402,22 @@ import typing as t
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _agent_check
 from ansible_collections.arcops.azcmagent.plugins.module_utils._agent_check import MIN_STAGE, SHOW_SHARE, Deadline
 from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
-from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import CLOUD_NAMES, agent_endpoints, normalize_region
+from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import (
+    CLOUD_NAMES,
+    agent_endpoints,
+    discovery_url,
+    global_his_host,
+    is_regional_his_host,
+    known_regional_his,
+    normalize_region,
+    parse_url,
+)
 from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import Finding
 from ansible_collections.arcops.azcmagent.plugins.module_utils._probes import (
     ADDRESS_CLASSIFIER,
     ProbeError,
+    apply_connect_to,
+    discover_regional_his,
     findings_for,
     normalize_endpoint,
     parse_proxy,
@@ -384,6 +435,7 @@ ARGUMENT_SPEC: Spec = {
     "connection_type": {"type": "str", "default": "direct", "choices": ["direct", "gateway"]},
     "gateway_url": {"type": "str"},
     "endpoints": {"type": "list", "elements": "raw"},
+    "connect_to": {"type": "dict"},
     "proxy_url": {"type": "str"},
     "proxy_bypass": {"type": "list", "elements": "str", "no_log": False},
     "use_agent_proxy": {"type": "bool", "default": True},
@@ -398,6 +450,21 @@ EMPTY: Result = {"changed": False, "ok": False, "endpoints": [], "findings": []}
 
 def bad_option(lang: str, exc: Exception) -> Exception:
     return _agent_check.failure(text("check.bad_option", lang, detail=str(exc)), text("check.bad_option_remediation", lang), extra=EMPTY)
+
+
+def _with_connect_to(item: object, connect_to: t.Optional[t.Mapping[str, t.Any]]) -> object:
+    """An endpoint item with the O(connect_to) address of its host when it has none of its own."""
+    if not connect_to:
+        return item
+    entry = {"url": item} if isinstance(item, str) else dict(item) if isinstance(item, dict) else item
+    if isinstance(entry, dict) and entry.get("url") and not entry.get("connect_to"):
+        try:
+            target = apply_connect_to(parse_url(entry["url"])["host"], connect_to)
+        except ValueError:
+            return entry
+        if target:
+            entry["connect_to"] = target
+    return entry
 
 
 def find_agent(client: AgentModuleClient, deadline: Deadline, record: Result) -> t.Optional[AgentRunner]:
@@ -430,14 +497,46 @@ def choose_proxy(client: AgentModuleClient, runner: t.Optional[AgentRunner], dea
     return None, bypass, "none"
 
 
+def regional_his(client: AgentModuleClient, region: str | None, deadline: Deadline, proxy_url: str | None,
+                 bypass: t.List[str]) -> Result:
+    """The regional HIS host as the agent finds it (discovery through gbl), else the documented fallback, and how."""
+    params, lang = client.params, client.lang
+    record: Result = {"host": None, "source": "not_needed", "fell_back": False, "discovery_url": None, "status": None, "error": None}
+    if not region or params["endpoints"]:
+        return record
+    url = discovery_url(params["cloud"], region)
+    gbl = normalize_endpoint({"url": f"https://{global_his_host(params['cloud'])}",
+                              "connect_to": apply_connect_to(global_his_host(params["cloud"]), params["connect_to"])}, params["cloud"])
+    answer = discover_regional_his(gbl, url, deadline.remaining(cap=max(MIN_STAGE, deadline.seconds * SHOW_SHARE)),
+                                   params["ca_file"], proxy_url, bypass)
+    record.update(discovery_url=url, status=answer["status"], error=answer["error"])
+    host = answer["host"] if answer["ok"] and answer["host"] and is_regional_his_host(answer["host"], params["cloud"]) else None
+    if answer["ok"] and host is None:
+        record["error"] = f"not a regional HIS host of {params['cloud']}: {answer['host']}"
+    if host:
+        record.update(host=host, source="discovery")
+        return record
+    fallback = known_regional_his(params["cloud"], region)
+    record.update(host=fallback, source="assumed" if fallback else "none", fell_back=True)
+    if fallback:
+        client.warn(text("check.discovery_fallback", lang, url=url, error=record["error"], host=fallback))
+    else:
+        client.warn(text("check.discovery_none", lang, url=url, error=record["error"]))
+    return record
+
+
 def check(client: AgentModuleClient) -> Result:
     """Probe the endpoints (in a thread) while azcmagent check runs; findings of both, summary, optional failure."""
     params, lang = client.params, client.lang
     deadline = Deadline(params["timeout"])
     try:
         region = normalize_region(params["location"]) if params["location"] else None
-        listed = params["endpoints"] or agent_endpoints(params["cloud"], region, params["connection_type"], params["gateway_url"])
-        endpoints = [normalize_endpoint(item, params["cloud"]) for item in listed]
+        if params["connection_type"] == "gateway" and not params["gateway_url"]:
+            raise ValueError("connection_type gateway needs the Arc gateway URL (gateway_url)")
+        for key, value in (params["connect_to"] or {}).items():
+            normalize_endpoint({"url": "https://probe.invalid", "connect_to": value})
+            if not str(key).strip():
+                raise ProbeError("connect_to: a key must be a host name, a *.domain wildcard or *")
         option_proxy = parse_proxy(params["proxy_url"])
     except (ValueError, ProbeError) as exc:
         raise bad_option(lang, exc) from None
@@ -448,6 +547,13 @@ def check(client: AgentModuleClient) -> Result:
     try:
         shown_proxy = parse_proxy(proxy_url)
     except ProbeError as exc:
+        raise bad_option(lang, exc) from None
+    regional = regional_his(client, region, deadline, proxy_url, bypass)
+    try:
+        listed = params["endpoints"] or agent_endpoints(params["cloud"], region, params["connection_type"], params["gateway_url"],
+                                                         regional["host"])
+        endpoints = [normalize_endpoint(_with_connect_to(item, params["connect_to"]), params["cloud"]) for item in listed]
+    except (ValueError, ProbeError) as exc:
         raise bad_option(lang, exc) from None
 
     box: Result = {}
@@ -482,6 +588,7 @@ def check(client: AgentModuleClient) -> Result:
         "endpoints": records,
         "findings": findings,
         "proxy": {"url": shown_proxy["url"] if shown_proxy else None, "bypass": bypass, "source": source},
+        "regional_his": regional,
         "agent_check": agent_record,
         "address_classifier": ADDRESS_CLASSIFIER,
     }

@@ -252,6 +252,13 @@ cmd:
   description: The agent command line that ran (no secret in it; secrets travel in a removed C(--config) file).
   returned: always
   type: str
+agent_uid:
+  description:
+    - The user ID the agent ran with (V(0) is root), or V(null) when unknown. A result with V(0) never gets the
+      V(escalate) action from P(arcops.azcmagent.azcm_diagnose#filter), also when the agent reports AZCM0018.
+  returned: when the agent ran
+  type: int
+  sample: 0
 state:
   description: Agent status after the run (V(Connected), V(Disconnected), V(Expired), V(NotInstalled), ...).
   returned: always

@@ -125,6 +125,25 @@ services:
   returned: always
   type: list
   elements: dict
+services_in_use:
+  description:
+    - The names of the agent's services (of RV(services)) that the agent uses - the agent service (C(himdsd)) always,
+      the extension service (C(extd)) unless C(extensions.enabled) is V(false), the guest configuration service
+      (C(gcad)) unless C(guestconfiguration.enabled) is V(false), and the Arc proxy (C(arcproxyd)) only with the Azure
+      Arc gateway (C(connection.type) V(gateway), or a gateway URL in C(show)).
+    - Without O(gather_config) the settings are not read and the agent's defaults apply.
+  returned: always
+  type: list
+  elements: str
+  sample: [himdsd, extd, gcad]
+stopped_services:
+  description:
+    - The services in use (RV(services_in_use)) whose status is stopped (C(inactive), C(failed), C(stopped), C(dead)) -
+      what a restart must start. A service the agent does not use never appears here, whatever its status.
+  returned: always
+  type: list
+  elements: str
+  sample: [himdsd]
 config:
   description: The agent's local settings from C(azcmagent config list), key to value (lists as lists, booleans as booleans).
   returned: when installed and O(gather_config=true)
@@ -219,6 +238,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome
 from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_config import parse_config_list, parse_version
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import AgentNotFound
+from ansible_collections.arcops.azcmagent.plugins.module_utils._show import services_in_use, stopped_services
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
 Result = t.Dict[str, t.Any]
@@ -238,7 +258,8 @@ def _first(parsed: t.Any) -> t.Any:
 
 def not_installed() -> Result:
     result: Result = {key: None for key in FACT_KEYS}
-    result.update({"changed": False, "installed": False, "connected": False, "status": "NotInstalled", "services": []})
+    result.update({"changed": False, "installed": False, "connected": False, "status": "NotInstalled", "services": [],
+                   "services_in_use": [], "stopped_services": []})
     result.update(_outcome.empty_outcome("NotInstalled"))
     return result
 
@@ -272,6 +293,11 @@ def gather(client: AgentModuleClient) -> Result:
         if not config_run.ok:
             detail = (config_run.stderr or config_run.stdout).strip()[:500]
             client.warn(text("outcome.config_list_failed", client.lang, rc=config_run.rc, detail=detail))
+    services = list(facts.get("services") or [])
+    gateway_url = (result["show"] or {}).get("gatewayUrl") if isinstance(result["show"], dict) else facts.get("gateway_url")
+    config = result.get("config") if client.params["gather_config"] else None
+    result["services_in_use"] = services_in_use(services, config, gateway_url)
+    result["stopped_services"] = stopped_services(services, config, gateway_url)
     result.update(_outcome.from_run(show_run, client.lang, state=facts.get("status")))
     return result
 

@@ -269,3 +269,60 @@ def test_install_role_refuses_an_azure_vm(apt_repo, run_playbook, how):
     rc, result, changed, out = _play(run_playbook, apt_repo, azcmagent_version=NEW, azcmagent_allow_azure_vm=True, **overrides)
     assert rc == 0, out
     assert _installed_version() == NEW
+
+
+def _wrong_key(repo, workdir):
+    """An armored public key that did not sign the repository, served beside the right one."""
+    gnupg = os.path.join(workdir, "gnupg-wrong")
+    if not os.path.isdir(gnupg):
+        os.makedirs(gnupg, mode=0o700)
+        env = dict(os.environ, GNUPGHOME=gnupg)
+        _run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "not the repository's key <wrong@example.invalid>",
+              "rsa2048", "sign", "never"], env=env)
+        key = _run(["gpg", "--armor", "--export"], env=env).stdout
+        subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, capture_output=True, check=False)
+        with open(os.path.join(repo, "wrong-key.asc"), "w", encoding="utf-8") as fh:
+            fh.write(key)
+    return "/wrong-key.asc"
+
+
+def _forget_source():
+    """The role downloads the key only when it has none: start from a machine without the agent's source."""
+    subprocess.run(["dpkg", "--purge", "azcmagent"], capture_output=True, check=False)
+    for path in (SOURCE_FILE, KEY_FILE):
+        if os.path.exists(path):
+            os.remove(path)
+
+
+# The outcome shape of a failed install: the agent's (code, category, cause, remediation, actions, findings).
+FAILED_INSTALL_KEYS = {"ok", "failed", "action", "changed", "version_before", "version_after", "source", "code", "category", "cause",
+                       "remediation", "actions", "findings", "message", "diagnosis"}
+
+
+@pytest.mark.parametrize("how, finding", [("wrong_key", "install_signature_invalid"), ("missing_version", "install_package_not_found")])
+def test_install_role_reports_a_failed_install_in_the_agents_shape(apt_repo, run_playbook, how, finding):
+    # A repository signed with another key (apt-get update refuses it) or a version the repository does not have
+    # (apt finds no such package): the install really fails, the rescue reads the package manager's words.
+    _forget_source()
+    repo_dir = os.path.join(apt_repo["workdir"], "repo")
+    overrides = {"azcmagent_version": NEW}
+    if how == "wrong_key":
+        overrides["azcmagent_repo_key_url"] = apt_repo["url"] + _wrong_key(repo_dir, apt_repo["workdir"])
+    else:
+        overrides["azcmagent_version"] = "9.99"
+    try:
+        rc, result, changed, out = _play(run_playbook, apt_repo, **overrides)
+    finally:
+        _forget_source()
+    assert rc != 0, out
+    assert set(result) == FAILED_INSTALL_KEYS, result
+    assert (result["ok"], result["failed"], result["changed"], result["action"]) == (False, True, False, "install")
+    assert result["version_before"] == "" and result["version_after"] == "" and result["source"] == "repository"
+    assert result["code"] is None and result["category"] == "install", out[-4000:]
+    assert [f["id"] for f in result["findings"]][:1] == [finding], result["findings"]
+    assert result["diagnosis"]["ok"] is False and result["diagnosis"]["category"] == "install"
+    assert result["actions"] == result["diagnosis"]["actions"] and "report" in result["actions"]
+    assert result["cause"] == result["findings"][0]["cause"] and result["remediation"] == result["findings"][0]["remediation"]
+    assert result["message"] == result["diagnosis"]["summary"]
+    assert f"Installing azcmagent failed: {result['message']}" in out
+    assert _installed_version() is None

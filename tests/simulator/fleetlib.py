@@ -412,6 +412,8 @@ def _up(directory, plan, proxy, init_dir, python, page_size):
         created = hostlib.create_host(host_dir, sim, init_dir=init_dir, python=python)
         entry = {"scenario": scen, "host_dir": host_dir, "executable": created["executable"], "service": created["service"],
                  "init_script": created["init_script"], "root": created["root"]}
+        if created.get("interpreter"):
+            entry["interpreter"] = created["interpreter"]
         record["hosts"][name] = entry
         if setup["network"] == "proxy_blocked":
             hostlib.set_local_config(host_dir, settings={"proxy.url": record["proxy"]["url"]})
@@ -502,13 +504,16 @@ def _write_inventory(directory, record, info):
     for name, entry in record["hosts"].items():
         setup = scenario_table.setup(entry["scenario"])
         hvars = {
-            "ansible_connection": "local", "ansible_python_interpreter": python,
+            "ansible_connection": "local", "ansible_python_interpreter": entry.get("interpreter") or python,
             "azcmagent_executable": entry["executable"], "azcmagent_service_names": [entry["service"]],
             # The simulated agent's host name (the name it gives its machine resource): every simulated host runs on
             # this one machine, whose own name the roles would otherwise read from the facts.
             "azcmagent_host_name": name,
             "sim_scenario": entry["scenario"], "sim_host_dir": entry["host_dir"],
         }
+        if entry.get("interpreter"):
+            # the user a non_root host pretends, for a module run from another host's Python (a target's testhost)
+            hvars["sim_environment"] = {"ARCOPS_AZCMAGENT_AGENT_UID": str(_hostlib().NON_ROOT_UID)}
         if setup["network"] != "direct":
             hvars["azcmagent_endpoints"] = endpoints_by_network[setup["network"]]
         if setup["network"] == "proxy_blocked":

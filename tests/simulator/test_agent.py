@@ -253,6 +253,25 @@ def test_not_root_and_sudo(tmp_path):
     assert run(host, "config", "set", "proxy.url", "http://127.0.0.1:3128", env=direct).returncode == 0
 
 
+def test_the_pretended_user_id_decides_and_the_interpreter_wrapper_sets_it(tmp_path):
+    host = make_host(tmp_path, "nru", non_root=True)
+    # the user ID the caller pretends wins over the sim.json knob, both ways
+    assert run(host, "config", "set", "proxy.url", "http://127.0.0.1:3128", env={"ARCOPS_AZCMAGENT_AGENT_UID": "0"}).returncode == 0
+    assert run(host, "config", "set", "proxy.url", "http://127.0.0.1:3128", env={"ARCOPS_AZCMAGENT_AGENT_UID": "1000"}).returncode == 18
+    # the non_root host's interpreter wrapper: 1000, or 0 under Ansible's become
+    assert host["interpreter"] and os.access(host["interpreter"], os.X_OK)
+    probe = ["-c", "import os; print(os.environ['ARCOPS_AZCMAGENT_AGENT_UID'])"]
+    clean = {k: v for k, v in os.environ.items() if k not in ("SUDO_COMMAND", "ARCOPS_AZCMAGENT_AGENT_UID")}
+    plain = subprocess.run([host["interpreter"]] + probe, capture_output=True, text=True, check=True, env=clean)
+    assert plain.stdout.strip() == "1000"
+    become = dict(clean, SUDO_COMMAND="/bin/sh -c echo BECOME-SUCCESS-abcdef ; x")
+    assert subprocess.run([host["interpreter"]] + probe, capture_output=True, text=True, check=True, env=become).stdout.strip() == "0"
+    outer = dict(clean, SUDO_COMMAND="/usr/bin/make test")
+    assert subprocess.run([host["interpreter"]] + probe, capture_output=True, text=True, check=True, env=outer).stdout.strip() == "1000"
+    # a root host has no wrapper: the module's own user ID is the agent's
+    assert make_host(tmp_path, "rootu")["interpreter"] is None
+
+
 def test_connection_refused_is_network_error(offline):
     result = run(offline, *connect_args(secret="s3cr3t-do-not-print"))
     assert result.returncode == 26

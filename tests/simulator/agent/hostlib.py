@@ -104,8 +104,27 @@ def create_host(host_dir, sim_config, init_dir=DEFAULT_INIT_DIR, python=None, ke
             text = text.replace(key, value)
         os.makedirs(init_dir, exist_ok=True)
         _write_exec(init_script, text)
+    interpreter = None
+    if sim.get("non_root"):
+        # The Python that runs Ansible's modules for this host: it tells the module and, through the module's
+        # environment, the simulated agent which user they run as - not root, unless Ansible escalated this very
+        # module run (become through sudo: SUDO_COMMAND holds the become wrapper's BECOME-SUCCESS- marker).
+        interpreter = os.path.join(host_dir, "python")
+        _write_exec(interpreter, INTERPRETER_WRAPPER % {"uid": int(sim.get("uid") or NON_ROOT_UID), "python": python})
     return {"host_dir": host_dir, "root": host.root, "executable": executable, "service": services["himds"],
-            "init_script": init_script, "sim": sim}
+            "init_script": init_script, "sim": sim, "interpreter": interpreter}
+
+
+# The user ID of a non_root host's user, and the interpreter wrapper that pretends it (see create_host).
+NON_ROOT_UID = 1000
+INTERPRETER_WRAPPER = """#!/bin/sh
+case "${SUDO_COMMAND:-}" in
+  *BECOME-SUCCESS-*) ARCOPS_AZCMAGENT_AGENT_UID=0 ;;
+  *) ARCOPS_AZCMAGENT_AGENT_UID=%(uid)d ;;
+esac
+export ARCOPS_AZCMAGENT_AGENT_UID
+exec "%(python)s" "$@"
+"""
 
 
 def _write_exec(path, text):

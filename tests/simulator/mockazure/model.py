@@ -51,6 +51,20 @@ SUB_MACHINES_RE = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/providers/microsof
 OPERATION_RE = re.compile(
     r"^/subscriptions/(?P<sub>[^/]+)/providers/microsoft\.hybridcompute/locations/(?P<loc>[^/]+)/"
     r"(?P<kind>operationstatus|operationresults)/(?P<opid>[^/]+)/?$", re.I)
+# GET /discovery?location=<region>&api-version=2.1 on gbl.his.arc.azure.{com,us,cn}: the agent's regional HIS discovery
+DISCOVERY_RE = re.compile(r"^/discovery/?$", re.I)
+# The regional HIS host code the discovery answers, per global host suffix (research-endpoints.md 1.3: the rows a
+# public source shows; the agent simulator's azsim/azure.py REGIONAL_HIS holds the same, test_mock_azure checks it).
+# settings.regional_his ({region: code}) adds or overrides rows (a test that must tell discovery from the fallback).
+DISCOVERY_CODES = {
+    "his.arc.azure.com": {
+        "westeurope": "weu", "ukwest": "uks", "uksouth": "uks", "eastus": "eus", "eastus2": "eus2", "westcentralus": "wcus",
+        "southcentralus": "scus", "westus2": "wus2", "southeastasia": "sea", "australiaeast": "ae", "northeurope": "ne",
+        "francecentral": "fc",
+    },
+    "his.arc.azure.us": {"usgovvirginia": "usgv", "usgovarizona": "usgv", "usgovtexas": "usgv"},
+    "his.arc.azure.cn": {},
+}
 # Machine name rule of the RP: ^[a-zA-Z0-9-_\.]{1,54}$
 MACHINE_NAME_RE = re.compile(r"^[a-zA-Z0-9\-_.]{1,54}$")
 # An api-version: 2025-01-13 or 2024-11-10-preview
@@ -312,6 +326,8 @@ class Mock:
         with self.lock:
             if TOKEN_RE.match(path) or OIDC_RE.match(path):
                 status, out_headers, out_body = self._aad(ctx)
+            elif DISCOVERY_RE.match(path):
+                status, out_headers, out_body = self._discovery(ctx)
             else:
                 status, out_headers, out_body = self._arm(ctx)
             record = {"method": ctx["method"], "path": target, "status": status, "principal": ctx["principal"],
@@ -392,6 +408,34 @@ class Mock:
             ctx["dirty"] = True
             return fault
         return None
+
+    # ---------------------------------------------------------------- HIS regional discovery
+    def _discovery(self, ctx):
+        """The regional HIS host for ``location``, as one JSON string URL (``"https://uks.his.arc.azure.com"``).
+
+        GUESS (no public capture of an answer under api-version 2.1): a public script strips ``https://`` from the
+        parsed answer of api-version 1.1-preview, so the body is taken to be one URL; errors are JSON
+        ``{"error": {"code", "message"}}`` with 400 (unknown region, missing parameter) or 405."""
+        hdrs = {"Content-Type": "application/json; charset=utf-8", "x-ms-request-id": ctx["request_id"]}
+
+        def answer(status, body):
+            return status, hdrs, json.dumps(body).encode()
+
+        fault = self._fault(ctx, "discovery")
+        if fault:
+            return answer(int(fault["status"]), fault.get("body", {"error": {"code": "InjectedFault", "message": "fault"}}))
+        if ctx["method"] != "GET":
+            return answer(405, {"error": {"code": "MethodNotAllowed", "message": "Only GET is supported."}})
+        location = "".join((ctx["query"].get("location") or "").split()).lower()
+        if not ctx["query"].get("api-version") or not location:
+            return answer(400, {"error": {"code": "BadRequest", "message": "The location and api-version parameters are required."}})
+        suffix = ctx["host"].lower().partition(".")[2]
+        codes = dict(DISCOVERY_CODES.get(suffix, DISCOVERY_CODES["his.arc.azure.com"]))
+        codes.update(self.state["settings"].get("regional_his") or {})
+        code = codes.get(location)
+        if not code:
+            return answer(400, {"error": {"code": "LocationNotSupported", "message": "The location '%s' is not supported." % location}})
+        return answer(200, "https://%s.%s" % (code, suffix or "his.arc.azure.com"))
 
     # ---------------------------------------------------------------- Entra ID
     def _aad_error(self, ctx, number, **fields):

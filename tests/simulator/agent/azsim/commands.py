@@ -41,6 +41,8 @@ EXTENSION_RE = re.compile(r"^[A-Za-z0-9.\-_]+/[A-Za-z0-9.\-_]+$")
 DEVICE_LOGIN = "https://microsoft.com/devicelogin"
 AUTO_UPGRADE = "enabled, id: /etc/cron.d/azcmagent_autoupgrade"
 ROOT_COMMANDS = ("connect", "disconnect", "logs")
+# The user ID the caller pretends to be (the collection's runner reads the same variable: plugins/module_utils/_runner.py).
+AGENT_UID_ENV = "ARCOPS_AZCMAGENT_AGENT_UID"
 PROXY_BYPASS_VALUES = ("AAD", "ARM", "AMA", "Arc", "ArcData")
 MULTI_VALUE = ("incomingconnections.ports", "proxy.bypass", "extensions.allowlist", "extensions.blocklist")
 BOOLEAN_KEYS = ("incomingconnections.enabled", "guestconfiguration.enabled", "extensions.enabled")
@@ -76,10 +78,18 @@ class Context:
         return value.strip() if isinstance(value, str) else value
 
     def is_root(self):
-        """Root, unless sim.json says non_root and this very command was not escalated through sudo.
+        """Root when the user ID the caller pretends (``ARCOPS_AZCMAGENT_AGENT_UID``, set by the simulated host's
+        interpreter wrapper for the module that runs the agent, and read by the module too) is 0.
 
+        Without it: root, unless sim.json says non_root and this very command was not escalated through sudo.
         A ``SUDO_UID`` inherited from an outer ``sudo make test`` must not count: only a sudo whose
         command is Ansible's become wrapper (``BECOME-SUCCESS-``) or this host's agent does."""
+        if self.host.sim.get("drops_privileges"):
+            # an agent that runs as another user whoever starts it (a wrapper or a policy that takes root's rights away)
+            return False
+        pretended = os.environ.get(AGENT_UID_ENV, "").strip()
+        if pretended.isdigit():
+            return int(pretended) == 0
         if self.host.sim.get("non_root"):
             command = os.environ.get("SUDO_COMMAND", "")
             return "BECOME-SUCCESS-" in command or self.host.executable_path in command
@@ -740,7 +750,14 @@ def show_fields(ctx):
     connected = bool(config.get("resourceId"))
     status = (config.get("status") or "Disconnected") if connected else "Disconnected"
     himds = "active" if himds_dial_error(host) is None else "inactive"
-    others = "active"
+    # The other services run unless disabled by the agent's settings (extensions.enabled, guestconfiguration.enabled) or
+    # stopped by the scenario (sim.json stopped_services); arcproxyd runs without a gateway too (reference: Linux rows active).
+    stopped = set(host.sim.get("stopped_services") or ())
+    disabled = {"extd": str(local.get("extensions.enabled", True)).lower() == "false",
+                "gcad": str(local.get("guestconfiguration.enabled", True)).lower() == "false"}
+
+    def state(name):
+        return "inactive" if name in stopped or disabled.get(name) else "active"
     bypass = local.get("proxy.bypass") or []
     portal = portal_url(config.get("cloud"), config.get("tenantId"), config["resourceId"]) if connected else ""
     return [
@@ -775,9 +792,9 @@ def show_fields(ctx):
         ("PGSQL Server Detected", "pgsqlServerDetected", "false"),
         ("Dependent Service Status", "services", [
             {"displayName": "Agent Service", "serviceName": "himdsd", "status": himds},
-            {"displayName": "Azure Arc Proxy", "serviceName": "arcproxyd", "status": others},
-            {"displayName": "Extension Service", "serviceName": "extd", "status": others},
-            {"displayName": "GC Service", "serviceName": "gcad", "status": others},
+            {"displayName": "Azure Arc Proxy", "serviceName": "arcproxyd", "status": state("arcproxyd")},
+            {"displayName": "Extension Service", "serviceName": "extd", "status": state("extd")},
+            {"displayName": "GC Service", "serviceName": "gcad", "status": state("gcad")},
         ]),
         ("Portal Page", "portalPage", portal),
         ("Disabled Features", "disabledFeatures", ""),

@@ -80,20 +80,51 @@ def test_arm_endpoint_overrides_keep_the_cloud_scope():
     assert data["scope"] == "https://management.usgovcloudapi.net/.default"
 
 
-def test_public_endpoints_with_region():
-    items = clouds.agent_endpoints("AzureCloud", "West Europe")
+def test_public_endpoints_with_region_sorted_as_the_agent_prints_them():
+    # The real `azcmagent check --location "westeurope"` table (research-endpoints.md 2.1 B): sorted by the URL string.
+    items = clouds.agent_endpoints("AzureCloud", "West Europe", regional_his="weu.his.arc.azure.com")
     urls = [i["url"] for i in items]
     assert urls == [
-        "https://login.microsoftonline.com", "https://login.windows.net", "https://pas.windows.net",
-        "https://management.azure.com", "https://gbl.his.arc.azure.com", "https://westeurope.his.arc.azure.com",
-        "https://agentserviceapi.guestconfiguration.azure.com", "https://westeurope-gas.guestconfiguration.azure.com",
+        "https://agentserviceapi.guestconfiguration.azure.com", "https://gbl.his.arc.azure.com", "https://login.microsoftonline.com",
+        "https://login.windows.net", "https://management.azure.com", "https://pas.windows.net",
+        "https://westeurope-gas.guestconfiguration.azure.com", "https://weu.his.arc.azure.com",
     ]
     groups = dict((i["host"], i["bypass_group"]) for i in items)
     assert groups["login.microsoftonline.com"] == "AAD"
     assert groups["management.azure.com"] == "ARM"
-    assert groups["westeurope.his.arc.azure.com"] == "Arc"
+    assert groups["weu.his.arc.azure.com"] == "Arc"
     capable = [i["host"] for i in items if i["private_link_capable"]]
     assert all(".his." in h or ".guestconfiguration." in h for h in capable) and len(capable) == 4
+
+
+def test_ukwest_row_order_of_the_real_capture():
+    # research-endpoints.md 2.1 A: "https://uks.his…" before "https://ukwest-gas…"
+    urls = [i["url"] for i in clouds.agent_endpoints("AzureCloud", "ukwest", regional_his="uks.his.arc.azure.com")]
+    assert urls[-2:] == ["https://uks.his.arc.azure.com", "https://ukwest-gas.guestconfiguration.azure.com"]
+    assert urls == sorted(urls)
+
+
+def test_no_regional_his_row_is_invented_from_the_region_name():
+    hosts = [i["host"] for i in clouds.agent_endpoints("AzureCloud", "westeurope")]
+    assert "westeurope.his.arc.azure.com" not in hosts and not any(clouds.is_regional_his_host(h) for h in hosts)
+    with pytest.raises(ValueError, match="regional HIS host"):
+        clouds.agent_endpoints("AzureCloud", "westeurope", regional_his="evil.example.com")
+
+
+@pytest.mark.parametrize("cloud, region, host", [
+    ("AzureCloud", "westeurope", "weu.his.arc.azure.com"), ("AzureCloud", "ukwest", "uks.his.arc.azure.com"),
+    ("AzureCloud", "North Europe", "ne.his.arc.azure.com"), ("AzureUSGovernment", "usgovtexas", "usgv.his.arc.azure.us"),
+    ("AzureCloud", "westus3", None), ("AzureChinaCloud", "chinaeast2", None), ("AzureCloud", None, None),
+])
+def test_known_regional_his_is_the_sourced_fallback_only(cloud, region, host):
+    assert clouds.known_regional_his(cloud, region) == host
+
+
+def test_discovery_url_is_the_agents_call():
+    assert clouds.discovery_url("AzureCloud", "West Europe") == "https://gbl.his.arc.azure.com/discovery?location=westeurope&api-version=2.1"
+    assert clouds.discovery_url("usgov", "usgovvirginia").startswith("https://gbl.his.arc.azure.us/discovery?")
+    assert clouds.is_regional_his_host("uks.his.arc.azure.com") and not clouds.is_regional_his_host("gbl.his.arc.azure.com")
+    assert not clouds.is_regional_his_host("uks.his.arc.azure.us") and clouds.is_regional_his_host("usgv.his.arc.azure.us", "AzureUSGovernment")
 
 
 def test_endpoints_without_region_have_no_regional_hosts():
@@ -104,20 +135,21 @@ def test_endpoints_without_region_have_no_regional_hosts():
 
 @pytest.mark.parametrize("cloud, region, expected", [
     ("AzureUSGovernment", "usgovvirginia", {"login.microsoftonline.us", "management.usgovcloudapi.net", "pasff.usgovcloudapi.net",
-                                            "gbl.his.arc.azure.us", "usgovvirginia.his.arc.azure.us",
+                                            "gbl.his.arc.azure.us", "usgv.his.arc.azure.us",
                                             "agentserviceapi.guestconfiguration.azure.us", "usgovvirginia-gas.guestconfiguration.azure.us"}),
     ("AzureChinaCloud", "chinaeast2", {"login.chinacloudapi.cn", "management.chinacloudapi.cn", "pas.chinacloudapi.cn",
-                                       "gbl.his.arc.azure.cn", "chinaeast2.his.arc.azure.cn",
+                                       "gbl.his.arc.azure.cn",
                                        "agentserviceapi.guestconfiguration.azure.cn", "chinaeast2-gas.guestconfiguration.azure.cn"}),
 ])
 def test_sovereign_endpoints(cloud, region, expected):
-    assert set(i["host"] for i in clouds.agent_endpoints(cloud, region)) == expected
+    known = clouds.known_regional_his(cloud, region)
+    assert set(i["host"] for i in clouds.agent_endpoints(cloud, region, regional_his=known)) == expected
 
 
 def test_gateway_variant():
     items = clouds.agent_endpoints("AzureCloud", "eastus", "gateway", "https://abc123.gw.arc.azure.com")
     hosts = [i["host"] for i in items]
-    assert hosts[-1] == "abc123.gw.arc.azure.com"
+    assert "abc123.gw.arc.azure.com" in hosts and [i["url"] for i in items] == sorted(i["url"] for i in items)
     assert "management.azure.com" in hosts and "login.microsoftonline.com" in hosts
     assert not any("guestconfiguration" in h for h in hosts)
     with pytest.raises(ValueError, match="gateway_url"):

@@ -275,3 +275,30 @@ def test_ids_shared_with_the_classifier_mean_the_same():
                                         ("Network is unreachable", "network_unreachable"), ("No route to host", "tcp_connect_failed")])
 def test_tcp_finding_ids(error, fid):
     assert probes._tcp_finding_id(error) == fid
+
+
+@pytest.mark.parametrize("body, host", [
+    ('"https://uks.his.arc.azure.com"', "uks.his.arc.azure.com"),      # a JSON string (the assumed wire format)
+    ("https://weu.his.arc.azure.com/", "weu.his.arc.azure.com"),       # the bare URL
+    ('{"endpoint": "https://usgv.his.arc.azure.us"}', "usgv.his.arc.azure.us"),  # defensively: an object holding it
+    ("", None), ("<html>error</html>", None), ('{"error": {"code": "x"}}', None), ('"https://a b"', None),
+])
+def test_parse_discovery_answer(body, host):
+    assert probes.parse_discovery_answer(body) == host
+
+
+def test_apply_connect_to_exact_then_longest_wildcard_then_star():
+    table = {"*": "127.0.0.1:1", "*.arc.azure.com": "127.0.0.1:2", "*.his.arc.azure.com": "127.0.0.1:3",
+             "gbl.his.arc.azure.com": "127.0.0.1:4"}
+    assert probes.apply_connect_to("GBL.his.arc.azure.com.", table) == "127.0.0.1:4"
+    assert probes.apply_connect_to("weu.his.arc.azure.com", table) == "127.0.0.1:3"
+    assert probes.apply_connect_to("x.gw.arc.azure.com", table) == "127.0.0.1:2"
+    assert probes.apply_connect_to("login.windows.net", table) == "127.0.0.1:1"
+    assert probes.apply_connect_to("login.windows.net", {"*.his.arc.azure.com": "x:1"}) is None
+    assert probes.apply_connect_to("anything", None) is None
+
+
+def test_discovery_never_raises_and_reports_why():
+    gbl = probes.normalize_endpoint({"url": "https://gbl.his.arc.azure.com", "connect_to": "127.0.0.1:%d" % closed_port()})
+    answer = probes.discover_regional_his(gbl, "https://gbl.his.arc.azure.com/discovery?location=westeurope&api-version=2.1", 2)
+    assert answer["ok"] is False and answer["host"] is None and answer["error"] and answer["status"] is None

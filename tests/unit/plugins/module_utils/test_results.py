@@ -253,9 +253,11 @@ def test_remediation_result_escalated():
 
 
 def test_stopped_services():
-    services = [{"name": "a", "status": s} for s in ("running", "stopped", "inactive", "failed", "dead", "unknown")] + ["junk"]
-    assert stopped_services(services) == ["a"] * 4
+    services = [{"name": "himdsd", "status": s} for s in ("running", "stopped", "inactive", "failed", "dead", "unknown")] + ["junk"]
+    assert stopped_services(services) == ["himdsd"] * 4
     assert stopped_services(None) == []
+    # a service the agent does not use never counts (arcproxyd without the gateway, a foreign service)
+    assert stopped_services([{"name": "arcproxyd", "status": "inactive"}, {"name": "a", "status": "stopped"}]) == []
 
 
 # ---------------------------------------------------------------- fleet summary

@@ -17,7 +17,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import Co
 from ansible_collections.arcops.azcmagent.plugins.modules import check
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "module_utils"))
-from azure_doubles import ConnectProxy, RawTLS, closed_port, make_pki  # noqa: E402  pylint: disable=wrong-import-position
+from azure_doubles import ConnectProxy, RawTLS, ScriptedHTTPS, closed_port, make_pki  # noqa: E402  pylint: disable=wrong-import-position
 
 
 @pytest.fixture(scope="module")
@@ -252,8 +252,11 @@ def test_default_endpoint_list(run_module, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", _no_dns)
     failed, result = run_module(check, {"location": "West Europe", "agent_check": "never", "timeout": 3})
     assert not failed and result["ok"] is False
-    expected = ["https://login.microsoftonline.com", "https://login.windows.net", "https://pas.windows.net", "https://management.azure.com"]
-    assert [e["url"] for e in result["endpoints"]][:4] == expected
+    # gbl cannot be resolved: discovery fails, the sourced fallback (weu) is probed and the module says it fell back
+    assert result["regional_his"]["source"] == "assumed" and result["regional_his"]["fell_back"] is True
+    assert result["regional_his"]["host"] == "weu.his.arc.azure.com" and "lookup gbl.his.arc.azure.com" in result["regional_his"]["error"]
+    urls = [e["url"] for e in result["endpoints"]]
+    assert urls == sorted(urls) and "https://weu.his.arc.azure.com" in urls and "https://login.windows.net" in urls
     assert len(result["endpoints"]) == 8 and all(f["id"] == "dns_no_such_host" for f in result["findings"])
     failed, gov = run_module(check, {"cloud": "AzureUSGovernment", "location": "usgovvirginia", "agent_check": "never", "timeout": 3})
     assert "https://management.usgovcloudapi.net" in [e["url"] for e in gov["endpoints"]]
@@ -269,3 +272,124 @@ def test_default_endpoint_list(run_module, monkeypatch):
 def test_bad_options(run_module, args, words):
     failed, result = run_module(check, dict(args, agent_check="never"))
     assert failed and words in result["msg"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The regional HIS host: the agent's discovery call, the sourced fallback, never <region>.his
+# --------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def warned(monkeypatch):
+    """The warnings the module gives, as it gives them (ansible's own warning list is shared by the whole process)."""
+    seen = []
+    original = AgentModuleClient.warn
+
+    def warn(self, warning):
+        seen.append(warning)
+        original(self, warning)
+
+    monkeypatch.setattr(AgentModuleClient, "warn", warn)
+    return seen
+
+
+@pytest.fixture
+def his(pki):
+    """An HTTPS double of every Azure name: /discovery answers from ``answers`` ({location: (status, body)})."""
+    server = ScriptedHTTPS(pki)
+    server.answers = {}
+
+    def handler(request):
+        if request["path"].startswith("/discovery?"):
+            location = request["path"].split("location=", 1)[1].split("&", 1)[0]
+            status, body = server.answers.get(location, (400, {"error": {"code": "LocationNotSupported", "message": "no"}}))
+            return status, {}, json.dumps(body)
+        return 200, {}, {}
+
+    server.handler = handler
+    yield server
+    server.close()
+
+
+def _discovery_requests(server):
+    return [(r["path"], r["headers"].get("host")) for r in server.requests if r["path"].startswith("/discovery")]
+
+
+def test_regional_his_follows_the_discovery_answer(run_module, his, pki, warned):
+    # ukwest is answered with the UK South host, as a real capture shows: the row is uks, not ukwest.his
+    his.answers["ukwest"] = (200, "https://uks.his.arc.azure.com")
+    failed, result = run_module(check, {"location": "ukwest", "agent_check": "never", "timeout": 10, "ca_file": pki["ca"],
+                                        "connect_to": {"*": "127.0.0.1:%d" % his.port}})
+    assert not failed
+    assert result["regional_his"] == {"host": "uks.his.arc.azure.com", "source": "discovery", "fell_back": False, "status": 200,
+                                      "discovery_url": "https://gbl.his.arc.azure.com/discovery?location=ukwest&api-version=2.1",
+                                      "error": None}
+    assert _discovery_requests(his) == [("/discovery?location=ukwest&api-version=2.1", "gbl.his.arc.azure.com")]
+    urls = [e["url"] for e in result["endpoints"]]
+    assert urls == sorted(urls) and "https://uks.his.arc.azure.com" in urls and not any("ukwest.his" in u for u in urls)
+    assert next(e for e in result["endpoints"] if e["host"] == "uks.his.arc.azure.com")["ok"] is True
+    assert warned == []
+
+
+def test_discovery_wins_over_the_sourced_table(run_module, his, pki):
+    # the service may answer another host than the 2021 table (the agent refreshes it on a 421): the answer wins
+    his.answers["westeurope"] = (200, "https://weu2.his.arc.azure.com")
+    failed, result = run_module(check, {"location": "westeurope", "agent_check": "never", "timeout": 10, "ca_file": pki["ca"],
+                                        "connect_to": {"*.his.arc.azure.com": "127.0.0.1:%d" % his.port, "*": "127.0.0.1:1"}})
+    assert result["regional_his"]["host"] == "weu2.his.arc.azure.com" and result["regional_his"]["source"] == "discovery"
+    assert "https://weu2.his.arc.azure.com" in [e["url"] for e in result["endpoints"]]
+
+
+def test_failed_discovery_of_an_unsourced_region_leaves_the_row_out_and_says_so(run_module, his, pki, warned):
+    failed, result = run_module(check, {"location": "westus3", "agent_check": "never", "timeout": 10, "ca_file": pki["ca"],
+                                        "connect_to": {"*": "127.0.0.1:%d" % his.port}})
+    assert not failed
+    regional = result["regional_his"]
+    assert (regional["host"], regional["source"], regional["fell_back"], regional["status"]) == (None, "none", True, 400)
+    assert "LocationNotSupported" in regional["error"]
+    assert not any(".his." in e["host"] and not e["host"].startswith("gbl.") for e in result["endpoints"])
+    assert len(warned) == 1 and "no public source names the regional HIS host" in warned[0] and "location=westus3" in warned[0]
+
+
+def test_failed_discovery_falls_back_to_the_sourced_host_and_says_so(run_module, his, pki, warned):
+    his.answers["westeurope"] = (500, {"error": {"code": "InternalServerError", "message": "down"}})
+    failed, result = run_module(check, {"location": "westeurope", "agent_check": "never", "timeout": 10, "ca_file": pki["ca"],
+                                        "connect_to": {"*": "127.0.0.1:%d" % his.port}, "lang": "nl"})
+    regional = result["regional_his"]
+    assert (regional["host"], regional["source"], regional["fell_back"]) == ("weu.his.arc.azure.com", "assumed", True)
+    assert len(warned) == 1 and "De regionale discovery" in warned[0] and "weu.his.arc.azure.com" in warned[0]
+
+
+@pytest.mark.parametrize("answer", ['"https://evil.example.com"', "not a url at all", '{"unexpected": 1}'])
+def test_a_discovery_answer_that_names_no_regional_host_is_a_failed_discovery(run_module, his, pki, answer):
+    his.answers["westeurope"] = (200, json.loads(answer) if answer.startswith(("{", '"')) else answer)
+    failed, result = run_module(check, {"location": "westeurope", "agent_check": "never", "timeout": 10, "ca_file": pki["ca"],
+                                        "connect_to": {"*": "127.0.0.1:%d" % his.port}})
+    assert result["regional_his"]["source"] == "assumed" and result["regional_his"]["error"]
+    assert "evil.example.com" not in [e["host"] for e in result["endpoints"]]
+
+
+def test_discovery_goes_through_the_proxy(run_module, his, pki):
+    proxy = ConnectProxy({"gbl.his.arc.azure.com:443": ("127.0.0.1", his.port)})
+    try:
+        his.answers["westeurope"] = (200, "https://weu.his.arc.azure.com")
+        failed, result = run_module(check, {"location": "westeurope", "agent_check": "never", "timeout": 10, "ca_file": pki["ca"],
+                                            "proxy_url": proxy.url})
+        assert result["regional_his"]["source"] == "discovery"
+        assert "CONNECT gbl.his.arc.azure.com:443 HTTP/1.1" in proxy.seen
+        assert _discovery_requests(his) == [("/discovery?location=westeurope&api-version=2.1", "gbl.his.arc.azure.com")]
+        # bypassing the Arc group sends the discovery around the proxy (to the real name: unresolvable here)
+        his.requests.clear()
+        failed, result = run_module(check, {"location": "westeurope", "agent_check": "never", "timeout": 5, "ca_file": pki["ca"],
+                                            "proxy_url": proxy.url, "proxy_bypass": ["Arc"],
+                                            "connect_to": {"gbl.his.arc.azure.com": "arcsim-no-such-host.invalid:443"}})
+        assert result["regional_his"]["source"] == "assumed" and "no such host" in result["regional_his"]["error"]
+        assert _discovery_requests(his) == []
+    finally:
+        proxy.close()
+
+
+def test_explicit_endpoints_are_probed_as_given_without_discovery(run_module, his, pki):
+    failed, result = run_module(check, {"location": "westeurope", "agent_check": "never", "timeout": 5, "ca_file": pki["ca"],
+                                        "endpoints": ["https://management.azure.com"], "connect_to": {"*": "127.0.0.1:%d" % his.port}})
+    assert result["regional_his"]["source"] == "not_needed" and _discovery_requests(his) == []
+    assert [e["connect_to"] for e in result["endpoints"]] == ["127.0.0.1:%d" % his.port] and result["endpoints"][0]["ok"]
