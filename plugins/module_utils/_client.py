@@ -33,6 +33,7 @@ import re
 import traceback
 import typing as t
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome
@@ -196,6 +197,15 @@ class ModuleClient:
         result.setdefault("changed", False)
         self.module.fail_json(msg=failure.msg, **result)
         raise AssertionError("fail_json returned")  # pragma: no cover
+
+    @staticmethod
+    def validate_dict(name: str, spec: Spec, values: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+        """``values`` of the dict option ``name`` checked against ``spec`` (types, choices, unknown keys), defaults
+        filled in; a ValueError that names the option and what is wrong otherwise."""
+        validated = ArgumentSpecValidator(spec).validate(dict(values))
+        if validated.error_messages:
+            raise ValueError(f"{name}: " + "; ".join(validated.error_messages))
+        return dict(validated.validated_parameters)
 
     def run(self: C, func: t.Callable[[C], t.Mapping[str, t.Any]]) -> t.NoReturn:
         """Run ``func(client) -> result`` and exit with the result, or fail through :meth:`fail`."""

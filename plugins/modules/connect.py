@@ -121,6 +121,16 @@ options:
       - The old resource, if it still exists, stays in Azure.
     type: bool
     default: false
+  preflight:
+    description:
+      - Run the network preflight of M(arcops.azcmagent.check) before connecting, only when the machine has to be
+        connected (a machine already connected to the target costs no probe); its findings are returned in
+        RV(preflight) and do not stop the connect.
+      - A dict of the options of M(arcops.azcmagent.check) except O(arcops.azcmagent.check#module:executable) and
+        O(arcops.azcmagent.check#module:fail_on_error), for example O(arcops.azcmagent.check#module:private_link) and O(arcops.azcmagent.check#module:endpoints); O(cloud) and
+        O(location) are taken from this module unless the dict names them. An empty dict runs it with the defaults.
+      - Omit it to run no preflight.
+    type: dict
 notes:
   - The agent needs root; use O(ignore_network_check) only when you know the network check is wrong.
   - Interactive (device code) logins are not supported; give a service principal or an access token.
@@ -176,6 +186,12 @@ resource_id:
   returned: always
   type: str
   sample: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/web01
+preflight:
+  description:
+    - The network preflight's result, as M(arcops.azcmagent.check) returns it (C(ok), C(summary), C(endpoints),
+      C(findings), C(proxy), C(regional_his), C(agent_check)).
+  returned: when O(preflight) is set and the machine had to be connected (also on failure)
+  type: dict
 previous:
   description: The agent's status and target before the run.
   returned: always
@@ -268,7 +284,7 @@ state:
 
 import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _target, _validate
+from ansible_collections.arcops.azcmagent.plugins.module_utils import _outcome, _preflight, _target, _validate
 from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AgentModuleClient, Spec
 from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import render_cmd
 
@@ -288,6 +304,7 @@ ARGUMENT_SPEC: Spec = {
     "ignore_network_check": {"type": "bool", "default": False},
     "on_mismatch": {"type": "str", "default": "fail", "choices": ["fail", "reconnect"]},
     "reconnect_force_local": {"type": "bool", "default": False},
+    "preflight": {"type": "dict"},
 }
 
 
@@ -303,8 +320,21 @@ def converge(client: AgentModuleClient) -> Result:
         decision = _target.decide(glance, wanted, _target.read_agent_config(client.runner.state_dir, glance), client.params["on_mismatch"])
         if decision.same:
             return unchanged(client, glance)
-    with client.session() as before:
-        return ensure_connected(client, before, wanted)
+    # Only a machine that is about to change is worth the network preflight; it runs before the lock is taken.
+    checked = None
+    if client.params["preflight"] is not None:
+        checked = _preflight.preflight(client, _preflight.options(client, client.params["preflight"], client.params["cloud"],
+                                                                  client.params["location"]))
+    try:
+        with client.session() as before:
+            result = ensure_connected(client, before, wanted)
+    except _outcome.ModuleFailure as failure:
+        if checked is not None:
+            failure.extra["preflight"] = checked
+        raise
+    if checked is not None:
+        result["preflight"] = checked
+    return result
 
 
 def unchanged(client: AgentModuleClient, before: t.Mapping[str, t.Any]) -> Result:

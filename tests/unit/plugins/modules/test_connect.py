@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import socket
 
 import pytest
 
@@ -245,3 +246,29 @@ def test_legacy_agent_without_json_show(agent, run_module):
     agent.set(no_json=True)
     failed, result = run_module(connect, agent.connect_args())
     assert not failed and not result["changed"], result
+
+
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_preflight_runs_only_when_the_machine_has_to_connect(agent, run_module):
+    """The preflight's findings come back with the connect and do not stop it; a connected machine costs no probe."""
+    port = _closed_port()
+    preflight = {"endpoints": [{"url": "https://management.azure.com", "connect_to": f"127.0.0.1:{port}"}],
+                 "agent_check": "never", "use_agent_proxy": False, "timeout": 5}
+    args = agent.connect_args(preflight=preflight)
+    failed, first = run_module(connect, args)
+    assert not failed and first["changed"], first
+    assert first["preflight"]["ok"] is False and first["preflight"]["endpoints"][0]["ok"] is False
+    assert first["preflight"]["findings"], first["preflight"]
+    failed, second = run_module(connect, args)
+    assert not failed and not second["changed"] and "preflight" not in second
+
+
+def test_preflight_with_a_bad_option_names_it(agent, run_module):
+    failed, result = run_module(connect, agent.connect_args(preflight={"timeout": "soon"}))
+    assert failed and "preflight" in result["msg"] and "timeout" in result["msg"], result
+    assert agent.commands() == []
