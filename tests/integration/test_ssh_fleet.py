@@ -86,7 +86,7 @@ def test_onboard_an_ssh_fleet_from_the_package_repository(tmp_path, run_playbook
             assert installed == entry["preinstalled"] == (entry["scenario"] in ("himds_stopped", "connected")), name
 
         extra = {"azcmagent_policy": _policy(scenario_table)}
-        onboard = run_playbook(os.path.join(PLAYBOOKS, "onboard.yml"), inventory=fleet.inventory, extra_vars=extra, env=SSH_ENV, timeout=1500)
+        onboard = run_playbook(os.path.join(PLAYBOOKS, "onboard.yml"), inventory=fleet.inventory, extra_vars=extra, env=SSH_ENV, forks=10, timeout=1500)
         onboard_seconds = time.monotonic() - started - up_seconds
         assert onboard.rc == 2, onboard.output[-4000:]           # only the wrong secret fails
         assert onboard.failed_hosts == ["bad-secret-01"], onboard.output[-4000:]
@@ -119,13 +119,13 @@ def test_onboard_an_ssh_fleet_from_the_package_repository(tmp_path, run_playbook
             with open(os.path.join(entry["host_dir"], "sshd.log"), encoding="utf-8") as handle:
                 assert "Accepted publickey for %s" % ssh_user in handle.read()
 
-        again = run_playbook(os.path.join(PLAYBOOKS, "onboard.yml"), inventory=fleet.inventory, extra_vars=extra, env=SSH_ENV, timeout=1500)
+        again = run_playbook(os.path.join(PLAYBOOKS, "onboard.yml"), inventory=fleet.inventory, extra_vars=extra, env=SSH_ENV, forks=10, timeout=1500)
         assert again.failed_hosts == ["bad-secret-01"], again.output[-4000:]
         for name in hosts:
             if name != "bad-secret-01":
                 assert again.changed(name) == 0, (name, [r["task"] for r in again.hosts[name] if r["status"] == "changed"])
 
-        offboard = run_playbook(os.path.join(PLAYBOOKS, "offboard.yml"), inventory=fleet.inventory, env=SSH_ENV, timeout=900)
+        offboard = run_playbook(os.path.join(PLAYBOOKS, "offboard.yml"), inventory=fleet.inventory, env=SSH_ENV, forks=10, timeout=900)
         assert offboard.rc == 0, offboard.output[-4000:]
         for name, entry in hosts.items():
             assert _show(entry)["status"] == "Disconnected", name

@@ -519,13 +519,16 @@ def _ssh_prepare(directory, record, info, count, python):
     sshfleet = _sshfleet()
     sshfleet.check_requirements()
     ssh = record["ssh"] = {}
+    fleet_json = os.path.join(directory, "fleet.json")
     packaging = _packaging()
     packages = os.path.join(directory, "packages")
     deb = packaging.build_deb(packages)
     repo = packaging.build_repo(os.path.join(packages, "mirror"), [deb])
     ssh.update(deb=deb, repo=repo)
     ssh["network"] = sshfleet.network(record["id"], count)
+    _write_json(fleet_json, record)
     ssh["hostside_pid"] = sshfleet.start_hostside(directory, ssh["network"], info["port"], os.path.join(packages, "mirror"), python)
+    _write_json(fleet_json, record)
     ssh["user"] = sshfleet.create_user(directory, record["id"])
     ssh["mirror_url"] = "http://%s%s" % (ssh["network"]["gateway"], repo["url_path"])
     ssh["key_url"] = "http://%s%s" % (ssh["network"]["gateway"], repo["key_url_path"])
@@ -559,6 +562,8 @@ def _write_ssh_inventory(directory, record, info):
         "ansible_ssh_common_args": "-o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes" % user["known_hosts"],
         "ansible_control_path_dir": user["control_path_dir"],
         "ansible_become": True,
+        # modules go to the host on the SSH session's stdin, not as temp files (sudo on Debian needs no tty)
+        "ansible_pipelining": True,
         "ansible_python_interpreter": "/usr/bin/python3",
         "azcmagent_subscription_id": ident["subscription_id"],
         "azcmagent_resource_group": ident["resource_group"],

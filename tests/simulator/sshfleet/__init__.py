@@ -129,6 +129,7 @@ def start_hostside(directory, net, mock_port, repo_root, python=None):
         if os.path.exists(pidfile):
             return proc.pid
         time.sleep(0.05)
+    _kill_all([proc.pid])
     raise SshFleetError("hostside.py did not start on %s" % net["gateway"])
 
 
@@ -316,13 +317,27 @@ def down(record):
     """Remove everything of the SSH fleet in ``record`` (fleet.json's ``ssh``); idempotent. Returns counts."""
     ssh = record.get("ssh") or {}
     summary = {"control_sockets": 0, "namespaces": 0, "processes": 0, "links": 0, "user": False, "hostside": False}
-    user = ssh.get("user") or {}
+    fleet_id = record.get("id") or ""
+    user = ssh.get("user") or ({"user": "arcs%s" % fleet_id, "home": "/home/arcs%s" % fleet_id} if fleet_id else {})
     if user.get("control_path_dir"):
         summary["control_sockets"] = close_control_sockets(user["control_path_dir"])
-    for entry in (record.get("hosts") or {}).values():
-        netns = entry.get("netns")
-        if not netns:
+    entries = list((record.get("hosts") or {}).values())
+    # what an interrupted `up` made before fleet.json knew it: the fleet id is in every name
+    known = {e.get("netns") for e in entries}
+    if fleet_id:
+        listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout.split()
+        entries += [{"netns": n} for n in listed if n.startswith("arcsim-%s-" % fleet_id) and n not in known]
+        entries += [{"netns": "", "veth": n} for n in os.listdir("/sys/class/net") if n.startswith("arcs%s" % fleet_id)
+                    and n != "arcsbr%s" % fleet_id]
+        if not ssh.get("network") and os.path.exists("/sys/class/net/arcsbr%s" % fleet_id):
+            ssh = dict(ssh, network={"bridge": "arcsbr%s" % fleet_id})
+    for entry in entries:
+        if not entry.get("netns"):
+            if os.path.exists("/sys/class/net/%s" % entry.get("veth", "-")):
+                _run(["ip", "link", "del", entry["veth"]], check=False)
+                summary["links"] += 1
             continue
+        netns = entry["netns"]
         pids = _netns_pids(netns)
         if entry.get("sshd_pid"):
             pids.append(entry["sshd_pid"])
