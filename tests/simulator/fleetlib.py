@@ -68,10 +68,10 @@ def _sshfleet():
 
 
 def _packaging():
-    """The agent simulator's .deb and apt repository builder (tests/simulator/packaging/build.py)."""
+    """The agent simulator's .deb and apt repository builder (tests/simulator/packaging/agent_deb.py)."""
     sys.path.insert(0, os.path.join(HERE, "packaging"))
     try:
-        import build as packaging  # pylint: disable=import-outside-toplevel
+        import agent_deb as packaging  # pylint: disable=import-outside-toplevel
     finally:
         sys.path.pop(0)
     return packaging

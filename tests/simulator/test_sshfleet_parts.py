@@ -17,7 +17,7 @@ for _path in (os.path.join(HERE, "agent"), os.path.join(HERE, "packaging")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-import build as packaging  # noqa: E402  pylint: disable=wrong-import-position
+import agent_deb as packaging  # noqa: E402  pylint: disable=wrong-import-position
 from azsim.netdial import Dialer, DialError  # noqa: E402  pylint: disable=wrong-import-position
 from azsim.state import DEFAULT_VERSION, Host  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -4,7 +4,7 @@
 
 """The agent simulator as a real Debian package, served from a signed apt repository laid out like Microsoft's.
 
-    python tests/simulator/packaging/build.py --out DIR [--version 1.58.03228.700]
+    python tests/simulator/packaging/agent_deb.py --out DIR [--version 1.58.03228.700]
 
 ``build_deb(out_dir, version)`` makes ``azcmagent_<version>_amd64.deb`` with the agent's real name and paths
 (reference section 8): ``/opt/azcmagent/bin/azcmagent`` (and ``/usr/bin/azcmagent`` pointing at it),
