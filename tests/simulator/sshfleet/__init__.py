@@ -118,9 +118,9 @@ def start_hostside(directory, net, mock_port, repo_root, python=None):
     """Start hostside.py on the bridge address; returns its pid."""
     pidfile = os.path.join(directory, "hostside.pid")
     log = open(os.path.join(directory, "hostside.log"), "ab")  # pylint: disable=consider-using-with
-    proc = subprocess.Popen([python or sys.executable, HOSTSIDE, "--listen", net["gateway"], "--mock-port", str(mock_port),  # pylint: disable=consider-using-with
-                             "--repo", repo_root, "--pidfile", pidfile], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                            start_new_session=True)
+    argv = [python or sys.executable, HOSTSIDE, "--listen", net["gateway"], "--mock-port", str(mock_port), "--repo", repo_root,
+            "--pidfile", pidfile]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)  # pylint: disable=consider-using-with
     log.close()
     deadline = time.time() + 15
     while time.time() < deadline:
@@ -220,8 +220,8 @@ def create_host(directory, fleet_id, index, name, address, net, user, ca_file, a
         + ["mount -t tmpfs -o mode=0755 arcsim-run /run", "mkdir -m 0755 /run/sshd /run/sudo", "hostname %s" % name,
            "exec /usr/sbin/sshd -D -e -f %s" % config])
     log = open(os.path.join(host_dir, "sshd.log"), "ab")  # pylint: disable=consider-using-with
-    proc = subprocess.Popen(["ip", "netns", "exec", netns, "unshare", "--mount", "--uts", "--propagation", "private", "sh", "-c", mounts],  # pylint: disable=consider-using-with
-                            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+    argv = ["ip", "netns", "exec", netns, "unshare", "--mount", "--uts", "--propagation", "private", "sh", "-c", mounts]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)  # pylint: disable=consider-using-with
     log.close()
     entry["sshd_pid"] = proc.pid
     entry["host_key"] = open(key + ".pub", encoding="utf-8").read().split()[:2]
