@@ -22,7 +22,8 @@ options:
       - The facts, as keyword arguments - C(pkg_mgr), C(distribution), C(distribution_version),
         C(distribution_major_version), C(distribution_release) (from C(ansible_facts)), C(package_records) (the
         package's entry of C(ansible_facts.packages), or an empty list), C(package_name), C(version), C(version_change),
-        C(repo_url), C(repo_suite), C(package_dest) and C(proxy).
+        C(repo_url), C(repo_suite), C(package_dest), C(proxy) and C(unmanaged_output) (what C(azcmagent version)
+        printed at C(azcmagent_executable) when the package manager does not know the agent, else empty).
     type: dict
     required: true
 """
@@ -53,6 +54,11 @@ _value:
     version_before:
       description: The installed version, V("") when none.
       type: str
+    managed:
+      description:
+        - V(false) when the agent was found at C(azcmagent_executable) but the package manager does not know it;
+          such an agent is never installed over, upgraded or downgraded.
+      type: bool
     wanted:
       description: The wanted version, V("") for any.
       type: str

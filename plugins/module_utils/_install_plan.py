@@ -11,11 +11,18 @@ records (``ansible_facts.packages``) and the role's variables, and returns the p
 (``apt``, ``dnf``, ``zypper`` or ``unsupported``), the action (``install``, ``none``, ``change``
 or ``mismatch``), the installed and wanted versions, the repository URL and suite, the package
 spec for the package manager, the path of a package file and the proxy environment.
+
+An agent that the package manager does not know (``package_records`` empty) but that answers
+``azcmagent version`` at the path the roles are given (``azcmagent_executable``) is *unmanaged*:
+``unmanaged_output`` carries that answer, the plan reports its version and never installs a
+package over it (action ``none``, or ``mismatch`` when another version is wanted).
 """
 
 from __future__ import annotations
 
 import typing as t
+
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_config import parse_version
 
 # Package managers as Ansible names them (ansible_facts.pkg_mgr) -> the family of tasks that installs with it.
 FAMILIES = {"apt": "apt", "dnf": "dnf", "dnf5": "dnf", "yum": "dnf", "zypper": "zypper"}
@@ -83,17 +90,21 @@ def install_plan(
     repo_suite: str | None = "",
     package_dest: str = "",
     proxy: str | None = "",
+    unmanaged_output: str | None = "",
 ) -> Plan:
     """The install plan (see the module docstring)."""
     family = FAMILIES.get(pkg_mgr or "", "unsupported")
     installed = installed_version(package_records)
+    unmanaged = "" if installed else (parse_version(unmanaged_output or "") or "")
     wanted = str(version if version is not None else "").strip()
     distro = (distribution or "").lower()
     proxy = (proxy or "").strip()
     return {
         "family": family,
-        "action": _action(installed, wanted, bool(version_change)),
-        "version_before": installed,
+        # an unmanaged agent is never changed through the package manager
+        "action": _action(installed or unmanaged, wanted, bool(version_change) and not unmanaged),
+        "version_before": installed or unmanaged,
+        "managed": not unmanaged,
         "wanted": wanted,
         "repo_url": repo_url or _default_repo_url(family, distro, distribution_version or "", distribution_major_version or ""),
         "suite": repo_suite or distribution_release or "",

@@ -61,6 +61,22 @@ def _hostlib():
     return hostlib
 
 
+def _sshfleet():
+    """The SSH fleet's hosts (tests/simulator/sshfleet): network namespaces with their own sshd."""
+    import sshfleet  # pylint: disable=import-outside-toplevel
+    return sshfleet
+
+
+def _packaging():
+    """The agent simulator's .deb and apt repository builder (tests/simulator/packaging/agent_deb.py)."""
+    sys.path.insert(0, os.path.join(HERE, "packaging"))
+    try:
+        import agent_deb as packaging  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.pop(0)
+    return packaging
+
+
 def azure_names(location=LOCATION):
     """Every real Azure host name the agent or the collection contacts, in the three clouds."""
     names = [
@@ -318,29 +334,34 @@ def pid_alive(pid):
         return False
 
 
-def up(directory, scenarios=None, hosts=None, scenario=None, proxy=False, init_dir=INIT_DIR, python=None, page_size=None):
+def up(directory, scenarios=None, hosts=None, scenario=None, proxy=False, init_dir=INIT_DIR, python=None, page_size=None, ssh=False):
     """Bring a fleet up in ``directory`` and return it. A fleet already there is brought down first.
-    When anything fails, whatever was started is brought down again before the error propagates."""
+    When anything fails, whatever was started is brought down again before the error propagates.
+    ``ssh=True``: every host is a network namespace with its own sshd and agent at its real paths (sshfleet/)."""
     directory = os.path.abspath(directory)
     if os.path.exists(os.path.join(directory, "fleet.json")):
         down(directory)
     plan = _plan(scenarios, hosts, scenario)
+    if ssh:
+        for _name, scen in plan:
+            if scenario_table.setup(scen)["network"] not in _sshfleet().SUPPORTED_NETWORKS:
+                raise ValueError("scenario %s is not available in an SSH fleet (network %s)" % (scen, scenario_table.setup(scen)["network"]))
     try:
-        return _up(directory, plan, proxy, init_dir, python, page_size)
+        return _up(directory, plan, proxy, init_dir, python, page_size, ssh)
     except BaseException:
         if os.path.exists(os.path.join(directory, "fleet.json")):
             down(directory)
         raise
 
 
-def _up(directory, plan, proxy, init_dir, python, page_size):
+def _up(directory, plan, proxy, init_dir, python, page_size, ssh=False):
     started = time.monotonic()
     python = python or sys.executable
     hostlib = _hostlib()
     fleet_id = secrets.token_hex(3)
     os.makedirs(os.path.join(directory, "hosts"), exist_ok=True)
     record = {"id": fleet_id, "dir": directory, "python": python, "created": time.time(), "init_dir": init_dir,
-              "hosts": {}, "mock": None, "proxy": None, "state": "starting"}
+              "hosts": {}, "mock": None, "proxy": None, "state": "starting", "mode": "ssh" if ssh else "local"}
     fleet_json = os.path.join(directory, "fleet.json")
     _write_json(fleet_json, record)      # from here on, down() can clean up whatever was started
 
@@ -399,6 +420,10 @@ def _up(directory, plan, proxy, init_dir, python, page_size):
                                          {"object_id": ident["object_id"], "role": RESOURCE_ADMIN, "scope": scope}]
         seed["role_assignments"].append({"object_id": ident["admin_object_id"], "role": "Owner", "scope": "/subscriptions/%s" % s})
 
+    if ssh:
+        _ssh_prepare(directory, record, info, len(plan), python)
+        _write_json(fleet_json, record)
+
     # -- hosts ----------------------------------------------------------------------------------
     network_targets = _network_targets(info)
     hosts_dir = os.path.join(directory, "hosts")
@@ -409,12 +434,17 @@ def _up(directory, plan, proxy, init_dir, python, page_size):
         sim = {"name": name, "hostname": name, "scenario": scen, "endpoints": endpoint_map(network_targets[setup["network"]]),
                "ca_file": info["ca_file"], "services": {"himds": "arcsim-%s-%s-himdsd" % (fleet_id, name)}, "device_code_timeout": 3}
         sim.update(setup["sim"])
-        created = hostlib.create_host(host_dir, sim, init_dir=init_dir, python=python)
-        entry = {"scenario": scen, "host_dir": host_dir, "executable": created["executable"], "service": created["service"],
-                 "init_script": created["init_script"], "root": created["root"]}
-        if created.get("interpreter"):
-            entry["interpreter"] = created["interpreter"]
-        record["hosts"][name] = entry
+        if ssh:
+            entry = _ssh_host(directory, record, info, len(record["hosts"]), name, scen, sim)
+            record["hosts"][name] = entry
+            _write_json(fleet_json, record)
+        else:
+            created = hostlib.create_host(host_dir, sim, init_dir=init_dir, python=python)
+            entry = {"scenario": scen, "host_dir": host_dir, "executable": created["executable"], "service": created["service"],
+                     "init_script": created["init_script"], "root": created["root"]}
+            if created.get("interpreter"):
+                entry["interpreter"] = created["interpreter"]
+            record["hosts"][name] = entry
         if setup["network"] == "proxy_blocked":
             hostlib.set_local_config(host_dir, settings={"proxy.url": record["proxy"]["url"]})
             entry["proxy_url"] = record["proxy"]["url"]
@@ -422,7 +452,12 @@ def _up(directory, plan, proxy, init_dir, python, page_size):
         group = rg_old if setup["target"] == "elsewhere" else rg
         machine_id = "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.HybridCompute/machines/%s" % (subscription, group, name)
         vm_id = None
-        if setup["local"] != "none":
+        if setup["local"] != "none" and ssh:
+            kwargs = {"tenant_id": ident["tenant_id"], "location": LOCATION, "cloud": CLOUD}
+            kind = "pending" if setup["local"] == "pending" else {"Disconnected": "disconnected", "Expired": "expired"}.get(
+                setup["local_status"], "connected")
+            vm_id = _sshfleet().seed_local(entry, kind, machine_id, **kwargs)["vmId"]
+        elif setup["local"] != "none":
             kwargs = {"tenant_id": ident["tenant_id"], "location": LOCATION, "cloud": CLOUD}
             if setup["local"] == "pending":
                 config = hostlib.set_partial(host_dir, machine_id, **kwargs)
@@ -449,7 +484,9 @@ def _up(directory, plan, proxy, init_dir, python, page_size):
             fault = dict(setup["fault"])
             fault.setdefault("path_regex", "(?i)/resourcegroups/%s/providers/microsoft\\.hybridcompute/machines/%s$" % (group, name))
             seed["faults"].append(fault)
-        if setup["himds"] == "running":
+        if ssh and setup["himds"] == "stopped" and entry["preinstalled"]:
+            _sshfleet().service(entry, "himdsd", "stop")
+        elif setup["himds"] == "running" and not ssh:
             to_start.append(host_dir)
         entry["himds"] = setup["himds"]
     Client(info["url"], info["ca_file"]).seed(seed)
@@ -462,11 +499,124 @@ def _up(directory, plan, proxy, init_dir, python, page_size):
         pids = list(pool.map(hostlib.start_himds, to_start))
     for host_dir, pid in zip(to_start, pids):
         record["hosts"][os.path.basename(host_dir)]["himds_pid"] = pid
-    _write_inventory(directory, record, info)
+    if ssh:
+        _write_ssh_inventory(directory, record, info)
+    else:
+        _write_inventory(directory, record, info)
     record["state"] = "up"
     record["up_seconds"] = round(time.monotonic() - started, 2)
     _write_json(fleet_json, record)
     return Fleet(directory)
+
+
+# -- SSH fleet ---------------------------------------------------------------------------------------
+# Names the hosts of an SSH fleet resolve to the bridge (their /etc/hosts): every Azure name the agent or the check
+# module dials, the regional short name of the check table included. Wildcards cannot go into a hosts file.
+def ssh_azure_names(location=LOCATION):
+    return [name for name in azure_names(location) if not name.startswith("*")] + ["weu.his.arc.azure.com"]
+
+
+def _ssh_prepare(directory, record, info, count, python):
+    """The package and its repository, the bridge, hostside (relay + mirror) and the fleet user; all in record["ssh"]."""
+    sshfleet = _sshfleet()
+    sshfleet.check_requirements()
+    ssh = record["ssh"] = {}
+    fleet_json = os.path.join(directory, "fleet.json")
+    packaging = _packaging()
+    packages = os.path.join(directory, "packages")
+    deb = packaging.build_deb(packages)
+    repo = packaging.build_repo(os.path.join(packages, "mirror"), [deb])
+    ssh.update(deb=deb, repo=repo)
+    ssh["network"] = sshfleet.network(record["id"], count)
+    _write_json(fleet_json, record)
+    ssh["hostside_pid"] = sshfleet.start_hostside(directory, ssh["network"], info["port"], os.path.join(packages, "mirror"), python)
+    _write_json(fleet_json, record)
+    ssh["user"] = sshfleet.create_user(directory, record["id"])
+    ssh["mirror_url"] = "http://%s%s" % (ssh["network"]["gateway"], repo["url_path"])
+    ssh["key_url"] = "http://%s%s" % (ssh["network"]["gateway"], repo["key_url_path"])
+
+
+def _ssh_host(directory, record, info, index, name, scen, sim):
+    """One SSH host: namespace, sshd, and, for a scenario with local agent state or a stopped service, the agent
+    installed beforehand (a machine that has the agent already); every other host gets it from the install role."""
+    sshfleet = _sshfleet()
+    ssh = record["ssh"]
+    setup = scenario_table.setup(scen)
+    entry = sshfleet.create_host(directory, record["id"], index + 1, name, ssh["network"]["addresses"][index], ssh["network"],
+                                 ssh["user"], info["ca_file"], ssh_azure_names(), sim)
+    entry["scenario"] = scen
+    sshfleet.wait_sshd([entry])
+    entry["preinstalled"] = setup["local"] != "none" or setup["himds"] == "stopped"
+    if entry["preinstalled"]:
+        sshfleet.install_agent(entry, ssh["deb"])
+    return entry
+
+
+def _write_ssh_inventory(directory, record, info):
+    """The inventory of an SSH fleet: what a real site's inventory holds, no simulator paths or service names."""
+    ident = record["identity"]
+    ssh = record["ssh"]
+    user = ssh["user"]
+    _sshfleet().write_known_hosts(user, list(record["hosts"].values()))
+    group_vars = {
+        "ansible_user": user["user"],
+        "ansible_ssh_private_key_file": user["key"],
+        "ansible_ssh_common_args": "-o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes" % user["known_hosts"],
+        "ansible_control_path_dir": user["control_path_dir"],
+        "ansible_become": True,
+        # modules go to the host on the SSH session's stdin, not as temp files (sudo on Debian needs no tty)
+        "ansible_pipelining": True,
+        "ansible_python_interpreter": "/usr/bin/python3",
+        "azcmagent_subscription_id": ident["subscription_id"],
+        "azcmagent_resource_group": ident["resource_group"],
+        "azcmagent_location": ident["location"],
+        "azcmagent_tenant_id": ident["tenant_id"],
+        "azcmagent_cloud": ident["cloud"],
+        "azcmagent_service_principal_id": ident["client_id"],
+        "azcmagent_service_principal_secret": ident["client_secret"],
+        # the package mirror (a site's internal mirror of packages.microsoft.com)
+        "azcmagent_repo_url": ssh["mirror_url"],
+        "azcmagent_repo_key_url": ssh["key_url"],
+        # the controller-side Azure modules (delegated to localhost) reach the mock on loopback
+        "azcmagent_authority_host": info["url"],
+        "azcmagent_resource_manager_endpoint": info["url"],
+        "azcmagent_ca_file": info["ca_file"],
+        "sim_mock_url": info["url"],
+        "sim_fleet_dir": directory,
+        "sim_fleet_id": record["id"],
+        "sim_admin_principal_id": ident["admin_client_id"],
+        "sim_admin_principal_secret": ident["admin_client_secret"],
+        "sim_unregistered_subscription_id": ident["unregistered_subscription_id"],
+        "sim_other_resource_group": ident["other_resource_group"],
+    }
+    hosts = {}
+    groups = {}
+    for name, entry in record["hosts"].items():
+        setup = scenario_table.setup(entry["scenario"])
+        hvars = {"ansible_host": entry["address"], "sim_scenario": entry["scenario"], "sim_host_dir": entry["host_dir"]}
+        identity = setup["identity"]
+        if identity == "wrong_secret":
+            hvars["azcmagent_service_principal_secret"] = ident["wrong_secret"]
+        elif identity == "unknown_app":
+            hvars["azcmagent_service_principal_id"] = ident["unknown_client_id"]
+        elif identity == "unknown_tenant":
+            hvars["azcmagent_tenant_id"] = ident["unknown_tenant_id"]
+        elif identity == "no_role":
+            hvars["azcmagent_service_principal_id"] = ident["norole_client_id"]
+            hvars["azcmagent_service_principal_secret"] = ident["norole_client_secret"]
+        if setup["subscription"] == "unregistered":
+            hvars["azcmagent_subscription_id"] = ident["unregistered_subscription_id"]
+        hosts[name] = hvars
+        groups.setdefault("scenario_%s" % entry["scenario"], {})[name] = None
+    inventory = {"all": {"vars": {"azcmagent_report_dir": os.path.join(directory, "reports")},
+                         "children": dict({"arc_fleet": {"hosts": hosts, "vars": group_vars}},
+                                          **{g: {"hosts": members} for g, members in sorted(groups.items())})}}
+    path = os.path.join(directory, "inventory.yml")
+    with open(path + ".tmp", "w", encoding="utf-8") as handle:
+        handle.write("---\n# Generated by tests/simulator/fleetlib.py for the SSH fleet %s: fake, per-fleet credentials.\n" % record["id"])
+        yaml.safe_dump(inventory, handle, default_flow_style=False, sort_keys=False, width=200)
+    os.chmod(path + ".tmp", 0o600)
+    os.replace(path + ".tmp", path)
 
 
 def _write_inventory(directory, record, info):
@@ -484,6 +634,9 @@ def _write_inventory(directory, record, info):
         "azcmagent_authority_host": mock_url,
         "azcmagent_resource_manager_endpoint": mock_url,
         "azcmagent_ca_file": info["ca_file"],
+        # The install role's Azure virtual machine probe asks the fleet's closed port, never 169.254.169.254: no packet
+        # leaves loopback, and an agent already at azcmagent_executable is recognised without a package.
+        "azcmagent_imds_url": "http://127.0.0.1:%d/metadata/instance/compute?api-version=2021-02-01" % info["closed_port"],
         "sim_mock_url": mock_url,
         "sim_fleet_dir": directory,
         "sim_fleet_id": record["id"],
@@ -532,7 +685,8 @@ def _write_inventory(directory, record, info):
             hvars["azcmagent_subscription_id"] = ident["unregistered_subscription_id"]
         hosts[name] = hvars
         groups.setdefault("scenario_%s" % entry["scenario"], {})[name] = None
-    inventory = {"all": {"children": dict({"arc_fleet": {"hosts": hosts, "vars": group_vars}},
+    # Reports of every playbook go into the fleet's directory (the summary play on localhost reads the `all` vars).
+    inventory = {"all": {"vars": {"azcmagent_report_dir": os.path.join(directory, "reports")}, "children": dict({"arc_fleet": {"hosts": hosts, "vars": group_vars}},
                                           **{g: {"hosts": members} for g, members in sorted(groups.items())})}}
     path = os.path.join(directory, "inventory.yml")
     with open(path + ".tmp", "w", encoding="utf-8") as handle:
@@ -555,6 +709,13 @@ def down(directory):
         return summary
     with open(fleet_json, encoding="utf-8") as handle:
         record = json.load(handle)
+    if record.get("mode") == "ssh" or record.get("ssh"):
+        summary["ssh"] = _sshfleet().down(record)
+        summary["mock"] = mock_server.stop_daemon(os.path.join(directory, "mock"))
+        record["state"] = "down"
+        record["down_at"] = time.time()
+        _write_json(fleet_json, record)
+        return summary
     hostlib = _hostlib()
     host_dirs = [h["host_dir"] for h in record.get("hosts", {}).values()]
     # hosts whose creation was interrupted are not in fleet.json yet: take them from the directory too
@@ -601,7 +762,9 @@ def status(directory):
         "mock": {"url": fleet.mock_url, "pid": fleet.data["mock"]["pid"], "running": pid_alive(fleet.data["mock"]["pid"])},
         "proxy": ({"url": fleet.data["proxy"]["url"], "pid": fleet.data["proxy"]["pid"], "running": pid_alive(fleet.data["proxy"]["pid"])}
                   if fleet.data.get("proxy") else None),
-        "hosts": {name: {"scenario": h["scenario"], "himds": "running" if hostlib.himds_running(h["host_dir"]) else "stopped"}
+        "hosts": {name: ({"scenario": h["scenario"], "address": h["address"], "netns": h["netns"],
+                          "sshd": "running" if pid_alive(h.get("sshd_pid")) else "stopped"} if h.get("netns") else
+                         {"scenario": h["scenario"], "himds": "running" if hostlib.himds_running(h["host_dir"]) else "stopped"})
                   for name, h in fleet.hosts.items()},
     }
 
@@ -635,6 +798,9 @@ def main(argv=None):
     p_up.add_argument("--proxy", action="store_true", help="start a real squid on 127.0.0.1 that denies the Azure names")
     p_up.add_argument("--init-dir", default=INIT_DIR, help="where the himds init scripts go (default /etc/init.d)")
     p_up.add_argument("--page-size", type=int, help="page size of the mock's list answers")
+    p_up.add_argument("--ssh", action="store_true",
+                      help="hosts as network namespaces with their own sshd, reached over SSH with become; the agent package "
+                           "comes from a local signed apt repository (root; see README.md)")
     for name in ("down", "status"):
         p = sub.add_parser(name)
         p.add_argument("--dir", required=True)
@@ -645,7 +811,7 @@ def main(argv=None):
         if scenarios and args.hosts:
             parser.error("--hosts goes with --scenario, not with --scenarios")
         fleet = up(args.dir, scenarios=scenarios, hosts=args.hosts, scenario=args.scenario, proxy=args.proxy,
-                   init_dir=args.init_dir, page_size=args.page_size)
+                   init_dir=args.init_dir, page_size=args.page_size, ssh=args.ssh)
         print(json.dumps({"id": fleet.id, "dir": fleet.dir, "inventory": fleet.inventory, "mock_url": fleet.mock_url,
                           "ca_file": fleet.ca_file, "hosts": len(fleet.hosts), "proxy": (fleet.data.get("proxy") or {}).get("url"),
                           "seconds": fleet.data.get("up_seconds")}, indent=1))

@@ -105,7 +105,10 @@ class Context:
 
     def dialer(self):
         local = self.host.local_config()
-        return Dialer(self.host.endpoints, self.host.ca_file, local.get("proxy.url") or "", local.get("proxy.bypass") or ())
+        dialer = Dialer(self.host.endpoints, self.host.ca_file, local.get("proxy.url") or "", local.get("proxy.bypass") or ())
+        if self.host.hosts_file or self.host.dial_networks:
+            dialer.use_hosts_file(self.host.hosts_file, self.host.dial_networks)
+        return dialer
 
 
 def run(command, ctx):

@@ -8,7 +8,8 @@ A real host name (``login.microsoftonline.com``) is mapped through sim.json ``en
 the address really dialled; the real name stays in the Host header, the TLS SNI and
 verification, and the error messages.  Nothing is ever resolved through DNS: a mapped
 address that is not a loopback IP (or ``localhost``) fails like an unresolvable name, so no
-packet leaves 127.0.0.0/8.
+packet leaves 127.0.0.0/8. A host of an SSH fleet (sim.json ``hosts_file``, ``dial_networks``) reads
+its own /etc/hosts as a file and may dial its bridge network besides loopback (``use_hosts_file``).
 """
 
 from __future__ import annotations
@@ -125,12 +126,46 @@ class Dialer:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
 
+    # -- an SSH fleet host: names from its own hosts file, its bridge network allowed -------------
+    hosts_file = ""
+    networks = ()
+
+    def use_hosts_file(self, hosts_file, networks=()):
+        """Resolve names that ``endpoints`` does not map through ``hosts_file`` (an /etc/hosts, read as a file: no
+        DNS query is ever sent) to port 443, and allow dialling addresses in ``networks`` (CIDR) besides loopback."""
+        self.hosts_file = hosts_file or ""
+        self.networks = tuple(ipaddress.ip_network(str(net), strict=False) for net in networks or ())
+
+    def _from_hosts_file(self, host):
+        try:
+            with open(self.hosts_file, encoding="utf-8") as handle:
+                for line in handle:
+                    fields = line.split("#", 1)[0].split()
+                    if len(fields) > 1 and host in (name.lower() for name in fields[1:]):
+                        return fields[0]
+        except OSError:
+            pass
+        return None
+
+    def _allowed_ip(self, host):
+        ip = _loopback_ip(host)
+        if ip is None and self.networks:
+            try:
+                address = ipaddress.ip_address(host)
+            except ValueError:
+                return None
+            return str(address) if any(address in net for net in self.networks) else None
+        return ip
+
     # -- mapping -------------------------------------------------------------------------------
     def mapped(self, host):
-        """The ``host:port`` dialled for a real name: exact key, then ``*.suffix``, then ``*``."""
+        """The ``host:port`` dialled for a real name: exact key, then ``*.suffix``, then ``*``, then the hosts file."""
         host = host.lower()
         if host in self.endpoints:
             return self.endpoints[host]
+        if self.hosts_file and not any(key == "*" or (key.startswith("*.") and host.endswith(key[1:])) for key in self.endpoints):
+            address = self._from_hosts_file(host)
+            return ("[%s]:443" % address if ":" in address else "%s:443" % address) if address else None
         best = None
         for key, value in self.endpoints.items():
             if key.startswith("*.") and host.endswith(key[1:]) and (best is None or len(key) > len(best[0])):
@@ -159,7 +194,7 @@ class Dialer:
         if not target:
             raise DialError("dial tcp: lookup %s: no such host" % host)
         map_host, port = _split_hostport(target)
-        ip = _loopback_ip(map_host)
+        ip = self._allowed_ip(map_host)
         if ip is None:
             raise DialError("dial tcp: lookup %s: no such host" % host)
         return self._tcp(ip, port)
@@ -168,7 +203,7 @@ class Dialer:
         parsed = urllib.parse.urlsplit(self.proxy_url if "://" in self.proxy_url else "http://" + self.proxy_url)
         proxy_host = parsed.hostname or ""
         proxy_port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        ip = _loopback_ip(proxy_host)
+        ip = self._allowed_ip(proxy_host)
         if ip is None:
             raise DialError("proxyconnect tcp: dial tcp: lookup %s: no such host" % proxy_host)
         sock = self._tcp(ip, proxy_port, prefix="proxyconnect tcp: dial tcp")

@@ -85,7 +85,9 @@ class Host:
         self.dir = os.path.abspath(host_dir)
         self.sim_path = os.path.join(self.dir, "sim.json")
         self.sim = read_json(self.sim_path, {}) or {}
-        self.root = os.path.join(self.dir, "root")
+        # sim.json `root`: where the agent's files live; "/" for the packaged agent of an SSH fleet host, whose
+        # /var/opt/azcmagent is the real path (in the host's own mount namespace).
+        self.root = self.sim.get("root") or os.path.join(self.dir, "root")
         self.agent_dir = os.path.join(self.root, AGENT_DIR)
         self.agentconfig_path = os.path.join(self.agent_dir, "agentconfig.json")
         self.localconfig_path = os.path.join(self.agent_dir, "localconfig.json")
@@ -136,6 +138,16 @@ class Host:
     @property
     def endpoints(self):
         return self.sim.get("endpoints") or {}
+
+    @property
+    def hosts_file(self):
+        """sim.json `hosts_file`: names without an `endpoints` entry are looked up in this file (never through DNS)."""
+        return self.sim.get("hosts_file") or ""
+
+    @property
+    def dial_networks(self):
+        """sim.json `dial_networks`: networks (CIDR) besides loopback that the simulator may dial (an SSH fleet's bridge)."""
+        return list(self.sim.get("dial_networks") or ())
 
     @property
     def ca_file(self):

@@ -78,3 +78,20 @@ def test_filter_refuses_bad_input_naming_it():
         azcm_install_plan("apt")
     with pytest.raises(AnsibleFilterError, match="_azcm_install_plan: .*unexpected keyword argument 'pkg_manager'"):
         azcm_install_plan({"pkg_manager": "apt", "package_name": "azcmagent"})
+
+
+@pytest.mark.parametrize("output, variables, action, version, managed", [
+    ("azcmagent version 1.58.03228.700\n", {}, "none", "1.58.03228.700", False),
+    ("azcmagent version  1.7.21162.003\n", {"version": "1.7"}, "none", "1.7.21162.003", False),
+    ("azcmagent version 1.58.03228.700\n", {"version": "1.60", "version_change": True}, "mismatch", "1.58.03228.700", False),
+    ("", {}, "install", "", True),
+    ("sh: 1: azcmagent: not found\n", {}, "install", "", True),
+], ids=["unmanaged-any", "unmanaged-legacy-prefix", "unmanaged-never-changed", "nothing-found", "no-version-in-answer"])
+def test_unmanaged_agent(output, variables, action, version, managed):
+    result = plan(DEBIAN, None, unmanaged_output=output, **variables)
+    assert (result["action"], result["version_before"], result["managed"]) == (action, version, managed)
+
+
+def test_package_record_wins_over_an_unmanaged_answer():
+    result = plan(DEBIAN, AGENT, unmanaged_output="azcmagent version 1.7.21162.003", version="1.58")
+    assert (result["action"], result["version_before"], result["managed"]) == ("none", "1.58.03228.700", True)
