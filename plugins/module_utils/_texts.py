@@ -1034,6 +1034,19 @@ _DIAGNOSIS: Texts = {
             "beleid of antivirus), los die op en installeer opnieuw."
         ),
     },
+    # found from the agent's version (_versions), not by a rule: {version}, {released} (YYYY-MM), {supported_until}, {days_over}
+    "diagnosis.agent_out_of_support.cause": {
+        "en": "Agent version {version} was released in {released} and left Microsoft's one-year support window on {supported_until} "
+              "({days_over} days ago).",
+        "nl": "Agentversie {version} is uitgebracht in {released} en viel op {supported_until} buiten de ondersteuningstermijn van "
+              "een jaar van Microsoft ({days_over} dagen geleden).",
+    },
+    "diagnosis.agent_out_of_support.remediation": {
+        "en": "Upgrade the agent (playbook arcops.azcmagent.upgrade; from agent 1.62 on also azcmagent upgrade), or enable automatic "
+              "agent upgrades (azcmagent_enable_automatic_upgrade).",
+        "nl": "Werk de agent bij (playbook arcops.azcmagent.upgrade; vanaf agent 1.62 ook azcmagent upgrade), of zet automatische "
+              "agentupdates aan (azcmagent_enable_automatic_upgrade).",
+    },
 }
 
 # -- remediation plans ----------------------------------------------------------------------------
