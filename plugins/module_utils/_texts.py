@@ -1169,6 +1169,17 @@ _RESULTS: Texts = {
     },
     "results.failed_group": {"en": "FAILED {code} ({category}) x{count}: {hosts}", "nl": "MISLUKT {code} ({category}) x{count}: {hosts}"},
     "results.failed_member": {"en": "{hosts} -> {remediation}", "nl": "{hosts} -> {remediation}"},
+    # the upgrade playbook and the support window
+    "results.title_upgrade": {"en": "Agent upgrade", "nl": "Agentupdate"},
+    "results.upgraded": {"en": "upgraded {before} -> {after} ({method})", "nl": "bijgewerkt {before} -> {after} ({method})"},
+    "results.would_upgrade": {"en": "would upgrade {before} ({method})", "nl": "zou {before} bijwerken ({method})"},
+    "results.up_to_date": {"en": "{version}: nothing to upgrade", "nl": "{version}: niets bij te werken"},
+    "results.not_installed": {"en": "the agent is not installed", "nl": "de agent is niet geïnstalleerd"},
+    "results.upgrade_failed_cause": {"en": "The upgrade of the agent failed", "nl": "Het bijwerken van de agent is mislukt"},
+    "results.out_of_support_line": {
+        "en": "out of support x{count}: {hosts}",
+        "nl": "buiten ondersteuning x{count}: {hosts}",
+    },
 }
 
 TEXTS: dict[str, t.Mapping[str, str]] = {}
