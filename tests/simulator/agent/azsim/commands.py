@@ -657,6 +657,10 @@ def machine_body(ctx, target, vm_id, tenant):
     }
     if target["pls"]:
         body["properties"]["privateLinkScopeResourceId"] = target["pls"]
+    if ctx.opt("enable-automatic-upgrade", False) is True:
+        # --enable-automatic-upgrade (agent 1.57+, preview): the machine's agentUpgrade property (how the agent sends it is
+        # not public; the property and its shape are the RP's, azure-api-reference.md section 3.3)
+        body["properties"]["agentUpgrade"] = {"enableAutomaticUpgrade": True}
     if tenant:
         body["identity"]["tenantId"] = tenant
     return body
