@@ -77,7 +77,7 @@ options:
     description:
       - With O(state=present), switch automatic agent upgrades on (V(true)) or off (V(false)) for the machine, as
         C(azcmagent connect --enable-automatic-upgrade) does at onboarding (a preview of Microsoft's, agent 1.57 and later,
-        Azure public cloud only). The module sends C(PATCH) with C({"properties": {"agentUpgrade": {"enableAutomaticUpgrade": ...}}}).
+        Azure public cloud only). The module sends a C(PATCH) of the resource's C(properties.agentUpgrade.enableAutomaticUpgrade).
       - When not set, the setting is left as it is.
     type: bool
   wait_timeout:

@@ -15,7 +15,8 @@ repository of test_install_role); the simulator reports the version of the packa
 * 1.67.03504.1320 (August 2026): the newest, inside the window.
 
 The hosts are installed with the install role (which also configures the repository), then upgraded in check mode
-(nothing changes), for real in a canary batch of one and a batch of the rest, and once more (nothing changes).
+(nothing changes), for real in a canary batch of one and a batch of the rest, once more (nothing changes), and to a
+version the repository lacks (the canary fails, the later batch is left alone).
 """
 
 from __future__ import annotations
@@ -220,4 +221,17 @@ def test_upgrade_in_batches_with_the_support_window_before_and_not_after(upgrade
     assert again.rc == 0, again.stdout[-3000:]
     assert {name: again.changed(name) for name in HOSTS} == {name: 0 for name in HOSTS}, again.stdout[-3000:]
     assert {name: r["summary"] for name, r in _results(again).items()} == {name: f"{NEW}: nothing to upgrade" for name in HOSTS}
-    print(f"upgrade test: 4 playbook runs over {len(HOSTS)} hosts in {time.time() - start:.1f} s")
+
+    # a version the repository does not have: the canary fails (azcmagent upgrade --version 1.99, AZCM0147 from the
+    # simulator), the later batch is left alone and reported, the report is written, every host fails at the end
+    halted = run_playbook(UPGRADE, inventory=site["inventory"], extra_vars=dict(extra, azcmagent_version="1.99"))
+    assert halted.rc != 0 and halted.failed_hosts == sorted(HOSTS), halted.stdout[-3000:]
+    assert {name: _installed(enter) for name, (_d, enter, _p) in site["hosts"].items()} == {name: NEW for name in HOSTS}
+    results = _results(halted)
+    assert (results["up-01"]["ok"], results["up-01"]["code"], results["up-01"]["upgrade_method"]) == (False, "AZCM0147", "agent"), results
+    for name in ("up-02", "up-03"):
+        assert (results[name]["ok"], results[name]["summary"]) == (False, "not upgraded: an earlier batch failed"), results[name]
+        assert not [r for r in halted.hosts[name] if "azcmagent upgrade" in r["task"]]
+    with open(os.path.join(site["report"], "fleet_summary.json"), encoding="utf-8") as fh:
+        assert json.load(fh)["counts"]["failed"] == 3
+    print(f"upgrade test: 5 playbook runs over {len(HOSTS)} hosts in {time.time() - start:.1f} s")
