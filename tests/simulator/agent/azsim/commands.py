@@ -1060,9 +1060,10 @@ def upgrade(ctx):
     except OSError as exc:
         raise AzcmError(1, "Failed to upgrade the agent: %s" % exc) from None
     if proc.returncode != 0:
-        lines = [line.strip() for line in (proc.stderr + proc.stdout).splitlines() if line.strip()]
-        detail = lines[-1] if lines else "exit status %d" % proc.returncode
-        code = 147 if "not found" in detail else 1
+        lines = [line.strip() for line in (proc.stderr + "\n" + proc.stdout).splitlines() if line.strip()]
+        errors = [line for line in lines if line.startswith("E: ")]
+        detail = (errors or lines or ["exit status %d" % proc.returncode])[-1]
+        code = 147 if any("not found" in line for line in errors or lines) else 1
         raise AzcmError(code, "Failed to upgrade the agent: %s" % detail)
     after = package_version() or before
     if after == before:
