@@ -22,7 +22,7 @@ options:
     required: true
   kind:
     description:
-      - The run, V(onboard), V(offboard), V(remediate) or V(diagnose), whose title the summary takes in O(lang).
+      - The run, V(onboard), V(offboard), V(remediate), V(diagnose) or V(upgrade), whose title the summary takes in O(lang).
       - Any other value is used as the title as it is; empty gives V(Azure Arc).
     type: str
     default: ""
@@ -69,9 +69,15 @@ _value:
       type: list
       elements: dict
     by_code:
-      description: Hosts per code (C(label), C(count)); V(success) for the hosts without one.
+      description:
+        - Hosts per code and outcome (C(label), C(outcome), C(count)). C(outcome) is V(failed) (labelled by the code that is
+          left, V(none) without one), V(repaired) (labelled by the code that was repaired) or V(success) (label V(success)).
       type: list
       elements: dict
+    out_of_support:
+      description: Hosts whose result holds an C(agent_out_of_support) finding (agent older than Microsoft's one-year support window).
+      type: list
+      elements: str
     hosts:
       description: One row per host, sorted by name.
       type: list

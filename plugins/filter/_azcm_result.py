@@ -26,13 +26,15 @@ options:
         C(log_file), C(package_removal), C(state_removal).
       - V(remediate) (a connected host of the remediate playbook) takes C(host), C(health), C(remediation), C(check_mode).
       - V(diagnose) takes C(host), C(info), C(check), C(logs).
+      - V(upgrade) takes C(host), C(install) (the install role's C(azcmagent_install_result)), C(before) and C(after) (the info
+        module's results), C(today) (the day of the support window check, V(YYYY-MM-DD); default today), C(check_mode).
     type: dict
     required: true
   kind:
     description: Which role or playbook the result is for.
     type: str
     required: true
-    choices: [onboard, offboard, remediate, diagnose]
+    choices: [onboard, offboard, remediate, diagnose, upgrade]
   lang:
     description: Language of the texts.
     type: str
@@ -66,6 +68,7 @@ _BUILDERS: dict[str, t.Callable[..., dict[str, t.Any]]] = {
     "offboard": _results.offboard_result,
     "remediate": _results.remediate_result,
     "diagnose": _results.diagnose_result,
+    "upgrade": _results.upgrade_result,
 }
 
 

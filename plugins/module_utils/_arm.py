@@ -541,6 +541,11 @@ class ArmClient:
         """PATCH the complete desired tag set (correct whether the RP merges or replaces)."""
         return self.request("PATCH", self.machine_path(subscription_id, resource_group, name), api_version, {"tags": tags}).body
 
+    def patch_machine(self, subscription_id: str, resource_group: str, name: str, body: t.Mapping[str, t.Any],
+                      api_version: str = MACHINES_API_VERSION) -> t.Any:
+        """PATCH a ``MachineUpdate`` body (tags, ``properties.agentUpgrade``, ...); the answer is the machine."""
+        return self.request("PATCH", self.machine_path(subscription_id, resource_group, name), api_version, dict(body)).body
+
     def delete_machine(self, subscription_id: str, resource_group: str, name: str, api_version: str = MACHINES_API_VERSION,
                        wait_timeout: float = 600) -> bool:
         return self.delete(self.machine_path(subscription_id, resource_group, name), api_version, wait_timeout)

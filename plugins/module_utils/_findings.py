@@ -52,6 +52,9 @@ class FindingKind:
     weight: int = 0
     rule: bool = False
     probe_texts: str | None = None
+    #: the module_util that produces this kind when neither a classifier rule nor a probe does (its texts are under
+    #: ``diagnosis.<id>``, like a rule's)
+    producer: str | None = None
 
     def rule_text(self, part: str, lang: str, **fields: object) -> str:
         """The classifier's ``cause`` or ``remediation`` of this kind in ``lang``, filled with ``fields``."""
@@ -111,6 +114,8 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
     FindingKind(id="tcp_connect_failed", category="network", action="check_network", retryable=True, probe_texts="tcp_connect_failed"),
     FindingKind(id="tls_handshake_failed", category="tls", action="check_network", retryable=True, probe_texts="tls_handshake_failed"),
     FindingKind(id="proxy_connect_failed", category="proxy", action="check_network", retryable=True, probe_texts="proxy_connect_failed"),
+    # found from the agent's version (_versions): released more than a year ago, outside Microsoft's support window
+    FindingKind(id="agent_out_of_support", category="install", action="report", retryable=False, producer="_versions"),
 )
 
 #: The kinds by id.

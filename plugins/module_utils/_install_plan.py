@@ -8,21 +8,26 @@ PRIVATE: this module_util is internal to arcops.azcmagent and may change at any 
 
 :func:`install_plan` takes the host's package manager, distribution and installed package
 records (``ansible_facts.packages``) and the role's variables, and returns the package family
-(``apt``, ``dnf``, ``zypper`` or ``unsupported``), the action (``install``, ``none``, ``change``
-or ``mismatch``), the installed and wanted versions, the repository URL and suite, the package
-spec for the package manager, the path of a package file and the proxy environment.
+(``apt``, ``dnf``, ``zypper`` or ``unsupported``), the action (``install``, ``none``, ``change``,
+``mismatch``, and with ``upgrade``: ``upgrade`` or ``not_installed``), the installed and wanted versions,
+the repository URL and suite, the package spec for the package manager, the package state (``present``,
+``latest``), how an upgrade is done (``upgrade_method``: ``agent`` runs ``azcmagent upgrade``, which agents
+from 1.62 on have; ``package`` uses the package manager), the path of a package file and the proxy environment.
+
+An upgrade never downgrades: an installed version newer than (or equal to) the wanted one is left alone.
 
 An agent that the package manager does not know (``package_records`` empty) but that answers
 ``azcmagent version`` at the path the roles are given (``azcmagent_executable``) is *unmanaged*:
-``unmanaged_output`` carries that answer, the plan reports its version and never installs a
-package over it (action ``none``, or ``mismatch`` when another version is wanted).
+``unmanaged_output`` carries that answer, the plan reports its version and never installs, changes
+or upgrades a package over it (action ``none``, or ``mismatch`` when another version is wanted).
 """
 
 from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_config import parse_version
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_config import parse_version as version_in_output
+from ansible_collections.arcops.azcmagent.plugins.module_utils._versions import parse_version, short_version, upgrade_method
 
 # Package managers as Ansible names them (ansible_facts.pkg_mgr) -> the family of tasks that installs with it.
 FAMILIES = {"apt": "apt", "dnf": "dnf", "dnf5": "dnf", "yum": "dnf", "zypper": "zypper"}
@@ -52,6 +57,23 @@ def _action(installed: str, wanted: str, allow_change: bool) -> str:
     if version_matches(installed, wanted):
         return "none"
     return "change" if allow_change else "mismatch"
+
+
+def _upgrade_action(installed: str, wanted: str) -> str:
+    if not installed:
+        return "not_installed"
+    if not wanted:
+        return "upgrade"  # to the newest version the source offers: the package manager knows whether there is one
+    have, want = parse_version(installed), parse_version(wanted)
+    if version_matches(installed, wanted) or (have is not None and want is not None and have[:len(want)] >= want):
+        return "none"
+    return "upgrade"
+
+
+def _upgrade_method(installed: str, method: str) -> str:
+    if method in ("agent", "package"):
+        return method
+    return upgrade_method(installed) or "package"
 
 
 def _package_spec(family: str, name: str, wanted: str) -> str:
@@ -91,18 +113,28 @@ def install_plan(
     package_dest: str = "",
     proxy: str | None = "",
     unmanaged_output: str | None = "",
+    upgrade: bool = False,
+    method: str | None = "auto",
 ) -> Plan:
     """The install plan (see the module docstring)."""
     family = FAMILIES.get(pkg_mgr or "", "unsupported")
     installed = installed_version(package_records)
-    unmanaged = "" if installed else (parse_version(unmanaged_output or "") or "")
+    unmanaged = "" if installed else (version_in_output(unmanaged_output or "") or "")
     wanted = str(version if version is not None else "").strip()
     distro = (distribution or "").lower()
     proxy = (proxy or "").strip()
+    if unmanaged:  # an unmanaged agent is never changed through the package manager
+        action = _action(unmanaged, wanted, False)
+    elif upgrade:
+        action = _upgrade_action(installed, wanted)
+    else:
+        action = _action(installed, wanted, bool(version_change))
     return {
         "family": family,
-        # an unmanaged agent is never changed through the package manager
-        "action": _action(installed or unmanaged, wanted, bool(version_change) and not unmanaged),
+        "action": action,
+        "package_state": "latest" if action == "upgrade" and not wanted else "present",
+        "upgrade_method": _upgrade_method(installed, method or "auto") if action == "upgrade" else "",
+        "upgrade_version": short_version(wanted),
         "version_before": installed or unmanaged,
         "managed": not unmanaged,
         "wanted": wanted,

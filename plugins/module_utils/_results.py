@@ -12,7 +12,7 @@ functions here. Every builder takes keyword arguments only (what the tasks regis
 plain data; every sentence comes from the text table (``_texts``, area ``results``) in ``lang``.
 
 * :func:`onboard_result`, :func:`offboard_result`, :func:`remediate_result` (a connected host of
-  the remediate playbook), :func:`diagnose_result`: the per-host result. Every one has the fields
+  the remediate playbook), :func:`diagnose_result`, :func:`upgrade_result`: the per-host result. Every one has the fields
   ``host``, ``ok``, ``state``, ``changed``, ``repaired``, ``code``, ``initial_code``, ``category``,
   ``cause``, ``remediation``, ``summary``, ``message``, ``attempts`` and ``actions``, plus its own.
 * :func:`remediation_result`: ``azcmagent_remediation_result`` of the remediate role, including
@@ -32,6 +32,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console im
 from ansible_collections.arcops.azcmagent.plugins.module_utils._show import STOPPED_STATUSES as _SHOW_STOPPED_STATUSES
 from ansible_collections.arcops.azcmagent.plugins.module_utils._show import stopped_services as _show_stopped
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import normalize_lang, text
+from ansible_collections.arcops.azcmagent.plugins.module_utils._versions import support_finding, support_status
 
 Record = t.Dict[str, t.Any]
 Facts = t.Mapping[str, t.Any]
@@ -44,13 +45,16 @@ _extract_codes = t.cast(t.Callable[[str], t.List[str]], extract_codes)
 STOPPED_STATUSES = _SHOW_STOPPED_STATUSES
 
 #: Summary titles per kind of run; any other title is shown as given.
-SUMMARY_KINDS = ("onboard", "offboard", "remediate", "diagnose")
+SUMMARY_KINDS = ("onboard", "offboard", "remediate", "diagnose", "upgrade")
 
 #: Actions that change nothing when they are planned but not carried out: the remediate role counts them
 #: for ``reconnect`` also in check mode (the next connect is the step itself).
 _CONNECT_STEPS = ("retry", "escalate")
 
 _TRAILING_DOT_RE = re.compile(r"\.$")
+
+#: The outcomes of the per-code chart, in the order a code's bars are drawn.
+_OUTCOME_ORDER = ("failed", "repaired", "success")
 
 _TRUE_STRINGS = frozenset(("y", "yes", "on", "1", "true", "t"))
 
@@ -300,9 +304,75 @@ def diagnose_result(*, host: str, info: Facts, check: Facts | None, logs: str = 
         "actions": [],
         "message": "" if healthy else text("results.diagnose_message", lang, host=host, code=code or status, remediation=remedy),
         "network_ok": network_ok,
-        "findings": [dict(f) for f in findings],
+        # the check's findings, then the agent's support window (neither changes ok: an old agent still works)
+        "findings": [dict(f) for f in findings] + _support_findings(info.get("version"), lang),
         "logs": logs or "",
         "version": _str(info.get("version")),
+        "support": support_status(_str(info.get("version"))),
+    }
+
+
+def _support_findings(version: object, lang: str) -> list[Record]:
+    found = support_finding(version, None, lang)
+    return [dict(found)] if found else []
+
+
+def upgrade_result(*, host: str, install: Facts | None, before: Facts | None, after: Facts | None, today: object = None,
+                   check_mode: bool = False, lang: str = "en") -> Record:
+    """The result of the upgrade playbook for one host: the install role's ``azcmagent_install_result`` of the upgrade,
+    and the info module's facts before and after it.
+
+    ``support_before`` / ``support_after`` place each version against Microsoft's support window on ``today``
+    (``_versions.support_status``); ``findings_before`` / ``findings`` hold the ``agent_out_of_support`` finding of each."""
+    lang = normalize_lang(lang)
+    install, before, after = _map(install), _map(before), _map(after)
+    version_before = _str(before.get("version")) or _str(install.get("version_before"))
+    version_after = _str(after.get("version")) or _str(install.get("version_after")) or version_before
+    failed = _bool(install.get("failed"))
+    action = _str(install.get("action"))
+    method = _str(install.get("upgrade_method"))
+    upgraded = not failed and bool(version_before) and version_after != version_before
+    found_before = support_finding(version_before, today, lang)
+    found_after = support_finding(version_after, today, lang)
+    if failed:
+        summary = _str(install.get("message"))
+    elif action == "not_installed" or not version_before:
+        summary = text("results.not_installed", lang)
+    elif upgraded:
+        summary = text("results.upgraded", lang, before=version_before, after=version_after, method=method)
+    elif check_mode and action == "upgrade":
+        summary = text("results.would_upgrade", lang, before=version_before, method=method)
+    else:
+        summary = text("results.up_to_date", lang, version=version_before)
+    code = _str(install.get("code")) or None if failed else None
+    category = (_str(install.get("category")) or "install") if failed else "success"
+    cause = (_str(install.get("cause")) or text("results.upgrade_failed_cause", lang)) if failed else ""
+    remediation = _str(install.get("remediation")) if failed else ""
+    return {
+        "host": host,
+        "ok": not failed,
+        "state": _str(after.get("status")) or _str(before.get("status")),
+        "changed": _bool(install.get("changed")),
+        "repaired": False,
+        "code": code,
+        "initial_code": code,
+        "category": category,
+        "cause": cause,
+        "remediation": remediation,
+        "summary": summary,
+        "message": _message(host, code, category, cause, remediation, lang) if failed else "",
+        "attempts": 1 if action == "upgrade" else 0,
+        "actions": [{"action": "upgrade", "method": method, "ok": not failed, "changed": _bool(install.get("changed"))}]
+        if action == "upgrade" else [],
+        "check_mode": bool(check_mode),
+        "upgraded": upgraded,
+        "upgrade_method": method,
+        "version_before": version_before,
+        "version_after": version_after,
+        "support_before": support_status(version_before, today),
+        "support_after": support_status(version_after, today),
+        "findings_before": [dict(found_before)] if found_before else [],
+        "findings": [dict(found_after)] if found_after else [],
     }
 
 
@@ -382,8 +452,11 @@ def fleet_summary(*, results: t.Mapping[str, object], title: str = "", check_mod
     """The summary of a run over the hosts of ``results`` (host name -> its ``azcmagent_result``, or None when it has none).
 
     Keys: ``title``, ``counts``, ``failures`` (per code and category, every distinct remediation with its hosts),
-    ``repairs`` (per first code), ``by_state`` and ``by_code`` (chart series), ``hosts`` (one row per host, sorted),
-    ``lines`` (what the playbook prints) and ``check_mode``."""
+    ``repairs`` (per first code), ``by_state`` and ``by_code`` (chart series; each ``by_code`` item has an ``outcome``:
+    ``failed`` (by the code that is left), ``repaired`` (by the code that was repaired) or ``success``),
+    ``out_of_support`` (hosts whose result holds an ``agent_out_of_support`` finding), ``hosts`` (one row per host, sorted),
+    ``lines`` (what the playbook prints) and ``check_mode``. ``counts.connected`` counts the hosts that ended ok and
+    Connected, not a host that failed because it is still connected to another target."""
     lang = normalize_lang(lang)
     title = title or text("results.title_default", lang)
     rows = [_row(host, results[host], lang) for host in sorted(results)]
@@ -404,11 +477,17 @@ def fleet_summary(*, results: t.Mapping[str, object], title: str = "", check_mod
     repairs: list[Record] = [{"code": code or "none", "count": len(members), "hosts": [m["host"] for m in members]}
                              for code, members in _groups(repaired, "initial_code")]
     by_state = [{"label": state, "count": len(members)} for state, members in _groups(rows, "state")]
-    codes = [r["code"] or r["initial_code"] or "success" for r in rows]
-    by_code = [{"label": code, "count": codes.count(code)} for code in sorted(set(codes))]
+    # per code, a repaired host apart from a failed one: (label, outcome) with outcome failed, repaired or success
+    outcomes = [(r["code"] or "none", "failed") if not r["ok"] else (r["initial_code"], "repaired") if r["repaired"] and r["initial_code"]
+                else ("success", "success") for r in rows]
+    by_code = [{"label": label, "outcome": outcome, "count": outcomes.count((label, outcome))}
+               for label, outcome in sorted(set(outcomes), key=lambda item: (item[0], _OUTCOME_ORDER.index(item[1])))]
+    out_of_support = [host for host in sorted(results) if any(_map(f).get("id") == "agent_out_of_support"
+                                                              for f in _maps(_map(results[host]).get("findings")))]
     counts = {
         "hosts": len(rows),
-        "connected": sum(1 for r in rows if r["state"] == "Connected"),
+        # connected to the requested target: a host still connected elsewhere reports Connected but failed
+        "connected": sum(1 for r in ok_rows if r["state"] == "Connected"),
         "ok": len(ok_rows),
         "changed": sum(1 for r in rows if r["changed"]),
         "unchanged": sum(1 for r in ok_rows if not r["changed"]),
@@ -427,5 +506,7 @@ def fleet_summary(*, results: t.Mapping[str, object], title: str = "", check_mod
             lines.append(text("results.failed_group", lang, **fields))
             for entry in group["remediations"]:
                 lines.append("  " + text("results.failed_member", lang, hosts=", ".join(entry["hosts"]), remediation=entry["remediation"]))
+    if out_of_support:
+        lines.append(text("results.out_of_support_line", lang, count=len(out_of_support), hosts=", ".join(out_of_support)))
     return {"title": title, "counts": counts, "failures": failures, "repairs": repairs, "by_state": by_state, "by_code": by_code,
-            "hosts": rows, "lines": lines, "check_mode": bool(check_mode)}
+            "out_of_support": out_of_support, "hosts": rows, "lines": lines, "check_mode": bool(check_mode)}

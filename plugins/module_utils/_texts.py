@@ -1099,6 +1099,19 @@ _DIAGNOSIS: Texts = {
             "beleid of antivirus), los die op en installeer opnieuw."
         ),
     },
+    # found from the agent's version (_versions), not by a rule: {version}, {released} (YYYY-MM), {supported_until}, {days_over}
+    "diagnosis.agent_out_of_support.cause": {
+        "en": "Agent version {version} was released in {released} and left Microsoft's one-year support window on {supported_until} "
+              "({days_over} days ago).",
+        "nl": "Agentversie {version} is uitgebracht in {released} en viel op {supported_until} buiten de ondersteuningstermijn van "
+              "een jaar van Microsoft ({days_over} dagen geleden).",
+    },
+    "diagnosis.agent_out_of_support.remediation": {
+        "en": "Upgrade the agent (playbook arcops.azcmagent.upgrade; from agent 1.62 on also azcmagent upgrade), or enable automatic "
+              "agent upgrades (azcmagent_enable_automatic_upgrade).",
+        "nl": "Werk de agent bij (playbook arcops.azcmagent.upgrade; vanaf agent 1.62 ook azcmagent upgrade), of zet automatische "
+              "agentupdates aan (azcmagent_enable_automatic_upgrade).",
+    },
 }
 
 # -- remediation plans ----------------------------------------------------------------------------
@@ -1221,6 +1234,17 @@ _RESULTS: Texts = {
     },
     "results.failed_group": {"en": "FAILED {code} ({category}) x{count}: {hosts}", "nl": "MISLUKT {code} ({category}) x{count}: {hosts}"},
     "results.failed_member": {"en": "{hosts} -> {remediation}", "nl": "{hosts} -> {remediation}"},
+    # the upgrade playbook and the support window
+    "results.title_upgrade": {"en": "Agent upgrade", "nl": "Agentupdate"},
+    "results.upgraded": {"en": "upgraded {before} -> {after} ({method})", "nl": "bijgewerkt {before} -> {after} ({method})"},
+    "results.would_upgrade": {"en": "would upgrade {before} ({method})", "nl": "zou {before} bijwerken ({method})"},
+    "results.up_to_date": {"en": "{version}: nothing to upgrade", "nl": "{version}: niets bij te werken"},
+    "results.not_installed": {"en": "the agent is not installed", "nl": "de agent is niet geïnstalleerd"},
+    "results.upgrade_failed_cause": {"en": "The upgrade of the agent failed", "nl": "Het bijwerken van de agent is mislukt"},
+    "results.out_of_support_line": {
+        "en": "out of support x{count}: {hosts}",
+        "nl": "buiten ondersteuning x{count}: {hosts}",
+    },
 }
 
 TEXTS: dict[str, t.Mapping[str, str]] = {}

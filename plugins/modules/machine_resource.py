@@ -14,8 +14,9 @@ description:
     Azure Resource Manager.
   - O(state=absent) deletes the resource and follows the long-running delete to its end. A resource that does not
     exist is left alone (no change).
-  - O(state=present) reconciles the resource's tags. It never creates the resource; the agent does that when it
-    connects (M(arcops.azcmagent.connect)), so a missing resource is an error.
+  - O(state=present) reconciles the resource's tags and, with O(enable_automatic_upgrade), whether Azure upgrades the
+    agent automatically (the resource's C(properties.agentUpgrade.enableAutomaticUpgrade)). It never creates the
+    resource; the agent does that when it connects (M(arcops.azcmagent.connect)), so a missing resource is an error.
   - Runs anywhere Azure Resource Manager is reachable, usually on the controller (C(delegate_to) set to V(localhost)).
 author:
   - arcops engineers (@arcops)
@@ -72,6 +73,13 @@ options:
       - When V(false), tags not in O(tags) are kept (tags that the agent or Azure Policy set survive).
     type: bool
     default: false
+  enable_automatic_upgrade:
+    description:
+      - With O(state=present), switch automatic agent upgrades on (V(true)) or off (V(false)) for the machine, as
+        C(azcmagent connect --enable-automatic-upgrade) does at onboarding (a preview of Microsoft's, agent 1.57 and later,
+        Azure public cloud only). The module sends a C(PATCH) of the resource's C(properties.agentUpgrade.enableAutomaticUpgrade).
+      - When not set, the setting is left as it is.
+    type: bool
   wait_timeout:
     description:
       - Seconds to follow a long-running delete before failing.
@@ -108,6 +116,14 @@ EXAMPLES = r"""
   delegate_to: localhost
   register: machine
 
+- name: Let Azure upgrade the agent of an onboarded machine automatically
+  arcops.azcmagent.machine_resource:
+    subscription_id: "{{ azcmagent_subscription_id }}"
+    resource_group: rg-arc-servers
+    name: web01
+    enable_automatic_upgrade: true
+  delegate_to: localhost
+
 - name: Replace all tags (credentials from the AWX Azure credential environment)
   arcops.azcmagent.machine_resource:
     resource_group: rg-arc-servers
@@ -136,6 +152,10 @@ machine:
   type: dict
   sample: {"name": "web01", "location": "westeurope", "tags": {"owner": "platform-team"},
            "properties": {"status": "Connected", "agentVersion": "1.58.03228.700", "provisioningState": "Succeeded"}}
+automatic_upgrade:
+  description: Whether automatic agent upgrades are on for the machine after the run (in check mode, the prediction).
+  returned: when O(enable_automatic_upgrade) is set and O(state=present)
+  type: bool
 retries:
   description: How many HTTP requests were retried after a V(429) or V(5xx) answer.
   returned: always
@@ -189,6 +209,7 @@ ARGUMENT_SPEC: Spec = {
     "state": {"type": "str", "default": "present", "choices": ["absent", "present"]},
     "tags": {"type": "dict"},
     "purge_tags": {"type": "bool", "default": False},
+    "enable_automatic_upgrade": {"type": "bool"},
     "wait_timeout": {"type": "int", "default": 600},
 }
 
@@ -197,6 +218,12 @@ def _tags_view(machine: t.Optional[t.Mapping[str, t.Any]]) -> Result:
     if machine is None:
         return {"state": "absent"}
     return {"state": "present", "tags": dict(machine.get("tags") or {})}
+
+
+def automatic_upgrade(machine: t.Optional[t.Mapping[str, t.Any]]) -> bool:
+    """Whether automatic agent upgrades are on for a machine resource (absent counts as off, the RP's default)."""
+    upgrade = ((machine or {}).get("properties") or {}).get("agentUpgrade") or {}
+    return upgrade.get("enableAutomaticUpgrade") is True or str(upgrade.get("enableAutomaticUpgrade")).lower() == "true"
 
 
 def desired_tags(current: t.Mapping[str, t.Any], requested: t.Mapping[str, t.Any], purge: bool) -> t.Dict[str, str]:
@@ -233,6 +260,19 @@ def reconcile(client: AzureModuleClient) -> Result:
                     updated = arm.update_machine_tags(sub, group, name, desired, api_version)
                     if isinstance(updated, dict) and updated.get("id"):
                         after = updated
+        wanted = params["enable_automatic_upgrade"]
+        if wanted is not None and automatic_upgrade(after) != wanted:
+            result["changed"] = True
+            properties = dict(after.get("properties") or {})
+            properties["agentUpgrade"] = dict(properties.get("agentUpgrade") or {}, enableAutomaticUpgrade=wanted)
+            after["properties"] = properties
+            if not client.check_mode:
+                updated = arm.patch_machine(sub, group, name, {"properties": {"agentUpgrade": {"enableAutomaticUpgrade": wanted}}},
+                                            api_version)
+                if isinstance(updated, dict) and updated.get("id"):
+                    after = updated
+    if params["state"] == "present" and params["enable_automatic_upgrade"] is not None:
+        result["automatic_upgrade"] = automatic_upgrade(after)
     result["machine"] = trim_machine(after)
     if client.diff:
         result["diff"] = {"before": _tags_view(before), "after": _tags_view(after)}

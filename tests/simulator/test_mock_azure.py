@@ -337,6 +337,12 @@ def test_machine_lifecycle(world):
     assert resp.header("x-ms-ratelimit-remaining-subscription-reads")
     resp = world.arm("PATCH", world.machine_path(name), body={"tags": {"owner": "ops"}})
     assert resp.status == 200 and resp.json()["tags"] == {"owner": "ops"}    # the map is replaced
+    # automatic agent upgrade (manage-agent.md: PATCH {"properties":{"agentUpgrade":{"enableAutomaticUpgrade":true}}}), merged
+    resp = world.arm("PATCH", world.machine_path(name), body={"properties": {"agentUpgrade": {"enableAutomaticUpgrade": True}}})
+    assert resp.status == 200 and resp.json()["properties"]["agentUpgrade"] == {"enableAutomaticUpgrade": True}
+    assert resp.json()["tags"] == {"owner": "ops"}
+    resp = world.arm("PATCH", world.machine_path(name), body={"properties": {"agentUpgrade": {"desiredVersion": "1.67"}}})
+    assert resp.json()["properties"]["agentUpgrade"] == {"enableAutomaticUpgrade": True, "desiredVersion": "1.67"}
     resp = world.put_machine(name, vm_id=vm_id)
     assert resp.status == 200 and resp.json()["properties"]["provisioningState"] == "Updating"
     resp = world.arm("DELETE", world.machine_path(name), who="owner")

@@ -915,7 +915,13 @@ class Mock:
                 if key_name in data:
                     existing[key_name] = data[key_name]
             for prop, value in (data.get("properties") or {}).items():
-                if prop in ("locationData", "osProfile", "cloudMetadata", "agentUpgrade", "parentClusterResourceId", "privateLinkScopeResourceId"):
+                if prop == "agentUpgrade" and isinstance(value, dict):
+                    # JSON merge patch (reference section 3.4): {"agentUpgrade": {"enableAutomaticUpgrade": true}} keeps the
+                    # other AgentUpgrade fields (desiredVersion, lastAttempt*...)
+                    merged = dict(existing["properties"].get("agentUpgrade") or {})
+                    merged.update(value)
+                    existing["properties"][prop] = merged
+                elif prop in ("locationData", "osProfile", "cloudMetadata", "agentUpgrade", "parentClusterResourceId", "privateLinkScopeResourceId"):
                     existing["properties"][prop] = value
             self._touch(existing, ctx)
             return 200, self.clean(existing), None

@@ -42,7 +42,10 @@ COMMAND_FLAGS = {
     "config": {"add": ("a", False), "remove": ("r", False)},
     "logs": {"full": ("f", False), "output": ("o", True)},
     "version": {}, "help": {}, "license": {}, "genkey": {},
+    "upgrade": {"version": (None, True), "cloud": (None, True), "background": (None, False)},
 }
+# The first minor version whose agent has `azcmagent upgrade` (release notes 1.62, azcmagent-upgrade.md).
+UPGRADE_MINOR = 62
 SECRET_FLAGS = ("service-principal-secret", "access-token")
 _TRUE = ("true", "1", "t", "yes")
 _FALSE = ("false", "0", "f", "no")
@@ -196,6 +199,7 @@ def main(argv=None, stdout=None, stderr=None, stdin=None):
     if command is None and ("--version" in argv):
         command, rest = "version", [word for word in argv if word != "--version"]
     known = command in COMMAND_FLAGS and not (command == "config" and host.generation == "logrus")
+    known = known and not (command == "upgrade" and _minor(host.version) < UPGRADE_MINOR)
     if command is None or command == "help" or not known:
         if command is not None and not known:
             console.log("debug", "Agent Version: %s" % host.version)
@@ -238,6 +242,14 @@ def main(argv=None, stdout=None, stderr=None, stdin=None):
     except KeyboardInterrupt:
         return _finish(console, host, AzcmError(11, "The operation was canceled by the user (CTRL+C)"))
     return 0
+
+
+def _minor(version):
+    parts = str(version).split(".")
+    try:
+        return int(parts[1])
+    except (IndexError, ValueError):
+        return 0
 
 
 def _finish(console, host, error):

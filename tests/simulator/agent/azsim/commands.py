@@ -40,7 +40,7 @@ PROXY_URL_RE = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+:\d{1,5}/?$")
 EXTENSION_RE = re.compile(r"^[A-Za-z0-9.\-_]+/[A-Za-z0-9.\-_]+$")
 DEVICE_LOGIN = "https://microsoft.com/devicelogin"
 AUTO_UPGRADE = "enabled, id: /etc/cron.d/azcmagent_autoupgrade"
-ROOT_COMMANDS = ("connect", "disconnect", "logs")
+ROOT_COMMANDS = ("connect", "disconnect", "logs", "upgrade")
 # The user ID the caller pretends to be (the collection's runner reads the same variable: plugins/module_utils/_runner.py).
 AGENT_UID_ENV = "ARCOPS_AZCMAGENT_AGENT_UID"
 PROXY_BYPASS_VALUES = ("AAD", "ARM", "AMA", "Arc", "ArcData")
@@ -114,7 +114,7 @@ class Context:
 def run(command, ctx):
     """Dispatch a parsed command."""
     handlers = {"connect": connect, "disconnect": disconnect, "show": show, "check": check, "config": config,
-                "logs": logs, "version": version, "license": license_text, "genkey": genkey}
+                "logs": logs, "version": version, "license": license_text, "genkey": genkey, "upgrade": upgrade}
     if command in ROOT_COMMANDS:
         ctx.require_root(command)
     handlers[command](ctx)
@@ -149,6 +149,8 @@ USAGE = {
                "  list   List all configuration properties\n  set    Set a configuration property [-a|--add] [-r|--remove]\n"),
     "logs": "Usage:\n  azcmagent logs [flags]\n\nFlags:\n  -f, --full\n  -o, --output string\n",
     "version": "Usage:\n  azcmagent version [flags]\n",
+    "upgrade": ("Usage:\n  azcmagent upgrade [flags]\n\nFlags:\n      --background\n      --cloud string\n"
+                "      --version string\n"),
 }
 
 
@@ -668,6 +670,10 @@ def machine_body(ctx, target, vm_id, tenant):
     }
     if target["pls"]:
         body["properties"]["privateLinkScopeResourceId"] = target["pls"]
+    if ctx.opt("enable-automatic-upgrade", False) is True:
+        # --enable-automatic-upgrade (agent 1.57+, preview): the machine's agentUpgrade property (how the agent sends it is
+        # not public; the property and its shape are the RP's, azure-api-reference.md section 3.3)
+        body["properties"]["agentUpgrade"] = {"enableAutomaticUpgrade": True}
     if tenant:
         body["identity"]["tenantId"] = tenant
     return body
@@ -1047,3 +1053,40 @@ def logs(ctx):
     except OSError as exc:
         raise AzcmError(101, "Unable to write %s: %s" % (output, exc)) from None
     ctx.console.info("Logs collected in %s" % os.path.abspath(output))
+
+
+# -- upgrade (agent 1.62 and later) ------------------------------------------------------------
+# `azcmagent upgrade [--version MAJOR.MINOR]` (azcmagent-upgrade.md): on Linux the simulator upgrades its own package
+# with the host's package manager (apt), from the sources the host has configured. How the real agent does it and what
+# it prints are not public: every text here is assumed (texts.py U1-U3).
+UPGRADE_VERSION_RE = re.compile(r"^\d+\.\d+$")
+
+
+def upgrade(ctx):
+    import subprocess  # pylint: disable=import-outside-toplevel
+    from .state import package_version  # pylint: disable=import-outside-toplevel
+
+    wanted = ctx.opt("version")
+    if wanted and not UPGRADE_VERSION_RE.match(wanted):
+        raise AzcmError(23, "Invalid version %s: use MAJOR.MINOR, for example 1.63" % wanted)
+    before = ctx.host.version
+    ctx.console.info("Upgrading the agent from version %s" % before)
+    spec = "azcmagent=%s.*" % wanted if wanted else "azcmagent"
+    env = dict(os.environ, LANG="C", LC_ALL="C", DEBIAN_FRONTEND="noninteractive")
+    argv = ["apt-get", "install", "-y", "-q", "--only-upgrade", "--allow-change-held-packages", spec]
+    ctx.console.log("debug", "Running package manager", {"Command": " ".join(argv)})
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    except OSError as exc:
+        raise AzcmError(1, "Failed to upgrade the agent: %s" % exc) from None
+    if proc.returncode != 0:
+        lines = [line.strip() for line in (proc.stderr + "\n" + proc.stdout).splitlines() if line.strip()]
+        errors = [line for line in lines if line.startswith("E: ")]
+        detail = (errors or lines or ["exit status %d" % proc.returncode])[-1]
+        code = 147 if any("not found" in line for line in errors or lines) else 1
+        raise AzcmError(code, "Failed to upgrade the agent: %s" % detail)
+    after = package_version() or before
+    if after == before:
+        ctx.console.info("The agent is already at the latest available version %s" % after)
+    else:
+        ctx.console.info("Agent upgraded to version %s" % after)

@@ -50,6 +50,20 @@ LOCAL_DEFAULTS = (
 )
 
 
+# Written into a packaged copy of the simulator (next to azcmagent_sim.py) by the tests that build agent packages;
+# never present in the checkout.
+PACKAGE_VERSION_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "PACKAGE_VERSION")
+
+
+def package_version():
+    """The version of the package this simulator was installed from, or "" when it runs from the checkout."""
+    try:
+        with open(PACKAGE_VERSION_FILE, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
+
+
 def empty_agent_config():
     """agentconfig.json of an installed, never connected agent."""
     config = {key: "" for key in AGENT_CONFIG_KEYS}
@@ -121,7 +135,7 @@ class Host:
             return value
         if self.sim.get("legacy"):
             return "logrus"
-        parts = str(self.sim.get("agent_version") or DEFAULT_VERSION).split(".")
+        parts = str(package_version() or self.sim.get("agent_version") or DEFAULT_VERSION).split(".")
         try:
             minor = int(parts[1])
         except (IndexError, ValueError):
@@ -132,6 +146,11 @@ class Host:
 
     @property
     def version(self):
+        # A packaged simulator (the install and upgrade tests build .debs of it) knows its version from the package,
+        # as the real agent's binary does: that wins over the sim.json knob.
+        packaged = package_version()
+        if packaged:
+            return packaged
         default = {"logrus": LEGACY_VERSION, "logfmt": LOGFMT_VERSION}.get(self.generation, DEFAULT_VERSION)
         return self.sim.get("agent_version") or default
 

@@ -273,6 +273,13 @@ TEXTS = (
                 "property name and a value / config clear takes exactly one property name / %s cannot be changed while "
                 "config.mode is monitor / Unable to write %s: %s", "both", "assumed", "AZCM0023/0027/0069"),
     Text("L-1", "Logs collected in %s", "console", "assumed", "AZCM0101 on failure: 'Unable to write %s: %s'"),
+    # -- upgrade (agent 1.62 and later; azcmagent-upgrade.md documents the flags, no output is public) -------------
+    Text("U1", "Upgrading the agent from version %s / Running package manager", "both", "assumed",
+         "the simulator runs apt-get install --only-upgrade azcmagent[=M.m.*] (debug line with Command=)"),
+    Text("U2", "Agent upgraded to version %s / The agent is already at the latest available version %s", "console", "assumed", ""),
+    Text("U3", "Invalid version %s: use MAJOR.MINOR, for example 1.63 / Failed to upgrade the agent: %s / exit status %d", "both", "assumed",
+         "AZCM0023 / AZCM0147 (version not found, the install script's code) / AZCM0001; detail: the last line apt printed, "
+         "else the exit status"),
     # -- himds ---------------------------------------------------------------------------------
     Text("H1", "himds started, listening on %s / himds stopping", "himds.log", "assumed", "no real himds.log line found"),
     Text("H2", "usage: himds.py --agent-dir DIR [--daemon]", "console", "assumed", "ours (the daemon's own usage)"),

@@ -18,7 +18,9 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEX
 @pytest.mark.parametrize("item", FINDING_KINDS, ids=lambda item: item.id)
 def test_every_kind_speaks_the_catalog_vocabulary_and_has_its_texts(item):
     assert item.category in CATEGORIES and item.action in ACTIONS and isinstance(item.retryable, bool)
-    assert item.rule or item.probe_texts, "a kind nobody produces"
+    assert item.rule or item.probe_texts or item.producer, "a kind nobody produces"
+    if item.rule or item.producer:
+        assert f"diagnosis.{item.id}.cause" in TEXTS and f"diagnosis.{item.id}.remediation" in TEXTS
     if item.rule:
         assert item.weight > 0
         assert f"diagnosis.{item.id}.cause" in TEXTS and f"diagnosis.{item.id}.remediation" in TEXTS
@@ -34,6 +36,7 @@ def test_one_kind_per_id_and_who_produces_it():
     assert len(KINDS) == len(FINDING_KINDS)
     assert {item.id for item in FINDING_KINDS if item.rule} == set(RULE_IDS)
     assert {item.id for item in FINDING_KINDS if item.probe_texts} == set(_probes.FINDING_IDS)
+    assert {item.id for item in FINDING_KINDS if item.producer} == {"agent_out_of_support"}
     assert kind("io_timeout").rule and kind("io_timeout").probe_texts == "io_timeout"
     assert kind("connection_refused").probe_texts == "tcp_connect_failed"
     with pytest.raises(KeyError):

@@ -95,3 +95,28 @@ def test_unmanaged_agent(output, variables, action, version, managed):
 def test_package_record_wins_over_an_unmanaged_answer():
     result = plan(DEBIAN, AGENT, unmanaged_output="azcmagent version 1.7.21162.003", version="1.58")
     assert (result["action"], result["version_before"], result["managed"]) == ("none", "1.58.03228.700", True)
+
+
+NEW_AGENT = [{"name": "azcmagent", "version": "1.63.03420.1", "release": ""}]
+
+
+@pytest.mark.parametrize("records, variables, action, state, method, short", [
+    (None, {}, "not_installed", "present", "", ""),
+    (AGENT, {}, "upgrade", "latest", "package", ""),                         # 1.58 has no azcmagent upgrade
+    (AGENT, {"version": "1.67"}, "upgrade", "present", "package", "1.67"),
+    (AGENT, {"version": "1.58"}, "none", "present", "", "1.58"),
+    (AGENT, {"version": "1.57.03197.640"}, "none", "present", "", "1.57"),   # never a downgrade
+    (NEW_AGENT, {"version": "1.67"}, "upgrade", "present", "agent", "1.67"),  # 1.62 and later: azcmagent upgrade
+    (NEW_AGENT, {}, "upgrade", "latest", "agent", ""),
+    (NEW_AGENT, {"version": "1.67", "method": "package"}, "upgrade", "present", "package", "1.67"),
+    (AGENT, {"version": "1.67", "method": "agent"}, "upgrade", "present", "agent", "1.67"),
+], ids=["absent", "latest-old-agent", "wanted-old-agent", "same", "older-wanted", "wanted-new-agent", "latest-new-agent",
+        "forced-package", "forced-agent"])
+def test_upgrade_plan(records, variables, action, state, method, short):
+    result = plan(DEBIAN, records, upgrade=True, **variables)
+    assert (result["action"], result["package_state"], result["upgrade_method"], result["upgrade_version"]) == (action, state, method, short)
+
+
+def test_without_upgrade_the_plan_never_says_upgrade():
+    result = plan(DEBIAN, AGENT, version="1.67", version_change=True)
+    assert (result["action"], result["upgrade_method"], result["package_state"]) == ("change", "", "present")

@@ -21,6 +21,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._results import (
     remediation_result,
     stopped_services,
     summary_title,
+    upgrade_result,
 )
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS
 
@@ -181,8 +182,10 @@ def test_remediate_failed_step_is_named():
 def test_diagnose_healthy():
     result = diagnose_result(host="h", info={"status": "Connected", "connected": True, "services": [], "version": "1.2"},
                              check={"ok": True, "summary": "all reachable", "findings": []}, logs="/r/logs/h.zip")
-    assert COMMON_FIELDS | {"network_ok", "findings", "logs", "version"} == set(result)
+    assert COMMON_FIELDS | {"network_ok", "findings", "logs", "version", "support"} == set(result)
     assert (result["ok"], result["category"], result["message"], result["logs"], result["version"]) == (True, "success", "", "/r/logs/h.zip", "1.2")
+    # agent 1.2 (November 2020) is long out of support: a finding, but the host is still healthy
+    assert [f["id"] for f in result["findings"]] == ["agent_out_of_support"] and result["support"]["status"] == "out_of_support"
 
 
 def test_diagnose_stopped_services():
@@ -281,7 +284,7 @@ FLEET = {
 
 def test_fleet_summary_counts_and_groups():
     summary = fleet_summary(results=FLEET, title="Onboarding", check_mode=False)
-    assert set(summary) == {"title", "counts", "failures", "repairs", "by_state", "by_code", "hosts", "lines", "check_mode"}
+    assert set(summary) == {"title", "counts", "failures", "repairs", "by_state", "by_code", "out_of_support", "hosts", "lines", "check_mode"}
     assert summary["counts"] == {"hosts": 7, "connected": 2, "ok": 3, "changed": 2, "unchanged": 1, "repaired": 1, "failed": 4}
     assert [h["host"] for h in summary["hosts"]] == ["h1", "h2", "h3", "h4", "h5", "h6", "h7"]
     assert summary["hosts"][5] == {"host": "h6", "ok": False, "state": "NoResult", "changed": False, "repaired": False, "code": "", "initial_code": "",
@@ -298,7 +301,10 @@ def test_fleet_summary_counts_and_groups():
     assert summary["repairs"] == [{"code": "AZCM0064", "count": 1, "hosts": ["h2"]}]
     assert summary["by_state"] == [{"label": "Connected", "count": 2}, {"label": "Disconnected", "count": 3}, {"label": "NoResult", "count": 1},
                                    {"label": "Unknown", "count": 1}]
-    assert summary["by_code"] == [{"label": "AZCM0026", "count": 3}, {"label": "AZCM0064", "count": 1}, {"label": "success", "count": 3}]
+    # a repaired host is not a failure of its first code, and a host without a result is no success
+    assert summary["by_code"] == [{"label": "AZCM0026", "outcome": "failed", "count": 3}, {"label": "AZCM0064", "outcome": "repaired", "count": 1},
+                                  {"label": "none", "outcome": "failed", "count": 1}, {"label": "success", "outcome": "success", "count": 2}]
+    assert summary["out_of_support"] == []
     assert summary["lines"] == [
         "Onboarding: 7 hosts, 2 connected, 2 changed, 1 repaired, 4 failed.",
         "repaired AZCM0064 x1: h2",
@@ -321,3 +327,52 @@ def test_fleet_summary_empty_and_dutch():
     assert summary["check_mode"] is True and summary["failures"] == [] and summary["by_code"] == []
     assert fleet_summary(results={})["title"] == "Azure Arc"
     assert summary_title("onboard") == "Onboarding" and summary_title("Custom run") == "Custom run"
+
+
+def test_a_host_still_connected_elsewhere_is_not_counted_as_connected():
+    results = {"ok": _result("ok"),
+               "elsewhere": _result("elsewhere", ok=False, state="Connected", code="AZCM0067", category="already_connected",
+                                    remediation="Allow reonboard."),
+               "fixed": _result("fixed", repaired=True, initial_code="AZCM0067", attempts=2)}
+    summary = fleet_summary(results=results, title="Onboarding")
+    assert (summary["counts"]["connected"], summary["counts"]["failed"], summary["counts"]["repaired"]) == (2, 1, 1)
+    assert summary["lines"][0] == "Onboarding: 3 hosts, 2 connected, 0 changed, 1 repaired, 1 failed."
+    # the same code once as a failure and once as a repair: two bars, not one red bar of two hosts
+    assert summary["by_code"] == [{"label": "AZCM0067", "outcome": "failed", "count": 1}, {"label": "AZCM0067", "outcome": "repaired", "count": 1},
+                                  {"label": "success", "outcome": "success", "count": 1}]
+
+
+# ---------------------------------------------------------------- upgrade playbook
+
+UPGRADED = {"ok": True, "failed": False, "action": "upgrade", "changed": True, "version_before": "1.57.03197.640",
+            "version_after": "1.67.03504.1320", "upgrade_method": "package"}
+
+
+def test_upgrade_result_before_and_after_the_support_window():
+    result = upgrade_result(host="h", install=UPGRADED, before={"version": "1.57.03197.640", "status": "Connected"},
+                            after={"version": "1.67.03504.1320", "status": "Connected"}, today="2026-11-30")
+    assert COMMON_FIELDS <= set(result)
+    assert (result["ok"], result["upgraded"], result["changed"], result["state"], result["code"]) == (True, True, True, "Connected", None)
+    assert result["summary"] == "upgraded 1.57.03197.640 -> 1.67.03504.1320 (package)"
+    assert [f["id"] for f in result["findings_before"]] == ["agent_out_of_support"] and result["findings"] == []
+    assert (result["support_before"]["status"], result["support_after"]["status"]) == ("out_of_support", "supported")
+    summary = fleet_summary(results={"h": result}, title=summary_title("upgrade"))
+    assert summary["out_of_support"] == [] and summary["lines"][0].startswith("Agent upgrade: 1 hosts, 1 connected, 1 changed")
+
+
+def test_upgrade_result_left_alone_failed_and_dutch():
+    same = upgrade_result(host="h", install=dict(UPGRADED, action="none", changed=False, version_after="1.57.03197.640"),
+                          before={"version": "1.57.03197.640"}, after={"version": "1.57.03197.640"}, today="2026-11-30", lang="nl")
+    assert (same["ok"], same["upgraded"], same["summary"]) == (True, False, "1.57.03197.640: niets bij te werken")
+    assert [f["id"] for f in same["findings"]] == ["agent_out_of_support"]
+    assert fleet_summary(results={"h": same}, lang="nl")["lines"][-1] == "buiten ondersteuning x1: h"
+    failed = upgrade_result(host="h", install={"failed": True, "action": "upgrade", "code": "AZCM0147", "category": "install",
+                                               "cause": "Version not found.", "remediation": "Pick another version.", "message": "m"},
+                            before={"version": "1.63.03420.1"}, after={"version": "1.63.03420.1"}, today="2026-11-30")
+    assert (failed["ok"], failed["code"], failed["category"], failed["upgraded"]) == (False, "AZCM0147", "install", False)
+    assert failed["message"] == "h: AZCM0147 (install): Version not found. Pick another version."
+    absent = upgrade_result(host="h", install={"action": "not_installed"}, before={}, after={})
+    assert (absent["ok"], absent["summary"], absent["actions"]) == (True, "the agent is not installed", [])
+    would = upgrade_result(host="h", install=dict(UPGRADED, version_after="1.57.03197.640"), before={"version": "1.57.03197.640"},
+                           after={}, check_mode=True, today="2026-11-30")
+    assert would["summary"] == "would upgrade 1.57.03197.640 (package)"

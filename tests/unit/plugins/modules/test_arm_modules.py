@@ -104,7 +104,11 @@ class FakeArm:
             del self.machines[name]
             return 200, {"Content-Length": "0"}, None
         if request["method"] == "PATCH":
-            current["tags"] = json.loads(request["body"])["tags"]
+            body = json.loads(request["body"])
+            if "tags" in body:
+                current["tags"] = body["tags"]
+            for prop, value in (body.get("properties") or {}).items():
+                current["properties"][prop] = dict(current["properties"].get(prop) or {}, **value)
             current["properties"]["provisioningState"] = "Updating"
             return 200, {}, current
         return 405, {}, {"error": {"code": "MethodNotAllowed", "message": "no"}}
@@ -168,6 +172,24 @@ def test_tags_four_steps_merge_and_purge(run_module, arm, args):
     assert arm.machines["web01"]["tags"] == {"env": "prod", "owner": "ops"}
     patches = [json.loads(r["body"]) for r in arm.server.requests if r["method"] == "PATCH"]
     assert patches == [{"tags": {"keep": "me", "env": "prod", "owner": "ops"}}, {"tags": {"env": "prod", "owner": "ops"}}]
+
+
+def test_automatic_upgrade_four_steps_on_and_off(run_module, arm, args):
+    arm.add_machine("web01", {"keep": "me"})
+    base = dict(args, resource_group="rg-arc", name="web01", enable_automatic_upgrade=True)
+    steps = four_steps(run_module, machine_resource, base)
+    assert [failed for failed, r in steps] == [False] * 4
+    assert [r["changed"] for failed, r in steps] == [True, True, False, False]
+    assert [r["automatic_upgrade"] for failed, r in steps] == [True] * 4
+    assert arm.machines["web01"]["properties"]["agentUpgrade"] == {"enableAutomaticUpgrade": True}
+    assert arm.machines["web01"]["tags"] == {"keep": "me"}
+    off = four_steps(run_module, machine_resource, dict(base, enable_automatic_upgrade=False))
+    assert [r["changed"] for failed, r in off] == [True, True, False, False]
+    patches = [json.loads(r["body"]) for r in arm.server.requests if r["method"] == "PATCH"]
+    assert patches == [{"properties": {"agentUpgrade": {"enableAutomaticUpgrade": True}}},
+                       {"properties": {"agentUpgrade": {"enableAutomaticUpgrade": False}}}]
+    failed, result = run_module(machine_resource, dict(args, resource_group="rg-arc", name="web01"))
+    assert not failed and not result["changed"] and "automatic_upgrade" not in result
 
 
 def test_present_without_tags_changes_nothing(run_module, arm, args):
