@@ -2,11 +2,12 @@
 # Copyright (c) 2026, arcops engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What an operator sees when onboard.yml repairs hosts: no red error block for a failed first attempt that the role
-repairs, one line per repair, red only for the host that is left broken. And the preflight of the onboard role hands
-private link and gateway mode to the check module, so a private-link site is held to private addresses, not public ones.
+repairs, one line per repair, red only for the host that is left broken. And the preflight of the onboard role (run by the
+connect module, only when the host has to be connected) follows private link and gateway mode, so a private-link site
+is held to private addresses, not public ones.
 
 One fleet: transient (two transient failures, then a retry connects), himds_stopped (the services are restarted),
-bad_secret (left broken), clean. One real run of onboard.yml, one check-mode run with the preflight.
+bad_secret (left broken), clean. One real run of onboard.yml, two check-mode runs with the preflight.
 """
 
 from __future__ import annotations
@@ -55,12 +56,18 @@ def test_repairs_print_no_error_and_the_preflight_follows_private_link(fleet_fac
         # the failed attempts are ok (not failed, not rescued), the last one connected (changed)
         assert [r["status"] for r in connects] == ["ok"] * (len(connects) - 1) + ["changed"] and len(connects) >= 2
 
-    # the preflight with a private link scope: the check module is asked for private addresses, direct connection
-    clean = _host(fleet, "clean")
-    check = run_playbook(ONBOARD, inventory=fleet.inventory, env=BECOME_ENV, check=True, limit=f"{clean},localhost",
+    # the preflight with a private link scope runs inside the connect (the host has to be connected: bad_secret), with
+    # private link and a direct connection: the check is held to private addresses, not public ones
+    check = run_playbook(ONBOARD, inventory=fleet.inventory, env=BECOME_ENV, check=True, limit=f"{broken},localhost",
                          extra_vars=dict(VARS, azcmagent_preflight=True, azcmagent_private_link_scope=PLS, azcmagent_report=False))
-    assert check.rc == 0, check.stdout[-3000:]
-    preflight = check.task(clean, "Run the network preflight")["result"]
-    assert preflight["invocation"]["module_args"]["private_link"] is True
-    assert preflight["invocation"]["module_args"]["connection_type"] == "direct"
-    assert not [f for f in preflight.get("findings", []) if f["id"] == "dns_not_public"]
+    facts = check.task(broken, "Diagnose the connect")["result"]["ansible_facts"]
+    preflight = facts["_azcmagent_preflight"]
+    assert preflight["summary"] and preflight["endpoints"], preflight
+    assert preflight["regional_his"] is not None and preflight["proxy"]["source"] in ("none", "agent", "option")
+    assert not [f for f in preflight.get("findings", []) if f["id"] == "dns_not_public"], preflight["findings"]
+    # the same run on a connected host: nothing to connect, so no preflight at all
+    clean = _host(fleet, "clean")
+    again = run_playbook(ONBOARD, inventory=fleet.inventory, env=BECOME_ENV, check=True, limit=f"{clean},localhost",
+                         extra_vars=dict(VARS, azcmagent_preflight=True, azcmagent_private_link_scope=PLS, azcmagent_report=False))
+    assert again.rc == 0, again.stdout[-3000:]
+    assert again.task(clean, "Diagnose the connect")["result"]["ansible_facts"]["_azcmagent_preflight"] == {}
