@@ -314,9 +314,9 @@ def _form_text(form: str, lang: str) -> str:
     return text(f"input.form_{form}", lang if lang in LANGUAGES else "en")
 
 
-def _fail_input(lang: str, option: str, key: str, code: str = "AZCM0023", **fields: object) -> t.NoReturn:
+def _fail_input(lang: str, option: str, message: str, code: str = "AZCM0023", **fields: object) -> t.NoReturn:
     fields.setdefault("option", option)
-    raise ValidationError(code, option, text(f"input.{key}", lang if lang in LANGUAGES else "en", **fields))
+    raise ValidationError(code, option, text(f"input.{message}", lang if lang in LANGUAGES else "en", **fields))
 
 
 def _shown(value: object) -> object:
@@ -546,13 +546,20 @@ def check_value(value: object, option: str, spec: t.Mapping[str, t.Any], lang: s
         if not isinstance(value, (list, tuple)):
             _fail_input(lang, option, "wrong_type", expected="a list", kind=_kind(value))
         elements = spec.get("elements", "raw")
-        for index, item in enumerate(value):
+        items = given if isinstance(given, (list, tuple)) and len(given) == len(value) else value
+        for index, item in enumerate(items):
             name = f"{option}[{index}]"
             if elements in _TYPE_FORMS:
+                if isinstance(item, (int, float)) and not isinstance(item, bool):
+                    item = str(item)
                 if not isinstance(item, str):
                     _fail_input(lang, name, "not_text", form=_form_text(_TYPE_FORMS[elements], lang), kind=_kind(item))
+                if not item.strip():
+                    _fail_input(lang, name, "empty", form=_form_text(_TYPE_FORMS[elements], lang))
                 check_text(item, name, lang, form=_TYPE_FORMS[elements], secret=secret, argv=argv)
             elif elements in ("dict", "raw"):
+                if isinstance(item, str) and not item.strip():
+                    _fail_input(lang, name, "empty", form=_form_text("text", lang))
                 _check_nested(item, name, lang, secret, argv, depth=1 if isinstance(item, t.Mapping) else 0)
     elif kind == "dict":
         if value is None:
@@ -566,6 +573,12 @@ def check_value(value: object, option: str, spec: t.Mapping[str, t.Any], lang: s
                     _fail_input(lang, option, "unknown_key", key=_shown(key), choices=", ".join(sorted(options)))
                 if item is not None:
                     check_value(item, f"{option}.{key}", options[key], lang, argv=argv, required=False)
+        elif form == "tags":
+            # Tag values are free text for Azure (command syntax included: they travel as one escaped argument);
+            # validate_tags checks their length and control characters, here only that they are scalars.
+            for key, item in value.items():
+                if isinstance(item, (t.Mapping, list, tuple)):
+                    _fail_input(lang, option, "nested", kind=_kind(item), key=key)
         else:
             _check_nested(value, option, lang, secret, argv)
     else:  # raw
