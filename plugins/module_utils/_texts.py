@@ -1213,6 +1213,16 @@ _INPUT: Texts = {
         "en": "{option} has an unknown key {key!r}: expected one of {choices}",
         "nl": "{option} heeft een onbekende sleutel {key!r}: verwacht een van {choices}",
     },
+    "input.no_outcome": {
+        "en": "The input holds no outcome of an agent run: no exit status, no AZCM code, no line of the agent",
+        "nl": "De invoer bevat geen uitkomst van een agentrun: geen afsluitstatus, geen AZCM-code, geen regel van de agent",
+    },
+    "input.no_outcome_remediation": {
+        "en": ("Give the registered result of the task that ran the agent (with its rc, stdout and stderr), or the agent's "
+               "console output or log"),
+        "nl": ("Geef het geregistreerde resultaat van de taak die de agent uitvoerde (met rc, stdout en stderr), of de "
+               "console-uitvoer of het logboek van de agent"),
+    },
     "input.form_text": {"en": "a single line of text", "nl": "een enkele regel tekst"},
     "input.form_secret": {"en": "a secret on one line", "nl": "een geheim op een enkele regel"},
     "input.form_path": {"en": "a file path", "nl": "een bestandspad"},
