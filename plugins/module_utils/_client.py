@@ -348,13 +348,21 @@ class AgentModuleClient(ModuleClient):
             self.warn(text("outcome.unparsed_more", self.lang, command=f"azcmagent {command}", count=len(lines) - MAX_UNPARSED_WARNINGS))
         return len(lines)
 
+    def warn_truncated(self, run: RunResult) -> None:
+        """One warning per output stream of the run that was cut to the runner's bound (the output says where)."""
+        for stream, dropped in sorted(getattr(run, "truncated", {}).items()):
+            command = " ".join(run.argv[1:2]) or "azcmagent"
+            self.warn(text("input.output_truncated", self.lang, command=f"azcmagent {command}", stream=stream, dropped=dropped))
+
     def outcome(self, run: RunResult, state: str | None = None) -> _outcome.Outcome:
         """The outcome fields of a run (warning about what its output held that the parsers do not know)."""
+        self.warn_truncated(run)
         self.warn_unparsed(run)
         return _outcome.from_run(run, self.lang, state)
 
     def failure(self, run: RunResult, state: str | None = None, **extra: t.Any) -> _outcome.ModuleFailure:
         """The failure of a run (warning about what its output held that the parsers do not know)."""
+        self.warn_truncated(run)
         self.warn_unparsed(run)
         return _outcome.failure_from_run(run, self.lang, state, **extra)
 

@@ -1223,6 +1223,11 @@ _INPUT: Texts = {
         "nl": ("Geef het geregistreerde resultaat van de taak die de agent uitvoerde (met rc, stdout en stderr), of de "
                "console-uitvoer of het logboek van de agent"),
     },
+    "input.output_truncated": {
+        "en": "{command} printed more than the module keeps: {dropped} bytes of its {stream} were dropped (the start and the end are kept)",
+        "nl": ("{command} gaf meer uitvoer dan de module bewaart: {dropped} bytes van zijn {stream} zijn weggelaten (het begin en het "
+               "einde zijn bewaard)"),
+    },
     "input.form_text": {"en": "a single line of text", "nl": "een enkele regel tekst"},
     "input.form_secret": {"en": "a secret on one line", "nl": "een geheim op een enkele regel"},
     "input.form_path": {"en": "a file path", "nl": "een bestandspad"},
