@@ -1293,6 +1293,10 @@ _INPUT: Texts = {
         "en": "an absolute directory path other than / and without '..'",
         "nl": "een absoluut mappad anders dan / en zonder '..'",
     },
+    "input.form_settings": {
+        "en": "a dict of agent setting names (such as proxy.bypass) to values",
+        "nl": "een dict van namen van agentinstellingen (zoals proxy.bypass) naar waarden",
+    },
     "input.form_plan": {
         "en": "a list of steps as azcm_plan returns them (dicts with a known action)",
         "nl": "een lijst van stappen zoals azcm_plan ze teruggeeft (dicts met een bekende actie)",

@@ -426,6 +426,15 @@ def _each(form: Form) -> Form:
     return check
 
 
+def _check_settings(value: t.Any, option: str, lang: str) -> None:
+    """Agent settings by name: each key a setting name, each value a setting value."""
+    if not isinstance(value, t.Mapping):
+        _fail_input(lang, option, "wrong_type", expected="a dict", kind=_kind(value))
+    for key, item in value.items():
+        FORMS["setting_name"](key, f"{option}.{key}" if isinstance(key, str) else option, lang)
+        FORMS["setting_value"](item, f"{option}.{key}", lang)
+
+
 #: The form of each kind of value (the key names the input.form_<key> text).
 FORMS: t.Dict[str, Form] = {
     "guid": _check_guid,
@@ -451,6 +460,7 @@ FORMS: t.Dict[str, Form] = {
     "suite": _each(_check_pattern(SUITE_RE, "suite")),
     "host_name": _check_pattern(HOST_NAME_RE, "host_name"),
     "state_dir": _check_state_dir,
+    "settings": _check_settings,
 }
 
 #: Options of the modules that run the agent, and the form of their value.
@@ -482,6 +492,7 @@ ROLE_VARIABLE_FORMS: t.Mapping[str, str] = {
     "azcmagent_repo_url": "url", "azcmagent_repo_key_url": "url", "azcmagent_package_url": "url",
     "azcmagent_install_proxy": "url", "azcmagent_imds_url": "url", "azcmagent_package_checksum": "checksum",
     "azcmagent_repo_suite": "suite", "azcmagent_repo_components": "suite", "azcmagent_state_dirs": "state_dir",
+    "azcmagent_agent_config": "settings",
 }
 
 # The generic form of a text by the spec's type.
