@@ -1273,7 +1273,10 @@ _INPUT: Texts = {
         "en": "a string, number, boolean or list of them, without ',' inside a list item",
         "nl": "een tekenreeks, getal, booleaanse waarde of een lijst daarvan, zonder ',' binnen een lijstelement",
     },
-    "input.form_url": {"en": "an http:// or https:// URL such as http://proxy.example.com:3128", "nl": "een http://- of https://-URL zoals http://proxy.example.com:3128"},
+    "input.form_url": {
+        "en": "an http:// or https:// URL such as http://proxy.example.com:3128",
+        "nl": "een http://- of https://-URL zoals http://proxy.example.com:3128",
+    },
     "input.form_https_url": {"en": "an https:// URL", "nl": "een https://-URL"},
     "input.form_namespace": {
         "en": "a resource provider namespace such as Microsoft.HybridCompute",

@@ -256,4 +256,3 @@ def test_fake_agent_records_a_valid_run(agent, run_module):
     """The recorder the table relies on does see the agent run when the input is good."""
     failed, _result = run_module(_module("connect"), agent.connect_args())
     assert not failed and [c["argv"][0] for c in agent.calls()].count("connect") == 1
-

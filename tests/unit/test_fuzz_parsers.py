@@ -53,7 +53,7 @@ def _simulator_texts() -> list[str]:
         sample = entry.text.replace("%-*s", "%s").replace("{client_id}", "0f0f0f0f-1111-2222-3333-444444444444")
         sample = sample.replace("{directory}", "contoso").replace("{tenant}", "contoso.onmicrosoft.com")
         try:
-            sample = sample.replace("%d", "%s") % tuple("x" * 0 + "AZCM0026" for _ in range(sample.count("%s")))
+            sample = sample.replace("%d", "%s") % (("AZCM0026",) * sample.count("%s"))
         except (TypeError, ValueError):
             pass
         out.append(f"INFO    {sample}\nFATAL   {sample}\n" if entry.where != "log" else
@@ -89,7 +89,7 @@ def mutations_of(seed: int) -> list[tuple[str, float, float, str, int]]:
     """One to four mutations, all drawn from one integer that hypothesis chooses (cheap to draw, and a failing
     case is reproduced from the integer it prints)."""
     rng = random.Random(seed)
-    return [(rng.choice(OPS), rng.random(), rng.random(), rng.choice(TOKENS), rng.randint(1, 4000)) for _ in range(rng.randint(1, 4))]
+    return [(rng.choice(OPS), rng.random(), rng.random(), rng.choice(TOKENS), rng.randint(1, 4000)) for _unused in range(rng.randint(1, 4))]
 
 
 def mutate(seed: str, mutations: list[tuple[str, float, float, str, int]]) -> str:
@@ -115,7 +115,7 @@ def mutate(seed: str, mutations: list[tuple[str, float, float, str, int]]) -> st
         elif op == "truncate":
             text = text[:pos]
         elif op == "control":
-            text = text[:pos] + "".join(chr(count % 32) for _ in range(min(count, 64))) + text[pos:]
+            text = text[:pos] + chr(count % 32) * min(count, 64) + text[pos:]
         elif op == "invalid_utf8":
             raw = text.encode("utf-8")
             bpos = int(where * len(raw))
