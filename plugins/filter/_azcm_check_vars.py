@@ -91,6 +91,10 @@ _WHOLE_VALUE_CHECKS: t.Mapping[str, t.Callable[[object, str, str], None]] = {
 }
 
 
+# The plan is azcm_plan's output (nested args, reasons in prose): its steps' actions are checked, not its texts.
+_WHOLE_VALUE_ONLY = frozenset(("azcmagent_remediation_plan",))
+
+
 def azcm_check_vars(spec: t.Any, values: t.Any = None, lang: t.Any = "en") -> list[str]:
     """The errors of the role variables' values (empty when every value is good)."""
     lang = check_lang(NAME, lang)
@@ -104,6 +108,8 @@ def azcm_check_vars(spec: t.Any, values: t.Any = None, lang: t.Any = "en") -> li
         try:
             if name in _WHOLE_VALUE_CHECKS:
                 _WHOLE_VALUE_CHECKS[name](value, name, lang)
+                if name in _WHOLE_VALUE_ONLY:
+                    continue
             check_value(value, name, option, lang, form=ROLE_VARIABLE_FORMS.get(name))
             if name == "azcmagent_policy" and isinstance(value, Mapping) and value.get("proxy_url"):
                 FORMS["url"](value["proxy_url"], f"{name}.proxy_url", lang)
