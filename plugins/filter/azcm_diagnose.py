@@ -33,6 +33,15 @@ description:
     required endpoints unavailable).
   - >-
     A registered result with C(escalated=true) (the run already had root) never gets the V(escalate) action.
+  - >-
+    Malformed input is never a success. A result whose C(rc) is not an integer exit status (V("abc"), V(1.5),
+    V(true), a dict; digits as text such as V("42") are read as the number), whose C(failed) is not a boolean,
+    whose C(stdout) / C(stderr) is not a string, whose C(stdout_lines) / C(stderr_lines) / C(log_lines) is not a
+    list of strings, whose C(azcm_code) is not an AZCM code or whose C(findings) is not a list of dicts raises an
+    error naming that key and the expected form. An input that holds no outcome at all (an empty string, random
+    text, an empty dict, a dict with neither C(rc) nor C(failed) nor agent output) is diagnosed as a failure
+    (RV(ok=false), category V(unknown), action V(report)) whose cause says that no outcome was found. Any other
+    type (a number, a list holding something other than strings) raises an error.
   - Use the result with P(arcops.azcmagent.azcm_plan#filter) to get the steps that fix it.
 options:
   _input:

@@ -25,7 +25,11 @@ description:
     O(policy.backoff_max), plus jitter, and at least the C(Retry-After) that Azure asked for when it throttled.
 options:
   _input:
-    description: The diagnosis (a dict with RV(ignore:ok), RV(ignore:actions), RV(ignore:findings), ...).
+    description:
+      - The diagnosis (a dict with RV(ignore:ok), RV(ignore:actions), RV(ignore:findings), ...).
+      - A dict without C(ok) and C(actions) (a raw registered result, for example), an C(ok) that is not a boolean
+        (V("abc"), V(1)) or C(actions) that is not a list of action names raises an error naming the key; pass a
+        result through P(arcops.azcmagent.azcm_diagnose#filter) first.
     type: dict
     required: true
   policy:
@@ -158,7 +162,7 @@ _value:
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import plan
-from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_dict, check_lang
+from ansible_collections.arcops.azcmagent.plugins.plugin_utils._filter_input import call, check_diagnosis_ok, check_dict, check_lang
 
 NAME = "azcm_plan"
 
@@ -167,6 +171,7 @@ def azcm_plan(diagnosis: t.Any, policy: t.Any = None, lang: t.Any = "en") -> lis
     """The remediation steps for a diagnosis under a policy."""
     lang = check_lang(NAME, lang)
     check_dict(NAME, diagnosis, "expected a diagnosis (the dict that azcm_diagnose returns)")
+    check_diagnosis_ok(NAME, diagnosis)
     check_dict(NAME, policy, "option policy expects a dict", optional=True)
     steps: list[dict[str, t.Any]] = call(NAME, plan, diagnosis, dict(policy) if policy else None, lang=lang)
     return steps

@@ -18,6 +18,11 @@ description:
   - Output of an install (apt/dpkg, dnf/yum, zypper, Microsoft's install script) gets the remediation of the
     install-stage error found in it.
   - For a successful run it returns the sentence that says nothing needs to be done.
+  - >-
+    Malformed input is treated as P(arcops.azcmagent.azcm_diagnose#filter) treats it: a result with an C(rc) that
+    is not an integer (or another malformed key) raises an error naming the key; an input without any outcome (an
+    empty string, random text, an empty dict) gets the sentence that asks for the registered result or the agent's
+    output, never the success sentence.
 options:
   _input:
     description: A code, a text, a list of lines (strings) or a registered result (a dict).

@@ -29,10 +29,12 @@ In the manner of community.docker's ``AnsibleModuleDockerClient``, a client owns
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 import traceback
 import typing as t
 
+from ansible.module_utils import basic as _basic
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
@@ -51,7 +53,12 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._runner import (
     auth_args,
 )
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
-from ansible_collections.arcops.azcmagent.plugins.module_utils._validate import ValidationError
+from ansible_collections.arcops.azcmagent.plugins.module_utils._validate import (
+    AGENT_OPTION_FORMS,
+    AZURE_OPTION_FORMS,
+    ValidationError,
+    check_options,
+)
 
 Spec = t.Dict[str, t.Dict[str, t.Any]]
 Result = t.Dict[str, t.Any]
@@ -126,10 +133,26 @@ def azure_argument_spec() -> Spec:
     return spec
 
 
+def _raw_arguments() -> t.Dict[str, t.Any]:
+    """The module's arguments as the task gave them, before AnsibleModule converts them to the spec's types (a dict
+    given for a string option would otherwise arrive as its repr). A copy: AnsibleModule updates the original."""
+    try:
+        raw = _basic._load_params()
+    except Exception:  # pylint: disable=broad-except
+        return {}  # AnsibleModule reports unreadable arguments itself
+    return copy.deepcopy(dict(raw)) if isinstance(raw, dict) else {}
+
+
 class ModuleClient:
     """The AnsibleModule, its merged options and the one failure path (see the module docstring)."""
 
+    # Whether option values may reach the agent's command line (a leading '-' is then refused), and the form of the
+    # value of each option the client knows (see _validate.check_options).
+    option_argv: t.ClassVar[bool] = True
+    option_forms: t.ClassVar[t.Mapping[str, str]] = {}
+
     def __init__(self, argument_spec: t.Optional[Spec] = None, *, supports_check_mode: bool = True,
+                 nested_specs: t.Optional[t.Mapping[str, Spec]] = None,
                  mutually_exclusive: t.Optional[t.Sequence[t.Sequence[str]]] = None,
                  required_together: t.Optional[t.Sequence[t.Sequence[str]]] = None,
                  required_one_of: t.Optional[t.Sequence[t.Sequence[str]]] = None,
@@ -138,6 +161,10 @@ class ModuleClient:
         spec = self.common_argument_spec()
         spec.update(argument_spec or {})
         self.argument_spec = spec
+        # dict options whose keys follow a spec of their own that AnsibleModule does not enforce (connect's
+        # preflight: the check module's options); check_options checks them against it
+        self.nested_specs: t.Mapping[str, Spec] = dict(nested_specs or {})
+        self.raw_arguments = _raw_arguments()
         rules = {"mutually_exclusive": mutually_exclusive, "required_together": required_together,
                  "required_one_of": required_one_of, "required_if": required_if, "required_by": required_by}
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode,
@@ -181,6 +208,18 @@ class ModuleClient:
                     detail = text("outcome.option_required_by", self.lang, option=requirement, other=option)
                     raise _outcome.failure_from_validation(ValidationError("AZCM0016", requirement, detail), self.lang, state=state)
 
+    def check_options(self) -> None:
+        """Check every option's value before the module does anything (:func:`._validate.check_options`): a wrong type,
+        an empty or overlong value, control characters, command syntax, a leading '-' where the value reaches the
+        agent's argv, or a value not in its form fails with AZCM0023 (AZCM0016 for an empty required option)."""
+        try:
+            spec = {name: dict(option, options=self.nested_specs[name]) if name in self.nested_specs else option
+                    for name, option in self.argument_spec.items()}
+            check_options(self.params, spec, self.lang, raw=self.raw_arguments, argv=self.option_argv,
+                          forms=self.option_forms)
+        except ValidationError as error:
+            raise _outcome.failure_from_validation(error, self.lang) from None
+
     def translate(self, error: Exception) -> t.Optional[_outcome.ModuleFailure]:
         """The failure for a domain error of this kind of client (None: not one of ours)."""
         return None
@@ -204,12 +243,13 @@ class ModuleClient:
         filled in; a ValueError that names the option and what is wrong otherwise."""
         validated = ArgumentSpecValidator(spec).validate(dict(values))
         if validated.error_messages:
-            raise ValueError(f"{name}: " + "; ".join(validated.error_messages))
+            raise ValueError(f"{name} must follow its documented options: " + "; ".join(validated.error_messages))
         return dict(validated.validated_parameters)
 
     def run(self: C, func: t.Callable[[C], t.Mapping[str, t.Any]]) -> t.NoReturn:
         """Run ``func(client) -> result`` and exit with the result, or fail through :meth:`fail`."""
         try:
+            self.check_options()
             result = dict(func(self))
         except _outcome.ModuleFailure as failure:
             self.fail(failure)
@@ -229,6 +269,7 @@ class AgentModuleClient(ModuleClient):
     # What starts the agent's processes: None is the runner's own (a process group per run); unit tests set a stub,
     # here or through the constructor's ``executor``.
     executor: t.ClassVar[t.Optional[Executor]] = None
+    option_forms = AGENT_OPTION_FORMS
 
     def __init__(self, argument_spec: t.Optional[Spec] = None, *, auth: bool = False, agent_options: bool = True,
                  executor: t.Optional[Executor] = None, **kwargs: t.Any) -> None:
@@ -329,14 +370,22 @@ class AgentModuleClient(ModuleClient):
             self.warn(text("outcome.unparsed_more", self.lang, command=f"azcmagent {command}", count=len(lines) - MAX_UNPARSED_WARNINGS))
         return len(lines)
 
+    def warn_truncated(self, run: RunResult) -> None:
+        """One warning per output stream of the run that was cut to the runner's bound (the output says where)."""
+        for stream, dropped in sorted(getattr(run, "truncated", {}).items()):
+            command = " ".join(run.argv[1:2]) or "azcmagent"
+            self.warn(text("input.output_truncated", self.lang, command=f"azcmagent {command}", stream=stream, dropped=dropped))
+
     def outcome(self, run: RunResult, state: str | None = None) -> _outcome.Outcome:
         """The outcome fields of a run (warning about what its output held that the parsers do not know)."""
+        self.warn_truncated(run)
         self.warn_unparsed(run)
         # agent_uid: the user the agent ran as (0: root), so that a later diagnosis of the result never plans escalate
         return dict(_outcome.from_run(run, self.lang, state), agent_uid=run.uid)
 
     def failure(self, run: RunResult, state: str | None = None, **extra: t.Any) -> _outcome.ModuleFailure:
         """The failure of a run (warning about what its output held that the parsers do not know)."""
+        self.warn_truncated(run)
         self.warn_unparsed(run)
         extra.setdefault("agent_uid", run.uid)
         return _outcome.failure_from_run(run, self.lang, state, **extra)
@@ -344,6 +393,10 @@ class AgentModuleClient(ModuleClient):
 
 class AzureModuleClient(ModuleClient):
     """A module that calls Entra ID and Resource Manager: Azure options, the ArmClient, failures as outcomes."""
+
+    # Option values go into URL paths and JSON bodies (quoted), never into an agent's argv.
+    option_argv = False
+    option_forms = AZURE_OPTION_FORMS
 
     def __init__(self, argument_spec: t.Optional[Spec] = None, **kwargs: t.Any) -> None:
         spec = azure_argument_spec()

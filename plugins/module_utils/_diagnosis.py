@@ -44,6 +44,7 @@ Python 3.8+.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from collections.abc import Mapping
 
@@ -60,6 +61,7 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier impor
 )
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_console import (
     FAILURE_LEVELS,
+    LEVEL_LINE_RE,
     ScanResult,
     code_from_exit_status,
     last_failure_line,
@@ -88,8 +90,16 @@ _TEXT_KEYS = (("stdout", "stdout_lines"), ("stderr", "stderr_lines"), (None, "lo
 # Input
 # --------------------------------------------------------------------------------------
 
+def _describe(value: object) -> str:
+    """A value for an error message: its type and a cut-off repr."""
+    shown = repr(value)
+    return f"{type(value).__name__} {shown[:60] + '...' if len(shown) > 60 else shown}"
+
+
 def _lines_text(value: t.Iterable[object], key: str) -> str:
     """Join a list of lines; every item must be a string."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"the result's {key} must be a list of strings, got {_describe(value)}")
     parts = []
     for index, item in enumerate(value):
         if not isinstance(item, str):
@@ -104,26 +114,54 @@ def _result_text(result: t.Mapping[str, t.Any]) -> str:
     parts = []
     for text_key, lines_key in _TEXT_KEYS:
         value = result.get(text_key) if text_key else None
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"the result's {text_key} must be a string, got {_describe(value)}")
         if isinstance(value, str) and value:
             parts.append(value)
             continue
         lines = result.get(lines_key)
-        if isinstance(lines, (list, tuple)) and lines:
-            parts.append(_lines_text(lines, lines_key))
+        if lines is not None:
+            joined = _lines_text(lines, lines_key)
+            if joined:
+                parts.append(joined)
     msg = result.get("msg")
     if not parts and isinstance(msg, str):
         parts.append(msg)
     return "\n".join(parts)
 
 
-def _as_int(value: object) -> int | None:
-    if isinstance(value, bool):
+# An exit status given as text: optional sign, ASCII digits, surrounding blanks.
+_RC_TEXT_RE = re.compile(r"^[ \t]*[-+]?[0-9]{1,10}[ \t]*\Z")
+
+
+def _as_int(value: object, key: str = "rc") -> int | None:
+    """The exit status of a result: None, an integer or its digits as text; anything else (``"abc"``, ``1.5``, ``True``,
+    a dict) is not an exit status and raises ``ValueError``: a malformed result is never read as a success."""
+    if value is None:
         return None
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and _RC_TEXT_RE.match(value):
+        return int(value.strip())
+    raise ValueError(f"the result's {key} must be an integer exit status (or null), got {_describe(value)}")
+
+
+def _agent_uid(value: object) -> int | None:
+    """The agent's user ID from a module result (``agent_uid``): an integer, else unknown (None), never an error: a
+    result without it is a result of an older collection or of ``command``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():  # templated results may carry it as text
         return int(value.strip())
     return None
+
+
+def _as_failed(value: object) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+        return bool(value)
+    raise ValueError(f"the result's failed must be a boolean (or null), got {_describe(value)}")
 
 
 class _Input(t.NamedTuple):
@@ -144,19 +182,21 @@ def _read_input(data: object) -> _Input:
         return _Input(data)
     if isinstance(data, Mapping):
         rc = _as_int(data.get("rc"))
-        raw_failed = data.get("failed")
-        failed = bool(raw_failed) if isinstance(raw_failed, (bool, int)) else None
+        failed = _as_failed(data.get("failed"))
         raw_code = data.get("azcm_code")
         try:
             given = normalize_code(raw_code) if raw_code not in (None, "") else None
         except CodeError:
-            given = None
+            raise ValueError(f"the result's azcm_code must be an AZCM code such as AZCM0044 (or null), got {_describe(raw_code)}") from None
         raw_findings = data.get("findings")
-        findings = [f for f in raw_findings if isinstance(f, Mapping)] if isinstance(raw_findings, (list, tuple)) else None
+        if raw_findings is not None and (not isinstance(raw_findings, (list, tuple))
+                                         or not all(isinstance(f, Mapping) for f in raw_findings)):
+            raise ValueError(f"the result's findings must be a list of dicts (as our modules return them), got {_describe(raw_findings)}")
+        findings = list(raw_findings) if raw_findings is not None else None
         unchanged = data.get("changed") is False and not failed and rc in (None, 0)
         same_target = data.get("same_target") is True or (data.get("azcm_code") == "AZCM0067" and unchanged)
         # The run already had root: escalated by the caller, run with become, or the agent's user ID was 0.
-        escalated = data.get("escalated") is True or data.get("become") is True or _as_int(data.get("agent_uid")) == 0
+        escalated = data.get("escalated") is True or data.get("become") is True or _agent_uid(data.get("agent_uid")) == 0
         return _Input(_result_text(data), rc, failed, given, findings, same_target, escalated)
     if isinstance(data, (list, tuple)):
         return _Input(_lines_text(data, "list"))
@@ -259,6 +299,20 @@ def _insufficient(context: list[t.Any], codes: list[str], unparsed: int, resourc
     }
 
 
+# A line with a level word of the agent (any generation), or one of its success lines: the text is agent output.
+_AGENT_LINE_RE = re.compile(r"(?m)^(?:" + LEVEL_LINE_RE.pattern + ")")
+# The package manager's line for the agent package being set up: install output without a level word
+# (install/azure-arc-329-apt-install-1.3.txt, apt).
+_INSTALL_LINES = ("Setting up azcmagent (",)
+
+
+def _has_agent_lines(text: str) -> bool:
+    """Whether text holds a line of the agent or of its install (a level word, logfmt, a success line, the package being
+    set up); random text does not."""
+    return (_AGENT_LINE_RE.search(text) is not None or _last_success(text) >= 0
+            or any(line in text for line in _INSTALL_LINES))
+
+
 def _has_failure_line(text: str, primary: str | None, rc: int | None, known: tuple[int, str] | None) -> bool:
     """Whether text holds a fatal or error line; ``known`` is that line when diagnose already looked (no code, no rc)."""
     if primary is None and rc is None:
@@ -306,11 +360,16 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
         codes.append(primary)
     failure_line = last_failure_line(text) if text and primary is None and rc is None else None
 
-    # Fail closed: without an exit status, a fatal or error line, a failing finding or a wrapper's exit status fails.
+    # Fail closed: without an exit status, a fatal or error line, a failing finding or a wrapper's exit status fails;
+    # and an input that holds no outcome at all (empty, random text, a dict without rc, failed or agent output) is no
+    # success either.
     if rc == 0 or failed is False:
         ok = primary in (None, "AZCM0000") and not failed and rc in (None, 0)
+        evidence = True
     else:
-        ok = (primary in (None, "AZCM0000") and not failed and rc is None and not failing and failure_line is None
+        evidence = bool(primary or codes or failing or context or warnings or wrapper_rc is not None or failed
+                        or (text and _has_agent_lines(text)))
+        ok = (evidence and primary in (None, "AZCM0000") and not failed and rc is None and not failing and failure_line is None
               and wrapper_rc in (None, 0))
     if primary == "AZCM0067" and same_target:
         ok = True
@@ -358,6 +417,8 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
         if failure_line is not None and best is None:
             # An unknown failure: the agent's own words are the cause.
             cause = _text("diagnosis.unknown_line", lang, line=_quote(failure_line[1]))
+        elif not evidence:
+            cause, remediation = _text("input.no_outcome", lang), _text("input.no_outcome_remediation", lang)
 
     if best is not None and (primary in _GENERIC_CODES or category == "unknown" or install_stage):
         # The finding says more precisely what went wrong than the code does.

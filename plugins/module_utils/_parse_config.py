@@ -27,7 +27,8 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_text impor
 __all__ = ["parse_config_list", "parse_version"]
 
 # config list row: 2-space indent, key padded, ": value".
-_CONFIG_ROW_RE = re.compile(r"[ \t]+(?P<key>[^\s:][^:]*?)[ \t]*:(?:[ \t]?(?P<value>.*?))?[ \t]*")
+# (Key and value end in a non-blank, matched greedily: a lazy group before [ \t]* is quadratic in a run of blanks.)
+_CONFIG_ROW_RE = re.compile(r"[ \t]+(?P<key>[^\s:](?:[^:]*[^: \t])?)[ \t]*:(?:[ \t]?(?P<value>(?:.*[^ \t])?))?[ \t]*")
 # "(preview)" suffix of a config key; an integer value.
 _PREVIEW_RE = re.compile(r"[ \t]*\(preview\)\Z", re.I)
 _INT_RE = re.compile(r"[+-]?\d{1,18}")

@@ -10,6 +10,7 @@ as the agent finds it) while ``azcmagent check`` runs, and returns the findings 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import typing as t
@@ -136,6 +137,26 @@ def regional_his(client: AgentModuleClient, params: t.Mapping[str, t.Any], regio
     return record
 
 
+# connect_to: host name -> address[:port]; a key is a host name, a *.domain wildcard or *
+CONNECT_TO_KEY_RE = re.compile(r"\A(?:\*|(?:\*\.)?[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?)\Z")
+CONNECT_TO_MAX = 50
+CONNECT_TO_NAME_MAX = 253
+
+
+def check_connect_to(connect_to: t.Optional[t.Mapping[str, t.Any]]) -> None:
+    """connect_to's keys are host names (or wildcards) and its values addresses; at most :data:`CONNECT_TO_MAX`."""
+    items = (connect_to or {}).items()
+    if len(items) > CONNECT_TO_MAX:
+        raise ProbeError(f"connect_to must hold at most {CONNECT_TO_MAX} host names, got {len(items)}")
+    for key, value in items:
+        if len(str(key)) > CONNECT_TO_NAME_MAX or not CONNECT_TO_KEY_RE.match(str(key)):
+            raise ProbeError(f"connect_to: a key must be a host name, a *.domain wildcard or * (at most {CONNECT_TO_NAME_MAX} "
+                             f"characters), got {str(key)[:80]!r}")
+        if not isinstance(value, str) or len(value) > CONNECT_TO_NAME_MAX + 6:
+            raise ProbeError(f"connect_to: the value of {key} must be an address or address:port, got {str(value)[:80]!r}")
+        normalize_endpoint({"url": "https://probe.invalid", "connect_to": value})
+
+
 def preflight(client: AgentModuleClient, params: t.Mapping[str, t.Any]) -> Result:
     """Probe the endpoints (in a thread) while azcmagent check runs; findings of both, summary, optional failure.
 
@@ -146,10 +167,7 @@ def preflight(client: AgentModuleClient, params: t.Mapping[str, t.Any]) -> Resul
         region = normalize_region(params["location"]) if params["location"] else None
         if params["connection_type"] == "gateway" and not params["gateway_url"]:
             raise ValueError("connection_type gateway needs the Arc gateway URL (gateway_url)")
-        for key, value in (params["connect_to"] or {}).items():
-            normalize_endpoint({"url": "https://probe.invalid", "connect_to": value})
-            if not str(key).strip():
-                raise ProbeError("connect_to: a key must be a host name, a *.domain wildcard or *")
+        check_connect_to(params["connect_to"])
         option_proxy = parse_proxy(params["proxy_url"])
     except (ValueError, ProbeError) as exc:
         raise bad_option(lang, exc) from None

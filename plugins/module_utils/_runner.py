@@ -56,6 +56,15 @@ DEFAULT_TIMEOUT = 600
 DEFAULT_LOCK_TIMEOUT = 660  # longer than a connect may take (DEFAULT_TIMEOUT), so a waiting run outlasts it
 LOG_LINES_MAX = 500
 LOG_BYTES_MAX = 4 * 1024 * 1024
+# What a run keeps of each of stdout and stderr: the first OUTPUT_HEAD_BYTES and the last bytes up to OUTPUT_BYTES_MAX
+# in all (the exit line and the fatal line come last). An agent that prints megabytes, or never ends a line, costs
+# this much memory and no more; the rest is counted and said (TRUNCATED_TEMPLATE, RunResult.truncated).
+OUTPUT_BYTES_MAX = 512 * 1024
+OUTPUT_HEAD_BYTES = 64 * 1024
+# The longest log line kept (a line that never ends is cut here).
+LOG_LINE_CHARS_MAX = 16 * 1024
+# The line that stands where output was dropped.
+TRUNCATED_TEMPLATE = "[arcops.azcmagent: {dropped} bytes of {stream} dropped here; the first {head} and the last {tail} bytes are kept]"
 LOCK_NAME = ".arcops-azcmagent.lock"
 VERBOSE_COMMANDS = ("connect", "disconnect", "check")
 
@@ -114,7 +123,8 @@ class Execution:
 
 @dataclasses.dataclass(frozen=True)
 class Completed:
-    """What an executor returns: exit status (negative: killed by that signal), decoded output, whether it timed out."""
+    """What an executor returns: exit status (negative: killed by that signal), decoded output, whether it timed out,
+    and how many bytes of each stream were dropped to keep within :data:`OUTPUT_BYTES_MAX` (0: nothing)."""
 
     rc: int
     stdout: str
@@ -122,6 +132,59 @@ class Completed:
     timed_out: bool = False
     # The user ID the agent ran with (see agent_uid()); None when the executor does not know (a test stand-in).
     uid: t.Optional[int] = None
+    stdout_dropped: int = 0
+    stderr_dropped: int = 0
+
+
+class BoundedBuffer:
+    """The first ``head`` bytes and the last ``limit - head`` bytes of a stream, and how many bytes were dropped
+    between them; memory never exceeds ``limit`` plus one chunk."""
+
+    def __init__(self, limit: int = OUTPUT_BYTES_MAX, head: int = OUTPUT_HEAD_BYTES) -> None:
+        self.limit = max(limit, 2)
+        self.head_limit = min(head, self.limit // 2)
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.dropped = 0
+
+    def write(self, chunk: bytes) -> None:
+        if len(self.head) < self.head_limit:
+            take = self.head_limit - len(self.head)
+            self.head += chunk[:take]
+            chunk = chunk[take:]
+        if not chunk:
+            return
+        self.tail += chunk
+        excess = len(self.tail) - (self.limit - self.head_limit)
+        if excess > 0:
+            del self.tail[:excess]
+            self.dropped += excess
+
+    def text(self, stream: str) -> str:
+        """The kept bytes decoded (invalid UTF-8 replaced, NUL bytes shown as U+FFFD), with one line saying what was
+        dropped where it was dropped."""
+        head = _decode(bytes(self.head))
+        tail = _decode(bytes(self.tail))
+        if not self.dropped:
+            return head + tail
+        marker = TRUNCATED_TEMPLATE.format(dropped=self.dropped, stream=stream, head=len(self.head), tail=len(self.tail))
+        return f"{head}\n{marker}\n{tail}"
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "replace").replace("\x00", "\ufffd")
+
+
+def _drain(stream: t.BinaryIO, buffer: BoundedBuffer) -> None:
+    """Read a pipe to its end into a bounded buffer (a reader thread)."""
+    try:
+        while True:
+            chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+            if not chunk:
+                break
+            buffer.write(chunk)
+    except (OSError, ValueError):
+        pass
 
 
 # An executor runs one Execution and returns its Completed; the default is execute().
@@ -238,8 +301,10 @@ class LogTail:
         finally:
             self.close()
         data = b"".join(chunk if chunk.endswith(b"\n") or not chunk else chunk + b"\n" for chunk in chunks)[-max_bytes:]
-        lines = data.decode("utf-8", "replace").splitlines()
-        return lines[-max_lines:] if max_lines else lines
+        lines = _decode(data).splitlines()
+        lines = lines[-max_lines:] if max_lines else lines
+        # A line that never ends is cut: it is evidence only in its first part.
+        return [line if len(line) <= LOG_LINE_CHARS_MAX else line[:LOG_LINE_CHARS_MAX] + "..." for line in lines]
 
 
 def render_cmd(argv: t.Sequence[str]) -> str:
@@ -257,7 +322,7 @@ class RunResult:
 
     def __init__(self, argv: t.Sequence[str], rc: int, stdout: str, stderr: str, log_lines: t.Optional[t.Sequence[str]] = None,
                  timed_out: bool = False, timeout: float | None = None, duration: float = 0.0, log_file: str | None = None,
-                 uid: int | None = None) -> None:
+                 uid: int | None = None, truncated: t.Optional[t.Mapping[str, int]] = None) -> None:
         self.argv = list(argv)
         self.cmd = render_cmd(argv)
         self.rc = rc
@@ -270,6 +335,8 @@ class RunResult:
         self.log_file = log_file
         # The user ID the agent ran with (0: root), None when unknown.
         self.uid = uid
+        # Bytes dropped from each stream to keep within OUTPUT_BYTES_MAX ({} when nothing was).
+        self.truncated: t.Dict[str, int] = {k: int(v) for k, v in (truncated or {}).items() if v}
 
     @property
     def ok(self) -> bool:
@@ -279,7 +346,7 @@ class RunResult:
         return {
             "cmd": self.cmd, "argv": self.argv, "rc": self.rc, "stdout": self.stdout, "stderr": self.stderr,
             "log_lines": self.log_lines, "timed_out": self.timed_out, "timeout": self.timeout,
-            "duration": round(self.duration, 3), "log_file": self.log_file, "uid": self.uid,
+            "duration": round(self.duration, 3), "log_file": self.log_file, "uid": self.uid, "truncated": dict(self.truncated),
         }
 
 
@@ -312,26 +379,42 @@ def execute(execution: Execution) -> Completed:
     # it until it exits, so no other run can start beside it.
     proc = subprocess.Popen(execution.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=execution.env, close_fds=True, pass_fds=execution.pass_fds, start_new_session=True)
+    # Each pipe is read by a thread into a bounded buffer (communicate() would keep everything the agent prints).
+    out, err = BoundedBuffer(), BoundedBuffer()
+    readers = [threading.Thread(target=_drain, args=(pipe, buffer), daemon=True)
+               for pipe, buffer in ((proc.stdout, out), (proc.stderr, err))]
+    for reader in readers:
+        reader.start()
     timed_out = False
     try:
-        out, err = proc.communicate(timeout=execution.timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc.pid, signal.SIGTERM)
         try:
-            out, err = proc.communicate(timeout=3)
+            proc.wait(timeout=execution.timeout)
         except subprocess.TimeoutExpired:
-            # Python keeps what it read so far: the next communicate() returns all of it.
+            timed_out = True
+            _kill_group(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc.pid, signal.SIGKILL)
+                proc.wait()
+            # Whatever the leader left behind in its group goes too (no orphan keeps a pipe or changes state later).
             _kill_group(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-        # Whatever the leader left behind in its group goes too (no orphan keeps a pipe or changes state later).
-        _kill_group(proc.pid, signal.SIGKILL)
+        # The pipes end when the last process holding them exits; one that left the group must not hold the run.
+        for reader in readers:
+            reader.join(timeout=10)
     except BaseException:
         _kill_group(proc.pid, signal.SIGKILL)
         proc.wait()
         raise
-    return Completed(rc=proc.returncode, stdout=out.decode("utf-8", "replace"), stderr=err.decode("utf-8", "replace"),
-                     timed_out=timed_out, uid=agent_uid(execution.env))
+    finally:
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+    return Completed(rc=proc.returncode, stdout=out.text("stdout"), stderr=err.text("stderr"), timed_out=timed_out,
+                     stdout_dropped=out.dropped, stderr_dropped=err.dropped, uid=agent_uid(execution.env))
 
 
 class AgentRunner:
@@ -521,6 +604,7 @@ class AgentRunner:
             argv=[self.scrub(a) for a in argv], rc=done.rc, stdout=self.scrub(done.stdout), stderr=self.scrub(done.stderr),
             log_lines=[self.scrub(line) for line in log_lines], timed_out=done.timed_out, timeout=timeout,
             duration=time.monotonic() - started, log_file=log_file, uid=getattr(done, "uid", None),
+            truncated={"stdout": getattr(done, "stdout_dropped", 0), "stderr": getattr(done, "stderr_dropped", 0)},
         )
 
     def show(self, as_json: bool = True) -> RunResult:

@@ -149,9 +149,11 @@ def show_facts(output: str | t.Mapping[str, t.Any] | None) -> ShowFacts:
 # ---------------------------------------------------------------------------------------------
 
 # "Label<padding>: value" (label without colon; value may hold colons, C:\ paths, URLs)...
-_SHOW_ROW_RE = re.compile(r"(?P<indent>[ \t]*)(?P<label>[^:\s][^:]*?)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
+# (The label and the value end in a character that is not a blank, matched greedily: a lazy group before [ \t]* costs
+# time quadratic in a run of blanks, seconds for one hostile line.)
+_SHOW_ROW_RE = re.compile(r"(?P<indent>[ \t]*)(?P<label>[^:\s](?:[^:]*[^: \t])?)[ \t]*:(?:[ \t]+(?P<value>(?:.*[^ \t])?))?[ \t]*")
 # ...or a section header without colon ("Cloud Metadata", "Dependent Service Status").
-_SHOW_HEADER_RE = re.compile(r"(?P<label>[A-Za-z][^:]*?)[ \t]*")
+_SHOW_HEADER_RE = re.compile(r"(?P<label>[A-Za-z](?:[^:]*[^: \t])?)[ \t]*")
 # Short service name in a service label: "Agent Service (himdsd)".
 _PAREN_NAME_RE = re.compile(r"\((?P<name>[^()]+)\)\s*\Z")
 # camelCase boundaries and runs of non-alphanumerics, for snake_case keys.

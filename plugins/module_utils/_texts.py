@@ -283,16 +283,16 @@ _VALIDATION: Texts = {
         "nl": "{option} {value!r} is geen bekende regio van {cloud}",
     },
     "validation.tag_key": {
-        "en": "tag name {value!r} is invalid: 1-512 characters without control characters or any of < > % & \\ ? / = , '",
-        "nl": "tagnaam {value!r} is ongeldig: 1-512 tekens zonder stuurtekens of een van < > % & \\ ? / = , '",
+        "en": "{option}: tag name {value!r} is invalid: 1-512 characters without control characters or any of < > % & \\ ? / = , '",
+        "nl": "{option}: tagnaam {value!r} is ongeldig: 1-512 tekens zonder stuurtekens of een van < > % & \\ ? / = , '",
     },
     "validation.tag_value": {
-        "en": "the value of tag {key!r} is invalid: at most 256 characters without control characters",
-        "nl": "de waarde van tag {key!r} is ongeldig: hoogstens 256 tekens zonder stuurtekens",
+        "en": "{option}: the value of tag {key!r} is invalid: at most 256 characters without control characters",
+        "nl": "{option}: de waarde van tag {key!r} is ongeldig: hoogstens 256 tekens zonder stuurtekens",
     },
     "validation.tags_count": {
-        "en": "at most 50 tags are allowed, got {value}",
-        "nl": "hoogstens 50 tags zijn toegestaan, gekregen: {value}",
+        "en": "{option}: at most 50 tags are allowed, got {value}",
+        "nl": "{option}: hoogstens 50 tags zijn toegestaan, gekregen: {value}",
     },
     "validation.file": {
         "en": "{option} {value!r} is not a readable file",
@@ -1247,8 +1247,156 @@ _RESULTS: Texts = {
     },
 }
 
+# -- option and role variable forms (_validate.check_options, check_value): {option} names the option or role variable,
+# {form} the expected form (one of the input.form_* texts), {value!r} the value given (never a secret's) ---
+_INPUT: Texts = {
+    "input.not_text": {
+        "en": "{option} must be a string ({form}), got a {kind}",
+        "nl": "{option} moet een tekenreeks zijn ({form}), gekregen: een {kind}",
+    },
+    "input.wrong_type": {
+        "en": "{option} must be {expected}, got a {kind}",
+        "nl": "{option} moet {expected} zijn, gekregen: een {kind}",
+    },
+    "input.empty": {
+        "en": "{option} must not be empty: expected {form}",
+        "nl": "{option} mag niet leeg zijn: verwacht {form}",
+    },
+    "input.blank": {
+        "en": "{option} holds only blanks: expected {form}",
+        "nl": "{option} bevat alleen spaties: verwacht {form}",
+    },
+    "input.control": {
+        "en": "{option} must not contain control characters (newline, tab, NUL, ...): expected {form}",
+        "nl": "{option} mag geen stuurtekens bevatten (regeleinde, tab, NUL, ...): verwacht {form}",
+    },
+    "input.too_long": {
+        "en": "{option} is {length} characters long, at most {limit} are allowed: expected {form}",
+        "nl": "{option} is {length} tekens lang, hoogstens {limit} zijn toegestaan: verwacht {form}",
+    },
+    "input.leading_dash": {
+        "en": "{option} must not start with '-' (the agent would read it as one of its options): expected {form}, got {value!r}",
+        "nl": "{option} mag niet met '-' beginnen (de agent zou het als een van zijn opties lezen): verwacht {form}, gekregen: {value!r}",
+    },
+    "input.shell_chars": {
+        "en": "{option} must not contain any of ; ` $ | < > (command syntax has no place in it): expected {form}, got {value!r}",
+        "nl": "{option} mag geen van ; ` $ | < > bevatten (opdrachtsyntaxis hoort er niet in): verwacht {form}, gekregen: {value!r}",
+    },
+    "input.form": {
+        "en": "{option} must be {form}, got {value!r}",
+        "nl": "{option} moet {form} zijn, gekregen: {value!r}",
+    },
+    "input.range": {
+        "en": "{option} must be a whole number from {low} to {high}, got {value!r}",
+        "nl": "{option} moet een geheel getal van {low} tot en met {high} zijn, gekregen: {value!r}",
+    },
+    "input.nested": {
+        "en": "{option} must hold only strings, numbers and booleans, got a {kind} under {key!r}",
+        "nl": "{option} mag alleen tekenreeksen, getallen en booleaanse waarden bevatten, gekregen: een {kind} onder {key!r}",
+    },
+    "input.key": {
+        "en": "{option} has a key that is not a string: {key!r}",
+        "nl": "{option} heeft een sleutel die geen tekenreeks is: {key!r}",
+    },
+    "input.unknown_key": {
+        "en": "{option} has an unknown key {key!r}: expected one of {choices}",
+        "nl": "{option} heeft een onbekende sleutel {key!r}: verwacht een van {choices}",
+    },
+    "input.no_outcome": {
+        "en": "The input holds no outcome of an agent run: no exit status, no AZCM code, no line of the agent",
+        "nl": "De invoer bevat geen uitkomst van een agentrun: geen afsluitstatus, geen AZCM-code, geen regel van de agent",
+    },
+    "input.no_outcome_remediation": {
+        "en": ("Give the registered result of the task that ran the agent (with its rc, stdout and stderr), or the agent's "
+               "console output or log"),
+        "nl": ("Geef het geregistreerde resultaat van de taak die de agent uitvoerde (met rc, stdout en stderr), of de "
+               "console-uitvoer of het logboek van de agent"),
+    },
+    "input.output_truncated": {
+        "en": "{command} printed more than the module keeps: {dropped} bytes of its {stream} were dropped (the start and the end are kept)",
+        "nl": ("{command} gaf meer uitvoer dan de module bewaart: {dropped} bytes van zijn {stream} zijn weggelaten (het begin en het "
+               "einde zijn bewaard)"),
+    },
+    "input.form_text": {"en": "a single line of text", "nl": "een enkele regel tekst"},
+    "input.form_secret": {"en": "a secret on one line", "nl": "een geheim op een enkele regel"},
+    "input.form_path": {"en": "a file path", "nl": "een bestandspad"},
+    "input.form_guid": {
+        "en": "a GUID such as 00000000-0000-0000-0000-000000000000",
+        "nl": "een GUID zoals 00000000-0000-0000-0000-000000000000",
+    },
+    "input.form_tenant": {"en": "a tenant GUID or a verified domain name", "nl": "een tenant-GUID of een geverifieerde domeinnaam"},
+    "input.form_subscription": {
+        "en": "a subscription GUID, or a subscription name of at most 64 characters",
+        "nl": "een abonnements-GUID, of een abonnementsnaam van hoogstens 64 tekens",
+    },
+    "input.form_resource_group": {
+        "en": "a resource group name (1-90 letters, digits, '_', '-', '.', '(' or ')', not ending with '.')",
+        "nl": "een naam van een resourcegroep (1-90 letters, cijfers, '_', '-', '.', '(' of ')', niet eindigend op '.')",
+    },
+    "input.form_resource_name": {
+        "en": "a machine name (1-54 letters, digits, '-' or '_', starting and ending with a letter or digit)",
+        "nl": "een machinenaam (1-54 letters, cijfers, '-' of '_', beginnend en eindigend met een letter of cijfer)",
+    },
+    "input.form_machine_name": {
+        "en": "a machine resource name (1-54 letters, digits, '-', '_' or '.')",
+        "nl": "een naam van een machineresource (1-54 letters, cijfers, '-', '_' of '.')",
+    },
+    "input.form_location": {"en": "an Azure region such as westeurope", "nl": "een Azure-regio zoals westeurope"},
+    "input.form_cloud": {
+        "en": "one of AzureCloud, AzureUSGovernment, AzureChinaCloud, Azure.Local",
+        "nl": "een van AzureCloud, AzureUSGovernment, AzureChinaCloud, Azure.Local",
+    },
+    "input.form_resource_id": {
+        "en": "a full Azure resource ID (/subscriptions/<guid>/resourceGroups/<group>/providers/...)",
+        "nl": "een volledige Azure-resource-ID (/subscriptions/<guid>/resourceGroups/<groep>/providers/...)",
+    },
+    "input.form_tags": {
+        "en": "a dict of at most 50 tags: names of 1-512 characters without < > % & \\ ? / = , ' or a leading '-', values of at most 256 characters",
+        "nl": "een dict van hoogstens 50 tags: namen van 1-512 tekens zonder < > % & \\ ? / = , ' of een '-' vooraan, waarden van hoogstens 256 tekens",
+    },
+    "input.form_setting_name": {
+        "en": "an agent setting name such as proxy.url or extensions.allowlist",
+        "nl": "de naam van een agentinstelling zoals proxy.url of extensions.allowlist",
+    },
+    "input.form_setting_value": {
+        "en": "a string, number, boolean or list of them, without ',' inside a list item",
+        "nl": "een tekenreeks, getal, booleaanse waarde of een lijst daarvan, zonder ',' binnen een lijstelement",
+    },
+    "input.form_url": {
+        "en": "an http:// or https:// URL such as http://proxy.example.com:3128",
+        "nl": "een http://- of https://-URL zoals http://proxy.example.com:3128",
+    },
+    "input.form_https_url": {"en": "an https:// URL", "nl": "een https://-URL"},
+    "input.form_namespace": {
+        "en": "a resource provider namespace such as Microsoft.HybridCompute",
+        "nl": "een naamruimte van een resourceprovider zoals Microsoft.HybridCompute",
+    },
+    "input.form_api_version": {"en": "an API version such as 2024-07-10 or 2024-07-10-preview", "nl": "een API-versie zoals 2024-07-10 of 2024-07-10-preview"},
+    "input.form_service_name": {"en": "a service name such as himdsd", "nl": "een servicenaam zoals himdsd"},
+    "input.form_package_name": {"en": "a package name such as azcmagent", "nl": "een pakketnaam zoals azcmagent"},
+    "input.form_version": {
+        "en": "a version such as 1.58 or 1.58.03228.700",
+        "nl": "een versie zoals 1.58 of 1.58.03228.700",
+    },
+    "input.form_checksum": {"en": "a checksum such as sha256:<hex digits>", "nl": "een controlesom zoals sha256:<hexadecimale cijfers>"},
+    "input.form_suite": {"en": "an apt suite or component name such as main", "nl": "de naam van een apt-suite of -component zoals main"},
+    "input.form_host_name": {"en": "a host name such as web01", "nl": "een hostnaam zoals web01"},
+    "input.form_state_dir": {
+        "en": "an absolute directory path other than / and without '..'",
+        "nl": "een absoluut mappad anders dan / en zonder '..'",
+    },
+    "input.form_settings": {
+        "en": "a dict of agent setting names (such as proxy.bypass) to values",
+        "nl": "een dict van namen van agentinstellingen (zoals proxy.bypass) naar waarden",
+    },
+    "input.form_plan": {
+        "en": "a list of steps as azcm_plan returns them (dicts with a known action)",
+        "nl": "een lijst van stappen zoals azcm_plan ze teruggeeft (dicts met een bekende actie)",
+    },
+}
+
 TEXTS: dict[str, t.Mapping[str, str]] = {}
-for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _RESULTS):
+for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _RESULTS, _INPUT):
     _clash = set(TEXTS) & set(_area)
     if _clash:
         raise RuntimeError(f"text keys defined twice: {sorted(_clash)}")

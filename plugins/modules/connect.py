@@ -314,6 +314,9 @@ def converge(client: AgentModuleClient) -> Result:
         wanted = _validate.validate_connect(client.params, client.lang, auth=False)
     except _validate.ValidationError as error:
         raise _outcome.failure_from_validation(error, client.lang) from None
+    preflight_options = None
+    if client.params["preflight"] is not None:
+        preflight_options = _preflight.options(client, client.params["preflight"], client.params["cloud"], client.params["location"])
     # A machine already connected to the target needs one read of its state and no lock: nothing will change.
     glance = client.peek()
     if glance is not None:
@@ -321,10 +324,7 @@ def converge(client: AgentModuleClient) -> Result:
         if decision.same:
             return unchanged(client, glance)
     # Only a machine that is about to change is worth the network preflight; it runs before the lock is taken.
-    checked = None
-    if client.params["preflight"] is not None:
-        checked = _preflight.preflight(client, _preflight.options(client, client.params["preflight"], client.params["cloud"],
-                                                                  client.params["location"]))
+    checked = _preflight.preflight(client, preflight_options) if preflight_options is not None else None
     try:
         with client.session() as before:
             result = ensure_connected(client, before, wanted)
@@ -400,7 +400,7 @@ def disconnect_first(client: AgentModuleClient, argv: t.List[str], secrets: t.Ma
 
 
 def main() -> None:
-    AgentModuleClient(ARGUMENT_SPEC, auth=True).run(converge)
+    AgentModuleClient(ARGUMENT_SPEC, auth=True, nested_specs={"preflight": _preflight.PREFLIGHT_SPEC}).run(converge)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,12 @@ def check_dict(filter_name: str, value: object, expected: str, optional: bool = 
     fail(filter_name, f"{expected}, got {describe(value)}")
 
 
+def check_diagnosis_ok(filter_name: str, diagnosis: t.Mapping[str, t.Any]) -> None:
+    """The ``ok`` of a diagnosis must be a boolean: a malformed ``ok`` (``"abc"``, ``1``) is never taken for a success."""
+    if "ok" in diagnosis and not isinstance(diagnosis["ok"], bool):
+        fail(filter_name, f"the diagnosis key 'ok' must be a boolean (true/false) as azcm_diagnose returns it, got {describe(diagnosis['ok'])}")
+
+
 def check_text_input(filter_name: str, data: object, what: str = "a text, a list of strings or a registered result (dict)") -> object:
     """Accept str, Mapping or a list/tuple of str; AnsibleFilterError for anything else."""
     if isinstance(data, (str, Mapping)):
