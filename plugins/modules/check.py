@@ -550,8 +550,8 @@ def check(client: AgentModuleClient) -> Result:
         raise bad_option(lang, exc) from None
     regional = regional_his(client, region, deadline, proxy_url, bypass)
     try:
-        listed = params["endpoints"] or agent_endpoints(params["cloud"], region, params["connection_type"], params["gateway_url"],
-                                                         regional["host"])
+        listed = params["endpoints"] or agent_endpoints(
+            params["cloud"], region, params["connection_type"], params["gateway_url"], regional["host"])
         endpoints = [normalize_endpoint(_with_connect_to(item, params["connect_to"]), params["cloud"]) for item in listed]
     except (ValueError, ProbeError) as exc:
         raise bad_option(lang, exc) from None
