@@ -297,7 +297,7 @@ def is_regional_his_host(host: str, cloud: str | None = None) -> bool:
     """Whether ``host`` is a regional HIS host of ``cloud`` (``<code>.his.arc.azure.com``, not ``gbl``)."""
     _name, data = _endpoints(cloud)
     host = str(host).lower().rstrip(".")
-    label, _, rest = host.partition(".")
+    label, _dot, rest = host.partition(".")
     return rest == data.his_suffix and label not in ("", "gbl") and re.match(r"^[a-z0-9-]{1,63}$", label) is not None
 
 

@@ -181,8 +181,8 @@ def preflight(client: AgentModuleClient, params: t.Mapping[str, t.Any]) -> Resul
         raise bad_option(lang, exc) from None
     regional = regional_his(client, params, region, deadline, proxy_url, bypass)
     try:
-        listed = params["endpoints"] or agent_endpoints(params["cloud"], region, params["connection_type"], params["gateway_url"],
-                                                         regional["host"])
+        listed = params["endpoints"] or agent_endpoints(
+            params["cloud"], region, params["connection_type"], params["gateway_url"], regional["host"])
         endpoints = [normalize_endpoint(_with_connect_to(item, params["connect_to"]), params["cloud"]) for item in listed]
     except (ValueError, ProbeError) as exc:
         raise bad_option(lang, exc) from None

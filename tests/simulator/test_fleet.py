@@ -113,7 +113,14 @@ def test_inventory_shape(fleet, inventory):
     assert gvars["azcmagent_service_principal_secret"] == fleet.identity["client_secret"] and len(fleet.identity["client_secret"]) >= 40
     for name, hvars in hosts.items():
         assert HOST_KEYS <= set(hvars), name
-        assert hvars["ansible_connection"] == "local" and hvars["ansible_python_interpreter"] == sys.executable
+        assert hvars["ansible_connection"] == "local"
+        if hvars["sim_scenario"] == "not_root":
+            # a non_root host runs modules with its own Python wrapper, which pretends its user (README, "The caller's user")
+            assert hvars["ansible_python_interpreter"] == os.path.join(hvars["sim_host_dir"], "python")
+            assert os.access(hvars["ansible_python_interpreter"], os.X_OK)
+            assert hvars["sim_environment"] == {"ARCOPS_AZCMAGENT_AGENT_UID": "1000"}
+        else:
+            assert hvars["ansible_python_interpreter"] == sys.executable and "sim_environment" not in hvars
         assert os.access(hvars["azcmagent_executable"], os.X_OK)
         assert children["scenario_%s" % hvars["sim_scenario"]]["hosts"] == {name: None}
     assert oct(os.stat(fleet.inventory).st_mode & 0o777) == "0o600"

@@ -16,6 +16,7 @@ def services(**states):
 
 
 LINUX = dict(himdsd="active", arcproxyd="inactive", extd="active", gcad="active")
+HIMDS_DOWN = {"himdsd": "inactive", "arcproxyd": "inactive", "extd": "active", "gcad": "active"}
 
 
 def test_the_arc_proxy_is_in_use_only_with_the_gateway():
@@ -44,10 +45,10 @@ def test_windows_names_and_foreign_services():
 
 
 def test_results_use_the_info_modules_stopped_services():
-    info = {"services": services(**dict(LINUX, himdsd="inactive")), "stopped_services": ["himdsd"]}
+    info = {"services": services(**HIMDS_DOWN), "stopped_services": ["himdsd"]}
     assert _results.stopped_services(info) == ["himdsd"]
     # an older result without stopped_services: computed the same way, never counting a service not in use
-    assert _results.stopped_services({"services": services(**dict(LINUX, himdsd="inactive"))}) == ["himdsd"]
+    assert _results.stopped_services({"services": services(**HIMDS_DOWN)}) == ["himdsd"]
     assert _results.stopped_services({"services": services(**LINUX)}) == []
     assert _results.STOPPED_STATUSES == _show.STOPPED_STATUSES
 
