@@ -974,7 +974,7 @@ class Mock:
         version = ctx["query"].get("api-version")
         base = "https://%s/subscriptions/%s/providers/Microsoft.HybridCompute/locations/%s" % (ctx["headers"].get("host") or ctx["host"], sub_key, loc)
         self.state["operations"][opid] = {"machine": key, "status": "InProgress", "startTime": iso7(),
-                                          "polls_left": int(self.state["settings"].get("async_polls") or 0)}
+                                          "polls_left": int(machine.get("_mock_async_polls", self.state["settings"].get("async_polls")) or 0)}
         machine["properties"]["provisioningState"] = "Deleting"
         return 202, None, {"Azure-AsyncOperation": "%s/operationstatus/%s?api-version=%s" % (base, opid, version),
                            "Location": "%s/operationresults/%s?api-version=%s" % (base, opid, version), "Retry-After": "1"}
