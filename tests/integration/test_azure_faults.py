@@ -69,8 +69,8 @@ class World:
             "principals": {self.sp["id"]: {"tenant": self.tenant, "secret": self.sp["secret"], "object_id": self.sp["oid"]},
                            self.sp2["id"]: {"tenant": self.tenant2, "secret": self.sp2["secret"], "object_id": self.sp2["oid"]}},
             "subscriptions": {
-                self.sub: {"tenant": self.tenant, "providers": {"Microsoft.HybridCompute": "Registered",
-                                                               "Microsoft.HybridConnectivity": "NotRegistered"}},
+                self.sub: {"tenant": self.tenant,
+                           "providers": {"Microsoft.HybridCompute": "Registered", "Microsoft.HybridConnectivity": "NotRegistered"}},
                 self.sub2: {"tenant": self.tenant2, "providers": {"Microsoft.HybridCompute": "Registered"}},
             },
             "resource_groups": {("/subscriptions/%s/resourcegroups/%s" % (s, self.rg)): {"name": self.rg, "location": "westeurope"}

@@ -49,8 +49,8 @@ from tests.counts import record
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The playbook runner's pieces (callback name, collections path, PlaybookResult) from this directory's conftest.py,
 # loaded under a name of its own (a bare ``import conftest`` could find tests/conftest.py).
-_SPEC = importlib.util.spec_from_file_location("_arcops_integration_conftest", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                                                             "conftest.py"))
+_CONFTEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "conftest.py")
+_SPEC = importlib.util.spec_from_file_location("_arcops_integration_conftest", _CONFTEST)
 _integration = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(_integration)
 PLAYBOOKS = os.path.join(ROOT, "playbooks")

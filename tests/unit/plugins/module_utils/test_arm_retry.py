@@ -86,8 +86,12 @@ class FakeTransport:
         if isinstance(answer, BaseException):
             raise answer
         status, headers, body = answer
-        data = body if isinstance(body, bytes) else (b"" if body is None else
-                                                      (body.encode() if isinstance(body, str) else json.dumps(body).encode()))
+        if isinstance(body, bytes):
+            data = body
+        elif body is None:
+            data = b""
+        else:
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         message = email.message.Message()
         for name, value in headers.items():
             message[name] = value
