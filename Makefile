@@ -19,7 +19,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: test demo venv debs build install sanity lint typecheck unit matrix targets integration importer bench clean
+.PHONY: test demo venv debs build install sanity lint typecheck unit matrix targets integration load importer bench clean
 
 # The stages after install only read the installed collection and the work tree, so they run side
 # by side (tools/stages.py: one log per stage under build/logs, each stage's time, the log's tail
@@ -100,6 +100,11 @@ targets: venv debs install
 
 integration: venv debs install
 	$(BIN)/python -m pytest -q tests/simulator tests/integration
+
+# 200 simulated hosts onboarded in one run with forks 50 (tests/integration/test_load.py): a stage of its own, since it
+# takes minutes; `make integration` leaves it out (the test runs only with ARCOPS_LOAD=1).
+load: venv debs install
+	ARCOPS_LOAD=1 $(BIN)/python -m pytest -q tests/integration/test_load.py
 
 importer: build
 	cd $(BUILD) && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg $(BIN)/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log

@@ -23,6 +23,7 @@ import base64
 import datetime
 import email.utils
 import hashlib
+import http.client
 import json
 import re
 import ssl
@@ -49,6 +50,12 @@ USER_AGENT = "arcops.azcmagent-arm/1"
 
 # Status codes worth another attempt.
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+# Resource Manager's answer to a token that expired while the run went on: renewed once, then the request again.
+TOKEN_EXPIRED_CODES = ("ExpiredAuthenticationToken",)
+
+# Most retry events a client keeps in its figures (the counts go on past it).
+MAX_RETRY_EVENTS = 50
 
 # "AADSTS7000215: Invalid client secret provided. ..." -- the AADSTS number at the start of an Entra error text.
 _AADSTS_RE = re.compile(r"^AADSTS(?P<code>\d+):\s*")
@@ -102,6 +109,10 @@ class ArmError(Exception):
         self.retry_after = retry_after
         self.retries = retries
         self.error_codes = error_codes or []
+        # Set by the client: the connection was reset or dropped before an answer (retryable);
+        # for kind=timeout, what the last status check of the long-running operation said.
+        self.connection_reset = False
+        self.operation: t.Dict[str, t.Any] = {}
 
     def __str__(self) -> str:
         if self.kind == "config":
@@ -122,6 +133,8 @@ class ArmError(Exception):
 
     def findings(self, lang: str = "en") -> t.List[Finding]:
         """Classified findings of this error; a generic one when the classifier knows none."""
+        if self.kind == "timeout" and self.operation:
+            return [self._operation_timeout_finding(lang)]
         found = classify(self.flattened(), lang)
         if found:
             return list(found)
@@ -143,7 +156,25 @@ class ArmError(Exception):
             "details": {"arm_code": self.arm_code, "status": self.status, "retry_after": self.retry_after},
         }]
 
+    def _operation_timeout_finding(self, lang: str) -> Finding:
+        """A long-running operation that Azure accepted and had not finished when the wait ended: reported, never assumed done."""
+        operation = self.operation
+        return {
+            "id": "arm_operation_timeout",
+            "category": "transient",
+            "cause": text("arm.cause_operation_timeout", lang, method=self.method or "", what=_path_only(self.url),
+                          status=operation.get("status") or "InProgress", seconds=operation.get("seconds"), polls=operation.get("polls")),
+            "remediation": text("arm.remediation_operation_timeout", lang),
+            "evidence": self.flattened().strip(),
+            "action": "report",
+            "retryable": True,
+            "details": {"arm_code": self.arm_code, "status": None, "retry_after": None, "operation_status": operation.get("status"),
+                        "waited_seconds": operation.get("seconds"), "polls": operation.get("polls")},
+        }
+
     def category_guess(self) -> str:
+        if self.kind == "timeout" and self.operation:
+            return "transient"
         if self.kind in ("network", "timeout"):
             return "network"
         if self.kind == "config":
@@ -177,6 +208,18 @@ class ArmError(Exception):
 
 def _path_only(url: str | None) -> str:
     return urlsplit(url).path if url else ""
+
+
+def _is_connection_reset(reason: object) -> bool:
+    """Whether a failed exchange ended with the connection reset or dropped (worth another attempt), not refused or
+    unresolvable or untrusted (which another attempt does not change)."""
+    return isinstance(reason, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, http.client.RemoteDisconnected,
+                               http.client.IncompleteRead, http.client.BadStatusLine))
+
+
+def _error_code(response: "ArmResponse") -> str:
+    """The ARM error code of an answer ('' when it has none)."""
+    return parse_error_body(response.status, response.text)[0] if response.status >= 400 else ""
 
 
 def parse_error_body(status: int, text: str | None) -> t.Tuple[str, str, t.List[t.Any], t.List[t.Any]]:
@@ -301,7 +344,10 @@ class ArmClient:
 
     ``sleep`` and ``opener`` can be injected (tests). ``retries`` counts every retry this
     client made; ``max_retries`` bounds the retries of one request and ``max_retry_wait``
-    the seconds one request may spend waiting between attempts.
+    the seconds one request may spend waiting between attempts. Throttling (429), server
+    errors (5xx) and connection resets are retried; an access token that Resource Manager
+    calls expired is renewed once per request when the client holds the credentials to do
+    so. :meth:`figures` reports what that cost (attempts, waited seconds, renewals, events).
     """
 
     def __init__(self, cloud: str | None = None, tenant_id: str | None = None, client_id: str | None = None,
@@ -324,6 +370,10 @@ class ArmClient:
         self.max_retry_wait = max_retry_wait
         self.retries = 0
         self.requests = 0
+        self.waited = 0.0
+        self.token_renewals = 0
+        self.retry_events: t.List[t.Dict[str, t.Any]] = []
+        self.backoff_base = 1.0
         self._sleep = sleep or time.sleep
         self._secrets = [s for s in (client_secret, access_token) if s]
         if not access_token:
@@ -357,30 +407,74 @@ class ArmClient:
                 text = ""
             finally:
                 exc.close()
-        except (URLError, OSError, ValueError) as exc:
+        except (URLError, OSError, ValueError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
-            raise ArmError(scrub(str(reason), self._secrets) or "", kind="network", method=method, url=url, retries=self.retries) from None
+            error = ArmError(scrub(str(reason) or type(reason).__name__, self._secrets) or "", kind="network", method=method, url=url,
+                             retries=self.retries)
+            error.connection_reset = _is_connection_reset(reason)
+            raise error from None
         lowered = dict((k.lower(), v) for k, v in (raw_headers.items() if raw_headers else []))
         return ArmResponse(status, lowered, text)
 
     def _with_retries(self, method: str, url: str, data: bytes | None = None,
                       headers: t.Optional[t.Mapping[str, str]] = None) -> ArmResponse:
-        """_send with bounded retries on RETRY_STATUSES, honouring Retry-After."""
+        """_send with bounded retries on RETRY_STATUSES and connection resets, honouring Retry-After.
+
+        A request is tried at most ``max_retries + 1`` times and waits at most ``max_retry_wait`` seconds in all;
+        a Retry-After beyond that budget ends the retries at once (the answer carries it). Every retry is counted
+        in ``retries``, ``waited`` and ``retry_events``."""
         waited = 0.0
         attempt = 0
         while True:
-            response = self._send(method, url, data, headers)
-            if response.status not in RETRY_STATUSES:
-                return response
-            delay = retry_after_seconds(response.headers.get("retry-after"))
-            if delay is None:
-                delay = min(2 ** attempt, 30)
-            if attempt >= self.max_retries or waited + delay > self.max_retry_wait:
-                return response
+            status: int | None = None
+            try:
+                response = self._send(method, url, data, headers)
+            except ArmError as error:
+                if not error.connection_reset:
+                    raise
+                delay = float(min(self.backoff_base * 2 ** attempt, 30))
+                if attempt >= self.max_retries or waited + delay > self.max_retry_wait:
+                    error.retries = self.retries
+                    raise
+                reason = "connection_reset"
+            else:
+                if response.status not in RETRY_STATUSES:
+                    return response
+                status = response.status
+                asked = retry_after_seconds(response.headers.get("retry-after"))
+                delay = float(asked) if asked is not None else float(min(self.backoff_base * 2 ** attempt, 30))
+                if attempt >= self.max_retries or waited + delay > self.max_retry_wait:
+                    return response
+                reason = "throttled" if status == 429 else "server_error"
             attempt += 1
-            self.retries += 1
+            self._count_retry(reason, method, url, status=status, attempt=attempt, wait=delay)
             waited += delay
             self._sleep(delay)
+
+    def _count_retry(self, reason: str, method: str, url: str, status: int | None = None, attempt: int = 1, wait: float = 0.0) -> None:
+        """Count one retry (or token renewal) in the client's figures."""
+        if reason == "token_expired":
+            self.token_renewals += 1
+        else:
+            self.retries += 1
+            self.waited += wait
+        if len(self.retry_events) < MAX_RETRY_EVENTS:
+            self.retry_events.append({"reason": reason, "method": method, "path": _path_only(url), "status": status,
+                                      "attempt": attempt, "wait": round(wait, 3)})
+
+    def figures(self) -> t.Dict[str, t.Any]:
+        """What the Azure calls of this client cost: ``requests`` (HTTP exchanges), ``retries``, ``waited_seconds``
+        (between retries), ``token_renewals``, counts by reason (``throttled``, ``server_errors``,
+        ``connection_resets``) and the first MAX_RETRY_EVENTS ``events``."""
+        by_reason = {"throttled": 0, "server_error": 0, "connection_reset": 0}
+        for event in self.retry_events:
+            if event["reason"] in by_reason:
+                by_reason[event["reason"]] += 1
+        return {
+            "requests": self.requests, "retries": self.retries, "waited_seconds": round(self.waited, 3),
+            "token_renewals": self.token_renewals, "throttled": by_reason["throttled"], "server_errors": by_reason["server_error"],
+            "connection_resets": by_reason["connection_reset"], "events": [dict(e) for e in self.retry_events],
+        }
 
     def _error(self, response: ArmResponse, method: str, url: str, kind: str = "arm") -> ArmError:
         code, message, details, codes = parse_error_body(response.status, response.text)
@@ -448,9 +542,20 @@ class ArmClient:
             data = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
         response = self._with_retries(method, url, data, headers)
+        if response.status == 401 and self._can_renew() and _error_code(response) in TOKEN_EXPIRED_CODES:
+            # The token expired while the run went on (a long wait, a slow fleet): one new token, one more try.
+            self._token = None
+            self._token_expires = None
+            self._count_retry("token_expired", method, url, status=401)
+            headers["Authorization"] = "Bearer " + self.token()
+            response = self._with_retries(method, url, data, headers)
         if response.status not in ok:
             raise self._error(response, method, url)
         return response
+
+    def _can_renew(self) -> bool:
+        """Whether this client can get a new token itself (a given access token cannot be renewed)."""
+        return bool(self.client_id and self.tenant_id and (self._client_secret or self.client_cert))
 
     def get(self, path: str, api_version: str, missing_ok: bool = False) -> t.Any:
         """GET ``path`` -> parsed body; with ``missing_ok`` a 404 gives None."""
@@ -490,13 +595,22 @@ class ArmClient:
         location = response.headers.get("location")
         poll_url = async_url or location
         delay = retry_after_seconds(response.headers.get("retry-after"))
+        started = time.monotonic()
+        polls = 0
+        status = "Accepted"
         while poll_url:
             if time.monotonic() >= deadline:
-                raise ArmError("the operation did not finish within %s seconds" % wait_timeout, kind="timeout", method=method, url=url,
-                               arm_code="OperationTimeout", retries=self.retries)
+                unfinished = ArmError("the operation did not finish within %s seconds (last status %s after %d status checks)" % (
+                    wait_timeout, status, polls), kind="timeout", method=method, url=url, arm_code="OperationTimeout", retries=self.retries)
+                unfinished.operation = {"status": status, "seconds": round(time.monotonic() - started, 1), "polls": polls,
+                                        "url": _path_only(poll_url)}
+                raise unfinished
             self._sleep(min(delay if delay is not None else 1, max(0.0, deadline - time.monotonic()), 30))
             poll = self.request("GET", poll_url, ok=(200, 201, 202, 204))
+            polls += 1
             delay = retry_after_seconds(poll.headers.get("retry-after"))
+            if not async_url and poll.status == 202:
+                status = "InProgress"
             if async_url:
                 status = str((poll.body or {}).get("status") or "InProgress")
                 if status.lower() == "succeeded":

@@ -441,6 +441,8 @@ class AzureModuleClient(ModuleClient):
         if isinstance(error, ArmError):
             fields = dict(self.failure_fields)
             fields["retries"] = self._arm.retries if self._arm is not None else error.retries
+            if self._arm is not None:
+                fields["azure_calls"] = self._arm.figures()
             return _outcome.failure_from_arm_error(error, self.lang, **fields)
         return None
 

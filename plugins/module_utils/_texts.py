@@ -221,6 +221,16 @@ _ARM: Texts = {
         "nl": "Resourceprovider {namespace} is na {timeout} seconden nog steeds {state}. Wacht en voer opnieuw uit, of verhoog "
               "wait_timeout",
     },
+    "arm.cause_operation_timeout": {
+        "en": "Azure accepted the {method} of {what} but still reported it {status} after {seconds} seconds and {polls} status "
+              "checks: it is not done, and the resource may still exist",
+        "nl": "Azure nam de {method} van {what} aan, maar meldde na {seconds} seconden en {polls} statuscontroles nog steeds "
+              "{status}: de bewerking is niet klaar en de resource kan nog bestaan",
+    },
+    "arm.remediation_operation_timeout": {
+        "en": "Run again later (the next run sees whether the resource is gone), or raise wait_timeout",
+        "nl": "Voer later opnieuw uit (de volgende run ziet of de resource weg is), of verhoog wait_timeout",
+    },
 }
 
 # -- option validation (_validate): {option} names the module option, {value!r} the value given ---

@@ -137,6 +137,19 @@ count:
   description: Number of machines in RV(machines).
   returned: success
   type: int
+azure_calls:
+  description:
+    - What the Entra ID and Resource Manager calls of this run cost, so that throttling and retries show in the result.
+    - C(requests) HTTP exchanges, C(retries) requests sent again, C(waited_seconds) spent waiting between attempts, C(token_renewals)
+      (an access token that expired during the run is renewed once per request), C(throttled), C(server_errors) and
+      C(connection_resets) (retries by cause), and C(events), one per retry with C(reason), C(method), C(path), C(status),
+      C(attempt) and C(wait) (at most 50).
+    - Retries are bounded by count and by waiting time; a C(Retry-After) longer than the budget ends them at once.
+  returned: always
+  type: dict
+  sample: {"requests": 4, "retries": 2, "waited_seconds": 3.0, "token_renewals": 0, "throttled": 1, "server_errors": 1,
+           "connection_resets": 0, "events": [{"reason": "throttled", "method": "GET", "status": 429, "attempt": 1, "wait": 2.0,
+           "path": "/subscriptions/xxx/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/web01"}]}
 retries:
   description: How many HTTP requests were retried after a V(429) or V(5xx) answer.
   returned: always
@@ -197,7 +210,8 @@ def read(client: AzureModuleClient) -> Result:
     else:
         machines = client.arm.list_machines(sub, group, api_version)
     summaries = [machine_summary(m) for m in machines if isinstance(m, dict)]
-    return {"changed": False, "machines": summaries, "count": len(summaries), "retries": client.arm.retries}
+    return {"changed": False, "machines": summaries, "count": len(summaries), "retries": client.arm.retries,
+            "azure_calls": client.arm.figures()}
 
 
 def main() -> None:

@@ -111,6 +111,19 @@ providers:
     changed:
       description: Whether the module requested the registration of this namespace.
       type: bool
+azure_calls:
+  description:
+    - What the Entra ID and Resource Manager calls of this run cost, so that throttling and retries show in the result.
+    - C(requests) HTTP exchanges, C(retries) requests sent again, C(waited_seconds) spent waiting between attempts, C(token_renewals)
+      (an access token that expired during the run is renewed once per request), C(throttled), C(server_errors) and
+      C(connection_resets) (retries by cause), and C(events), one per retry with C(reason), C(method), C(path), C(status),
+      C(attempt) and C(wait) (at most 50).
+    - Retries are bounded by count and by waiting time; a C(Retry-After) longer than the budget ends them at once.
+  returned: always
+  type: dict
+  sample: {"requests": 4, "retries": 2, "waited_seconds": 3.0, "token_renewals": 0, "throttled": 1, "server_errors": 1,
+           "connection_resets": 0, "events": [{"reason": "throttled", "method": "GET", "status": 429, "attempt": 1, "wait": 2.0,
+           "path": "/subscriptions/xxx/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/web01"}]}
 retries:
   description: How many HTTP requests were retried after a V(429) or V(5xx) answer.
   returned: always
@@ -192,7 +205,8 @@ def register(client: AzureModuleClient) -> Result:
         entries.append(entry)
     if params["wait"] and not client.check_mode:
         wait(client, sub, api_version, entries)
-    result: Result = {"changed": any(e["changed"] for e in entries), "providers": entries, "retries": client.arm.retries}
+    result: Result = {"changed": any(e["changed"] for e in entries), "providers": entries, "retries": client.arm.retries,
+                      "azure_calls": client.arm.figures()}
     if client.diff:
         result["diff"] = {"before": {e["namespace"]: e["before"] for e in entries}, "after": {e["namespace"]: e["after"] for e in entries}}
     return result

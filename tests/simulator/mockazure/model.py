@@ -210,6 +210,10 @@ class Reply(Exception):
         self.gateway = gateway
 
 
+class ResetConnection(Exception):
+    """A fault with ``reset: true``: the server drops the connection without an answer (the client sees a reset)."""
+
+
 def arm_error(status, code, message, gateway=True, headers=None, details=None, **extra):
     err = {"code": code, "message": message}
     if details is not None:
@@ -323,13 +327,18 @@ class Mock:
         if path.startswith("/_mock/"):
             status, out_headers, out_body = self._admin(ctx)
             return status, out_headers, out_body
+        reset = False
         with self.lock:
-            if TOKEN_RE.match(path) or OIDC_RE.match(path):
-                status, out_headers, out_body = self._aad(ctx)
-            elif DISCOVERY_RE.match(path):
-                status, out_headers, out_body = self._discovery(ctx)
-            else:
-                status, out_headers, out_body = self._arm(ctx)
+            try:
+                if TOKEN_RE.match(path) or OIDC_RE.match(path):
+                    status, out_headers, out_body = self._aad(ctx)
+                elif DISCOVERY_RE.match(path):
+                    status, out_headers, out_body = self._discovery(ctx)
+                else:
+                    status, out_headers, out_body = self._arm(ctx)
+            except ResetConnection:
+                # recorded with status 0: no answer was sent
+                reset, status, out_headers, out_body = True, 0, {}, b""
             record = {"method": ctx["method"], "path": target, "status": status, "principal": ctx["principal"],
                       "host": ctx["host"], "time": iso7(), "request_id": ctx["request_id"]}
             self.requests.append(record)
@@ -341,6 +350,8 @@ class Mock:
                     handle.write(json.dumps(record, sort_keys=True) + "\n")
             if ctx.get("dirty") or ctx["method"] not in ("GET", "HEAD") and not TOKEN_RE.match(path):
                 self.save()
+        if reset:
+            raise ResetConnection()
         return status, out_headers, out_body
 
     # ---------------------------------------------------------------- admin API
@@ -382,8 +393,8 @@ class Mock:
                 elif method == "POST":
                     items = payload if isinstance(payload, list) else [payload]
                     for item in items:
-                        if not isinstance(item, dict) or "status" not in item:
-                            return ok({"error": "a fault needs at least status"}, 400)
+                        if not isinstance(item, dict) or ("status" not in item and not item.get("reset") and not item.get("token_expired")):
+                            return ok({"error": "a fault needs at least status (or reset: true, or token_expired: true)"}, 400)
                         item = dict(item)
                         item.setdefault("id", str(uuid.uuid4()))
                         self.state["faults"].append(item)
@@ -485,6 +496,8 @@ class Mock:
             return 200, self._aad_headers(ctx), json.dumps(doc).encode()
         match = TOKEN_RE.match(ctx["path"])
         fault = self._fault(ctx, "aad")
+        if fault and fault.get("reset"):
+            raise ResetConnection()
         if fault:
             body = {"error": fault.get("code") or "temporarily_unavailable", "error_description": fault.get("message") or "Service unavailable"}
             hdrs = self._aad_headers(ctx)
@@ -644,6 +657,14 @@ class Mock:
         ctx["tid"] = payload.get("tid")
         return payload
 
+    def _expired_token(self, ctx):
+        """A fault with ``token_expired: true``: the answer Resource Manager gives a token past its expiry (as _authenticate)."""
+        now = int(time.time())
+        challenge = 'Bearer authorization_uri="https://login.windows.net/%s", error="invalid_token", error_description="%s"'
+        raise arm_error(401, "ExpiredAuthenticationToken", "The access token expiry UTC time '%s' is earlier than current UTC time '%s'."
+                        % (us_time(now - 60), us_time(now)),
+                        headers={"WWW-Authenticate": challenge % (ctx.get("tid"), "The access token expiry UTC time is earlier than current UTC time.")})
+
     def _authorized(self, ctx, action, scope):
         for assignment in self.state["role_assignments"]:
             if assignment.get("object_id") == ctx["oid"] and scope_covers(assignment.get("scope", ""), scope) \
@@ -731,6 +752,10 @@ class Mock:
         fault = self._fault(ctx, "arm")
         if not fault:
             return
+        if fault.get("reset"):
+            raise ResetConnection()
+        if fault.get("token_expired"):
+            self._expired_token(ctx)
         retry_after = fault.get("retry_after")
         status = int(fault["status"])
         kind = {"GET": "read", "DELETE": "delete"}.get(ctx["method"], "write")
@@ -999,7 +1024,7 @@ class Mock:
         version = ctx["query"].get("api-version")
         base = "https://%s/subscriptions/%s/providers/Microsoft.HybridCompute/locations/%s" % (ctx["headers"].get("host") or ctx["host"], sub_key, loc)
         self.state["operations"][opid] = {"machine": key, "status": "InProgress", "startTime": iso7(),
-                                          "polls_left": int(self.state["settings"].get("async_polls") or 0)}
+                                          "polls_left": int(machine.get("_mock_async_polls", self.state["settings"].get("async_polls")) or 0)}
         machine["properties"]["provisioningState"] = "Deleting"
         return 202, None, {"Azure-AsyncOperation": "%s/operationstatus/%s?api-version=%s" % (base, opid, version),
                            "Location": "%s/operationresults/%s?api-version=%s" % (base, opid, version), "Retry-After": "1"}

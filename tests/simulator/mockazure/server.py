@@ -23,6 +23,7 @@ import signal
 import socket
 import socketserver
 import ssl
+import struct
 import subprocess
 import sys
 import threading
@@ -31,10 +32,10 @@ import time
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from mockazure import certs  # pylint: disable=import-self
-    from mockazure.model import Mock
+    from mockazure.model import Mock, ResetConnection
 else:
     from . import certs
-    from .model import Mock
+    from .model import Mock, ResetConnection
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -47,7 +48,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _serve(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        status, headers, data = self.server.mock.handle(self.command, self.path, dict(self.headers.items()), body)
+        try:
+            status, headers, data = self.server.mock.handle(self.command, self.path, dict(self.headers.items()), body)
+        except ResetConnection:
+            self._reset()
+            return
         self.send_response(status)
         for name, value in headers.items():
             if name.lower() != "content-length":
@@ -58,6 +63,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
+
+    def _reset(self):
+        """Drop the connection with a TCP reset and no answer (a fault with reset: true)."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
 
     def version_string(self):
         return self.server_version
