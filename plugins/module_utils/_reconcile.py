@@ -380,6 +380,61 @@ def _decide_orphan(row: Row, policy: t.Mapping[str, t.Any], lang: str) -> None:
 # extensions before a disconnect or a re-onboarding
 # --------------------------------------------------------------------------------------
 
+def reconcile_report(*, decision: Facts, deleted: t.Sequence[Facts] = (), results: t.Mapping[str, object] | None = None,
+                     check_mode: bool = False, lang: str = "en") -> Row:
+    """The reconcile summary in the fleet report shape: ``title``, ``counts``, ``rows`` (each decision row with ``done``,
+    ``ok``, ``changed`` and ``detail`` of what was carried out), ``by_outcome`` (chart series), ``lines`` and ``check_mode``.
+
+    ``deleted``: the ``machine_resource state=absent`` results of the orphans (each with ``id``, ``changed``, ``failed``,
+    ``msg``); ``results``: host -> its ``azcmagent_result`` after a re-onboarding or a new identity."""
+    lang = normalize_lang(lang)
+    results = results or {}
+    by_id = {_key(d.get("id") or d.get("resource_id")): d for d in deleted if isinstance(d, Mapping)}
+    rows: t.List[Row] = []
+    for source in decision.get("rows") or []:
+        row = dict(_map(source))
+        row.update({"done": False, "ok": True, "changed": False, "detail": ""})
+        if row.get("allowed") and row.get("action") == "delete_orphan":
+            outcome = _map(by_id.get(_key(row.get("resource_id"))))
+            if outcome:
+                row["done"] = not check_mode
+                row["ok"] = not outcome.get("failed")
+                row["changed"] = bool(outcome.get("changed"))
+                row["detail"] = _str(outcome.get("msg")) if outcome.get("failed") else ""
+            else:
+                row.update({"ok": False, "detail": text("reconcile.not_done", lang)})
+        elif row.get("allowed") and row.get("action") in ("reonboard", "reidentify") and row.get("host"):
+            result = _map(results.get(row["host"]))
+            if result:
+                row["done"] = not check_mode
+                row["ok"] = bool(result.get("ok"))
+                row["changed"] = bool(result.get("changed"))
+                row["state"] = _str(result.get("state"))
+                row["detail"] = "" if row["ok"] else _str(result.get("message")) or _str(result.get("remediation"))
+            else:
+                row.update({"ok": False, "detail": text("reconcile.not_done", lang)})
+        rows.append(row)
+    counts = dict(_map(decision.get("counts")))
+    counts["done"] = sum(1 for r in rows if r["done"] and r["ok"])
+    counts["failed"] = sum(1 for r in rows if not r["ok"])
+    counts["changed"] = sum(1 for r in rows if r["changed"])
+    lines = list(decision.get("lines") or [])[:1]
+    lines.append(text("reconcile.actions_line", lang, **counts))
+    for row in rows:
+        what = row.get("host") or row.get("resource")
+        if row.get("allowed") and not row["ok"]:
+            lines.append(text("reconcile.action_failed", lang, action=row.get("action"), what=what, detail=row["detail"]))
+        elif row.get("allowed") and check_mode:
+            lines.append(text("reconcile.action_would", lang, action=row.get("action"), what=what))
+        elif row.get("allowed"):
+            lines.append(text("reconcile.action_done", lang, action=row.get("action"), what=what, state=row.get("state") or "-"))
+    lines.extend(line for line in list(decision.get("lines") or [])[1:])
+    by_outcome = [{"label": outcome, "count": sum(1 for r in rows if r.get("outcome") == outcome)} for outcome in OUTCOMES]
+    return {"title": text("reconcile.title", lang), "counts": counts, "rows": rows,
+            "by_outcome": [b for b in by_outcome if b["count"]], "lines": lines, "check_mode": bool(check_mode),
+            "policy": dict(_map(decision.get("policy")))}
+
+
 def extension_gate(*, extensions: object, remove: bool, what: str, check_mode: bool = False, lang: str = "en") -> Row:
     """Whether a disconnect (``what``: ``disconnect`` or ``reonboard``) may go on given the machine's extensions.
 
@@ -389,10 +444,13 @@ def extension_gate(*, extensions: object, remove: bool, what: str, check_mode: b
     names = sorted(_str(e.get("name")) for e in extensions if isinstance(e, Mapping) and e.get("name")) \
         if isinstance(extensions, (list, tuple)) else []
     if not names:
-        return {"proceed": True, "remove": [], "extensions": [], "message": ""}
+        return {"proceed": True, "remove": [], "extensions": [], "cause": "", "remediation": "", "message": ""}
     listed = ", ".join(names)
     if not remove:
-        return {"proceed": False, "remove": [], "extensions": names,
-                "message": text("reconcile.extensions_block", lang, what=what, extensions=listed)}
+        cause = text("reconcile.extensions_block", lang, what=what, extensions=listed)
+        remediation = text("reconcile.extensions_remedy", lang)
+        return {"proceed": False, "remove": [], "extensions": names, "cause": cause, "remediation": remediation,
+                "message": f"{cause}. {remediation}"}
     key = "reconcile.extensions_would_remove" if check_mode else "reconcile.extensions_remove"
-    return {"proceed": True, "remove": names, "extensions": names, "message": text(key, lang, what=what, extensions=listed)}
+    return {"proceed": True, "remove": names, "extensions": names, "cause": "", "remediation": "",
+            "message": text(key, lang, what=what, extensions=listed)}

@@ -1232,13 +1232,27 @@ _RECONCILE: Texts = {
         "nl": "Geen host uit de inventaris claimt deze resource en haar status is al {days} dagen niet gewijzigd: ze wordt verwijderd.",
     },
     "reconcile.extensions_block": {
-        "en": "The machine has extensions ({extensions}); Microsoft asks to remove them before a disconnect, and they are not "
-              "recognised after a new connect. Nothing was disconnected ({what}): remove them first, or allow it with "
-              "azcmagent_remove_extensions: true.",
-        "nl": "De machine heeft extensies ({extensions}); Microsoft vraagt die vóór het loskoppelen te verwijderen, en na een nieuwe "
-              "verbinding worden ze niet meer herkend. Er is niets losgekoppeld ({what}): verwijder ze eerst, of sta dat toe met "
-              "azcmagent_remove_extensions: true.",
+        "en": "The machine has extensions ({extensions}), which Microsoft asks to remove before a disconnect and which are not "
+              "recognised after a new connect, so the {what} did not disconnect it",
+        "nl": "De machine heeft extensies ({extensions}), die Microsoft vóór het loskoppelen wil laten verwijderen en die na een "
+              "nieuwe verbinding niet meer worden herkend, dus de {what} heeft haar niet losgekoppeld",
     },
+    "reconcile.extensions_remedy": {
+        "en": "Remove the extensions first, or let the role remove them with azcmagent_remove_extensions: true.",
+        "nl": "Verwijder eerst de extensies, of laat de rol ze verwijderen met azcmagent_remove_extensions: true.",
+    },
+    "reconcile.title": {"en": "Reconcile", "nl": "Afstemming"},
+    "reconcile.not_done": {
+        "en": "the action was allowed but has no result: the host was unreachable or failed before it ended",
+        "nl": "de actie was toegestaan maar heeft geen resultaat: de host was onbereikbaar of faalde voordat ze klaar was",
+    },
+    "reconcile.actions_line": {
+        "en": "Carried out: {done} done, {changed} changed, {failed} failed.",
+        "nl": "Uitgevoerd: {done} gedaan, {changed} gewijzigd, {failed} mislukt.",
+    },
+    "reconcile.action_done": {"en": "done {action} {what} -> {state}", "nl": "gedaan {action} {what} -> {state}"},
+    "reconcile.action_would": {"en": "would {action} {what} (check mode)", "nl": "zou {action} {what} (controlemodus)"},
+    "reconcile.action_failed": {"en": "FAILED {action} {what}: {detail}", "nl": "MISLUKT {action} {what}: {detail}"},
     "reconcile.extensions_remove": {
         "en": "The extensions {extensions} are removed before the {what}.",
         "nl": "De extensies {extensions} worden verwijderd vóór de {what}.",
