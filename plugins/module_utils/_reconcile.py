@@ -222,11 +222,28 @@ def reconcile(*, machines: t.Sequence[Facts], hosts: t.Mapping[str, Facts], poli
             by_vm.setdefault(vm, []).append(key)
     parsed = {str(name): _host(str(name), _map(facts)) for name, facts in hosts.items()}
 
+    # Hosts whose agents carry the same identity (vmId, else resource ID) are clones: one keeps the identity (the one
+    # whose expected name is the resource its agent uses, else the first by name), the others claim nothing.
+    identities: t.Dict[str, t.List[str]] = {}
+    for name in sorted(parsed):
+        ident = parsed[name].local_vm.lower() or _key(parsed[name].local_id)
+        if ident:
+            identities.setdefault(ident, []).append(name)
+    cloned: t.Dict[str, str] = {}
+    for names in identities.values():
+        if len(names) > 1:
+            named = [n for n in names if parsed[n].local_id and _key(parsed[n].expected_id) == _key(parsed[n].local_id)]
+            keeper_name = (named or names)[0]
+            cloned.update({n: keeper_name for n in names if n != keeper_name})
+
     # Which resources each host claims: strongly (its agent's resource ID or vmId) or by its expected name.
     strong: t.Dict[str, t.List[str]] = {}
     claims: t.Dict[str, t.List[str]] = {}
     for name in sorted(parsed):
         host = parsed[name]
+        if name in cloned:
+            claims[name] = []
+            continue
         keys: t.List[str] = []
         if host.local_id and _key(host.local_id) in by_id:
             keys.append(_key(host.local_id))
@@ -255,6 +272,17 @@ def reconcile(*, machines: t.Sequence[Facts], hosts: t.Mapping[str, Facts], poli
     decisions: t.Dict[str, Row] = {}
     for name in sorted(parsed):
         host = parsed[name]
+        if name in cloned:
+            used = [k for k in ([_key(host.local_id)] + by_vm.get(host.local_vm.lower(), [])) if k in by_id]
+            row = _row(by_id[used[0]] if used else None, name, "clone", now, host.last_heartbeat)
+            if not used:
+                row["resource_id"] = host.local_id
+                row["resource"] = _split(host.local_id)[2]
+            row["kept_by"] = cloned[name]
+            _decide_clone(row, host, policy, lang)
+            rows.append(row)
+            decisions[name] = row
+            continue
         keys = claims[name]
         own = [k for k in keys if keeper.get(k) == name]
         others = [k for k in keys if keeper.get(k) != name]
