@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: _azcm_extension_gate
 short_description: "[INTERNAL] Decide whether a machine with extensions may be disconnected"
-version_added: 0.2.0
+version_added: 0.1.0
 author: arcops engineers
 description:
   - B(This is an internal tool and must only be used from the roles of this collection!)

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: _azcm_reconcile
 short_description: "[INTERNAL] Compare the inventory with the machine resources in Azure"
-version_added: 0.2.0
+version_added: 0.1.0
 author: arcops engineers
 description:
   - B(This is an internal tool and must only be used from the playbooks of this collection!)

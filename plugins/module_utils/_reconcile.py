@@ -339,9 +339,7 @@ def reconcile(*, machines: t.Sequence[Facts], hosts: t.Mapping[str, Facts], poli
     return {
         "rows": rows,
         "counts": counts,
-        "hosts": {name: {k: row.get(k) for k in ("outcome", "action", "allowed", "resource_id", "resource", "resource_group",
-                                                  "subscription_id", "status", "reason", "days_since_heartbeat")}
-                  for name, row in decisions.items()},
+        "hosts": {name: {k: row.get(k) for k in _DECISION_KEYS} for name, row in decisions.items()},
         "delete": [{k: r[k] for k in ("resource_id", "resource", "resource_group", "subscription_id")}
                    for r in rows if r["action"] == "delete_orphan" and r["allowed"]],
         "reonboard": sorted(r["host"] for r in rows if r["action"] == "reonboard" and r["allowed"]),
@@ -349,6 +347,11 @@ def reconcile(*, machines: t.Sequence[Facts], hosts: t.Mapping[str, Facts], poli
         "policy": policy,
         "lines": lines,
     }
+
+
+# The fields of a row that the per-host decision (``hosts``) carries.
+_DECISION_KEYS = ("outcome", "action", "allowed", "resource_id", "resource", "resource_group", "subscription_id", "status", "reason",
+                  "days_since_heartbeat")
 
 
 def _line(row: Row, lang: str) -> str:

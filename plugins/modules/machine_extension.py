@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: machine_extension
 short_description: Remove the extensions of an Azure Arc machine before it is disconnected
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Removes extensions (C(Microsoft.HybridCompute/machines/extensions)) of an Azure Arc-enabled server through Azure
     Resource Manager, following each long-running delete to its end.
@@ -62,7 +62,7 @@ options:
     elements: str
   state:
     description:
-      - V(absent) removes the extensions. It is the only state: extensions are installed through Azure, not by this collection.
+      - V(absent) removes the extensions. It is the only state, since extensions are installed through Azure, not by this collection.
     type: str
     choices: [absent]
     default: absent

@@ -55,10 +55,9 @@ options:
   extensions:
     description:
       - Also list each machine's extensions (C(machines/{name}/extensions), every result page) in RV(machines[].extensions).
-      - One more request per machine: meant for one machine (O(name)) or a small resource group.
+      - One more request per machine, so meant for one machine (O(name)) or a small resource group.
     type: bool
     default: false
-    version_added: 0.2.0
 seealso:
   - module: arcops.azcmagent.machine_resource
   - module: arcops.azcmagent.info
@@ -155,7 +154,6 @@ machines:
           C(version), C(provisioning_state) and C(status).
       type: list
       elements: dict
-      version_added: 0.2.0
 count:
   description: Number of machines in RV(machines).
   returned: success
