@@ -436,7 +436,10 @@ def reconcile_report(*, decision: Facts, deleted: t.Sequence[Facts] = (), result
                 row.update({"ok": False, "detail": text("reconcile.not_done", lang)})
         elif row.get("allowed") and row.get("action") in ("reonboard", "reidentify") and row.get("host"):
             result = _map(results.get(row["host"]))
-            if result:
+            if result and check_mode:
+                # a connect in check mode predicts, it does not repair: the row says what would be done, not how it went
+                row["changed"] = bool(result.get("changed"))
+            elif result:
                 row["done"] = not check_mode
                 row["ok"] = bool(result.get("ok"))
                 row["changed"] = bool(result.get("changed"))

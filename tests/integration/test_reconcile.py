@@ -16,7 +16,8 @@ The fleet holds one host per reconcile outcome plus resources that no host claim
 * connected-01-old  the vmId of connected-01 under another name                    -> duplicate, only reported
 
 The mock lists two machines per page, so every list follows nextLink. With the default policy the run only reports:
-the mock's machines and extensions are unchanged and no write request reached it. With the permissive policy the run
+the mock's machines and extensions are unchanged and no write request reached it; so does the permissive policy in
+check mode, which lists what it would do. With the permissive policy the run
 deletes exactly orphan-old, re-onboards exactly disconnected-01 (its extensions removed first) and expired-01, and gives
 clean-02 an identity of its own; nothing else changes.
 """
@@ -101,6 +102,21 @@ def test_reconcile(fleet_factory, run_playbook, tmp_path):
         with open(os.path.join(report, name), encoding="utf-8") as handle:
             text = handle.read()
         assert "orphan-old" in text and "clone" in text and "expired" in text, name
+
+    # -- permissive policy in check mode: every allowed action is shown, nothing is done ---------------------------
+    fleet.client().request("DELETE", "/_mock/requests")
+    report = str(tmp_path / "check")
+    run = run_playbook(PLAYBOOK, inventory=fleet.inventory, check=True,
+                       extra_vars={"azcmagent_report_dir": report, "azcmagent_reconcile_policy": PERMISSIVE})
+    assert run.rc == 0, run.output[-3000:]
+    assert _azure(fleet) == before
+    assert fleet_checks.writes(fleet) == []
+    assert fleet_checks.local_state(fleet) == local_before
+    summary = _summary(report)
+    assert summary["check_mode"] and summary["counts"]["done"] == 0 and summary["counts"]["failed"] == 0, summary["lines"]
+    assert sorted(line for line in summary["lines"] if line.startswith("would")) == [
+        "would delete_orphan orphan-old (check mode)", "would reidentify %s (check mode)" % clone,
+        "would reonboard %s (check mode)" % disconnected, "would reonboard %s (check mode)" % expired]
 
     # -- permissive policy: exactly the expected deletes, re-onboardings and new identities ------------------------
     fleet.client().request("DELETE", "/_mock/requests")

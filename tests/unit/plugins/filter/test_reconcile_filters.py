@@ -68,3 +68,15 @@ def test_the_filters_call_the_pure_functions():
 def test_bad_input_names_the_argument(call, message):
     with pytest.raises(AnsibleFilterError, match=message):
         call()
+
+
+def test_reconcile_role_defaults_match_its_argument_spec():
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+    with open(os.path.join(root, "roles", "reconcile", "meta", "argument_specs.yml"), encoding="utf-8") as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    with open(os.path.join(root, "roles", "reconcile", "defaults", "main.yml"), encoding="utf-8") as handle:
+        defaults = yaml.safe_load(handle)
+    assert sorted(defaults) == sorted(options)
+    for name, spec in options.items():
+        assert name.startswith("azcmagent_") and defaults[name] == spec.get("default"), name

@@ -204,3 +204,15 @@ def test_report_merges_what_was_carried_out():
     check = rc.reconcile_report(decision=decision, deleted=deleted, results=results, check_mode=True)
     assert not any(r["done"] for r in check["rows"]) and check["check_mode"]
     assert "would delete_orphan gone01 (check mode)" in check["lines"]
+
+
+def test_report_in_check_mode_does_not_count_predicted_connects_as_failures():
+    decision = rc.reconcile(machines=FLEET_MACHINES, hosts=FLEET_HOSTS, policy=ALL, now=NOW)
+    results = {h: {"ok": False, "changed": True, "state": "Disconnected", "message": "would reonboard"} for h in ("web02", "web03", "web05")}
+    report = rc.reconcile_report(decision=decision, deleted=[{"id": rc.machine_id(SUB, RG, "gone01"), "changed": True}], results=results,
+                                 check_mode=True)
+    assert report["counts"]["failed"] == 0 and report["counts"]["done"] == 0
+    assert all(r["ok"] and not r["done"] for r in report["rows"])
+    assert sorted(line for line in report["lines"] if line.startswith("would")) == [
+        "would delete_orphan gone01 (check mode)", "would reidentify web05 (check mode)", "would reonboard web02 (check mode)",
+        "would reonboard web03 (check mode)"]
