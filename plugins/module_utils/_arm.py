@@ -67,6 +67,8 @@ _ENTRA_TRACE_RE = re.compile(r"(?:\r?\n|\s)+Trace ID:.*$", re.DOTALL)
 # Resource group and machine names that are safe to put in a path (Azure's own rules).
 _RG_RE = re.compile(r"^[-\w.()]{1,90}$")
 _MACHINE_RE = re.compile(r"^[-\w.]{1,54}$")
+# Extension names: letters, digits, '-', '_', '.' (AzureMonitorLinuxAgent, MDE.Linux).
+_EXTENSION_RE = re.compile(r"^[-\w.]{1,128}$")
 _NAMESPACE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+$")
 
 # AWX / Automation Platform "Microsoft Azure Resource Manager" credential environment.
@@ -664,6 +666,35 @@ class ArmClient:
                        wait_timeout: float = 600) -> bool:
         return self.delete(self.machine_path(subscription_id, resource_group, name), api_version, wait_timeout)
 
+    # -- Microsoft.HybridCompute/machines/extensions ---------------------------------------
+
+    def extension_path(self, subscription_id: str, resource_group: str, machine: str, name: str | None = None) -> str:
+        """ARM path of the extensions of a machine, or of one of them."""
+        path = self.machine_path(subscription_id, resource_group, machine) + "/extensions"
+        if name:
+            if not _EXTENSION_RE.match(str(name)):
+                raise ArmError("invalid extension name %r" % (name,), kind="config")
+            path += "/" + quote(str(name), safe="")
+        return path
+
+    def list_extensions(self, subscription_id: str, resource_group: str, machine: str,
+                        api_version: str = MACHINES_API_VERSION) -> t.Optional[t.List[t.Any]]:
+        """The extensions of a machine, every page; None when the machine does not exist."""
+        path = self.extension_path(subscription_id, resource_group, machine)
+        first = self.request("GET", path, api_version, ok=(200, 404))
+        if first.status == 404:
+            return None
+        body = first.body or {}
+        items: t.List[t.Any] = list(body.get("value") or [])
+        if body.get("nextLink"):
+            items.extend(self.list(str(body["nextLink"]), api_version))
+        return items
+
+    def delete_extension(self, subscription_id: str, resource_group: str, machine: str, name: str,
+                         api_version: str = MACHINES_API_VERSION, wait_timeout: float = 600) -> bool:
+        """Delete one extension (following the long-running operation); False when it did not exist."""
+        return self.delete(self.extension_path(subscription_id, resource_group, machine, name), api_version, wait_timeout)
+
     # -- resource providers ----------------------------------------------------------------
 
     @staticmethod
@@ -719,3 +750,18 @@ _RG_OF_ID_RE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/(?P<rg>[^/]+)",
 def _resource_group_of(resource_id: str | None) -> str | None:
     match = _RG_OF_ID_RE.match(resource_id or "")
     return match.group("rg") if match else None
+
+
+def extension_summary(extension: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """The normalized view of one machine extension (``machine_resource_info`` with ``extensions``)."""
+    properties = extension.get("properties") or {}
+    status = (properties.get("instanceView") or {}).get("status") or {}
+    return {
+        "name": extension.get("name"),
+        "id": extension.get("id"),
+        "publisher": properties.get("publisher"),
+        "type": properties.get("type"),
+        "version": properties.get("typeHandlerVersion"),
+        "provisioning_state": properties.get("provisioningState"),
+        "status": status.get("displayStatus") or status.get("code"),
+    }

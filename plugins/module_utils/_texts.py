@@ -1405,8 +1405,113 @@ _INPUT: Texts = {
     },
 }
 
+# -- reconciliation of the inventory with Azure, and extensions before a disconnect -----------------
+_RECONCILE: Texts = {
+    "reconcile.headline": {
+        "en": "Reconcile: {rows} rows, {connected} connected, {disconnected} disconnected, {expired} expired, {orphan} orphaned, "
+              "{missing} missing, {duplicate} duplicate, {clone} cloned; allowed: {delete_orphan} deletes, {reonboard} "
+              "re-onboardings, {reidentify} new identities.",
+        "nl": "Afstemming: {rows} regels, {connected} verbonden, {disconnected} losgekoppeld, {expired} verlopen, {orphan} wees, "
+              "{missing} ontbrekend, {duplicate} dubbel, {clone} gekloond; toegestaan: {delete_orphan} verwijderingen, "
+              "{reonboard} keer opnieuw verbinden, {reidentify} nieuwe identiteiten.",
+    },
+    "reconcile.line": {"en": "{outcome} {what} ({status}): {verdict}", "nl": "{outcome} {what} ({status}): {verdict}"},
+    "reconcile.days": {"en": ", {days} days since the last heartbeat", "nl": ", {days} dagen sinds de laatste heartbeat"},
+    "reconcile.will": {"en": "the policy allows {action}", "nl": "het beleid staat {action} toe"},
+    "reconcile.missing": {
+        "en": "Azure has no machine resource for this host ({resource_id}): onboard it with the arcops.azcmagent.onboard playbook.",
+        "nl": "Azure heeft geen machineresource voor deze host ({resource_id}): verbind hem met het playbook arcops.azcmagent.onboard.",
+    },
+    "reconcile.duplicate": {
+        "en": "A second resource of {host}, whose agent uses {resource_id}: delete this one once you have checked that nothing "
+              "refers to it.",
+        "nl": "Een tweede resource van {host}, waarvan de agent {resource_id} gebruikt: verwijder deze zodra u hebt nagegaan dat er "
+              "niets naar verwijst.",
+    },
+    "reconcile.unreachable": {
+        "en": "{host} is {status} and could not be reached: bring it back online, or offboard it and delete its resource.",
+        "nl": "{host} is {status} en was niet bereikbaar: breng de machine weer online, of koppel haar los en verwijder haar resource.",
+    },
+    "reconcile.reonboard_blocked": {
+        "en": "The resource is {status}: re-onboard the host (reconcile policy reonboard: true), or run azcmagent disconnect and "
+              "connect on it.",
+        "nl": "De resource is {status}: verbind de host opnieuw (afstemmingsbeleid reonboard: true), of voer daar azcmagent "
+              "disconnect en connect uit.",
+    },
+    "reconcile.reonboard": {
+        "en": "The resource is {status}: the host is re-onboarded.",
+        "nl": "De resource is {status}: de host wordt opnieuw verbonden.",
+    },
+    "reconcile.clone_same_name": {
+        "en": "{host} carries the identity of {keeper} and would connect under the same resource name: give it its own "
+              "azcmagent_resource_name, then run azcmagent disconnect --force-local-only and connect on it.",
+        "nl": "{host} draagt de identiteit van {keeper} en zou onder dezelfde resourcenaam verbinden: geef de host een eigen "
+              "azcmagent_resource_name en voer daarna azcmagent disconnect --force-local-only en connect uit.",
+    },
+    "reconcile.clone_blocked": {
+        "en": "This host is a clone of {keeper} (same agent identity): run azcmagent disconnect --force-local-only and connect on "
+              "it (reconcile policy reidentify_clones: true).",
+        "nl": "Deze host is een kloon van {keeper} (dezelfde agentidentiteit): voer daar azcmagent disconnect --force-local-only en "
+              "connect uit (afstemmingsbeleid reidentify_clones: true).",
+    },
+    "reconcile.clone": {
+        "en": "This host is a clone of {keeper}: it gets an identity of its own (local disconnect, then connect).",
+        "nl": "Deze host is een kloon van {keeper}: hij krijgt een eigen identiteit (lokaal loskoppelen, daarna verbinden).",
+    },
+    "reconcile.orphan_connected": {
+        "en": "No inventory host claims this Connected machine: add it to the inventory (it is never deleted while it is Connected).",
+        "nl": "Geen host uit de inventaris claimt deze verbonden machine: neem haar op in de inventaris (zolang ze verbonden is, "
+              "wordt ze nooit verwijderd).",
+    },
+    "reconcile.orphan_blocked": {
+        "en": "No inventory host claims this resource: delete it if the server is gone (reconcile policy delete_orphans: true).",
+        "nl": "Geen host uit de inventaris claimt deze resource: verwijder haar als de server weg is (afstemmingsbeleid "
+              "delete_orphans: true).",
+    },
+    "reconcile.orphan_young": {
+        "en": "No inventory host claims this resource, but its status changed {days} days ago (orphan_min_days is {min_days}): "
+              "it is kept for now.",
+        "nl": "Geen host uit de inventaris claimt deze resource, maar haar status is {days} dagen geleden gewijzigd "
+              "(orphan_min_days is {min_days}): ze blijft voorlopig staan.",
+    },
+    "reconcile.orphan_delete": {
+        "en": "No inventory host claims this resource and its status has not changed for {days} days: it is deleted.",
+        "nl": "Geen host uit de inventaris claimt deze resource en haar status is al {days} dagen niet gewijzigd: ze wordt verwijderd.",
+    },
+    "reconcile.extensions_block": {
+        "en": "The machine has extensions ({extensions}), which Microsoft asks to remove before a disconnect and which are not "
+              "recognised after a new connect, so the {what} did not disconnect it",
+        "nl": "De machine heeft extensies ({extensions}), die Microsoft vóór het loskoppelen wil laten verwijderen en die na een "
+              "nieuwe verbinding niet meer worden herkend, dus de {what} heeft haar niet losgekoppeld",
+    },
+    "reconcile.extensions_remedy": {
+        "en": "Remove the extensions first, or let the role remove them with azcmagent_remove_extensions: true.",
+        "nl": "Verwijder eerst de extensies, of laat de rol ze verwijderen met azcmagent_remove_extensions: true.",
+    },
+    "reconcile.title": {"en": "Reconcile", "nl": "Afstemming"},
+    "reconcile.not_done": {
+        "en": "the action was allowed but has no result: the host was unreachable or failed before it ended",
+        "nl": "de actie was toegestaan maar heeft geen resultaat: de host was onbereikbaar of faalde voordat ze klaar was",
+    },
+    "reconcile.actions_line": {
+        "en": "Carried out: {done} done, {changed} changed, {failed} failed.",
+        "nl": "Uitgevoerd: {done} gedaan, {changed} gewijzigd, {failed} mislukt.",
+    },
+    "reconcile.action_done": {"en": "done {action} {what} -> {state}", "nl": "gedaan {action} {what} -> {state}"},
+    "reconcile.action_would": {"en": "would {action} {what} (check mode)", "nl": "zou {action} {what} (controlemodus)"},
+    "reconcile.action_failed": {"en": "FAILED {action} {what}: {detail}", "nl": "MISLUKT {action} {what}: {detail}"},
+    "reconcile.extensions_remove": {
+        "en": "The extensions {extensions} are removed before the {what}.",
+        "nl": "De extensies {extensions} worden verwijderd vóór de {what}.",
+    },
+    "reconcile.extensions_would_remove": {
+        "en": "The extensions {extensions} would be removed before the {what} (check mode: nothing is removed).",
+        "nl": "De extensies {extensions} zouden worden verwijderd vóór de {what} (controlemodus: er wordt niets verwijderd).",
+    },
+}
+
 TEXTS: dict[str, t.Mapping[str, str]] = {}
-for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _RESULTS, _INPUT):
+for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _RESULTS, _INPUT, _RECONCILE):
     _clash = set(TEXTS) & set(_area)
     if _clash:
         raise RuntimeError(f"text keys defined twice: {sorted(_clash)}")

@@ -52,9 +52,16 @@ options:
       - A machine that does not exist gives an empty RV(machines) list, not a failure.
     type: str
     aliases: [resource_name]
+  extensions:
+    description:
+      - Also list each machine's extensions (C(machines/{name}/extensions), every result page) in RV(machines[].extensions).
+      - One more request per machine, so meant for one machine (O(name)) or a small resource group.
+    type: bool
+    default: false
 seealso:
   - module: arcops.azcmagent.machine_resource
   - module: arcops.azcmagent.info
+  - module: arcops.azcmagent.machine_extension
 """
 
 EXAMPLES = r"""
@@ -71,6 +78,14 @@ EXAMPLES = r"""
     that:
       - arc.machines | length == 1
       - arc.machines[0].status == 'Connected'
+
+- name: List the extensions of one machine (before disconnecting it)
+  arcops.azcmagent.machine_resource_info:
+    resource_group: rg-arc-servers
+    name: web01
+    extensions: true
+  delegate_to: localhost
+  register: arc_extensions
 
 - name: List the machines of a resource group that are not connected
   arcops.azcmagent.machine_resource_info:
@@ -133,6 +148,12 @@ machines:
       description: Errors the agent reported to Azure (C(properties.errorDetails)), each with C(code) and C(message).
       type: list
       elements: dict
+    extensions:
+      description:
+        - The machine's extensions, with O(extensions=true) only; each with C(name), C(id), C(publisher), C(type),
+          C(version), C(provisioning_state) and C(status).
+      type: list
+      elements: dict
 count:
   description: Number of machines in RV(machines).
   returned: success
@@ -188,7 +209,7 @@ remediation:
 
 import typing as t
 
-from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import MACHINES_API_VERSION, machine_summary
+from ansible_collections.arcops.azcmagent.plugins.module_utils._arm import MACHINES_API_VERSION, extension_summary, machine_summary
 from ansible_collections.arcops.azcmagent.plugins.module_utils._client import AzureModuleClient, Spec
 
 Result = t.Dict[str, t.Any]
@@ -196,6 +217,7 @@ Result = t.Dict[str, t.Any]
 ARGUMENT_SPEC: Spec = {
     "resource_group": {"type": "str"},
     "name": {"type": "str", "aliases": ["resource_name"]},
+    "extensions": {"type": "bool", "default": False},
 }
 
 
@@ -210,6 +232,10 @@ def read(client: AzureModuleClient) -> Result:
     else:
         machines = client.arm.list_machines(sub, group, api_version)
     summaries = [machine_summary(m) for m in machines if isinstance(m, dict)]
+    if params["extensions"]:
+        for summary in summaries:
+            found = client.arm.list_extensions(sub, summary["resource_group"] or group, summary["name"], api_version)
+            summary["extensions"] = [extension_summary(e) for e in found or [] if isinstance(e, dict)]
     return {"changed": False, "machines": summaries, "count": len(summaries), "retries": client.arm.retries,
             "azure_calls": client.arm.figures()}
 

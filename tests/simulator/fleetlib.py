@@ -769,6 +769,50 @@ def status(directory):
     }
 
 
+def seed_machine(fleet, name, group=None, status="Disconnected", days_since_change=0, vm_id=None, extensions=()):
+    """Add a machine resource that no host of the fleet owns (an orphan, or a duplicate of a host's resource).
+
+    ``days_since_change`` backdates ``lastStatusChange``; ``extensions`` are extension names to add to it
+    (see :func:`seed_extensions`). Returns the machine's resource ID."""
+    import datetime  # pylint: disable=import-outside-toplevel
+    ident = fleet.identity
+    machine_id = fleet.machine_id(name, group=group)
+    machine = Mock.new_machine(machine_id, name, LOCATION, {"vmId": vm_id or str(uuid.uuid4()), "status": status},
+                               tenant=ident["tenant_id"], created_by=ident["client_id"])
+    when = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days_since_change)
+    machine["properties"]["lastStatusChange"] = when.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
+    fleet.client().seed({"machines": {machine_id.lower(): machine}})
+    if extensions:
+        seed_extensions(fleet, machine_id, extensions)
+    return machine_id
+
+
+def seed_extensions(fleet, machine_id, names):
+    """Add extensions (by name; publisher and type from a small table of real Linux extensions) to a machine resource."""
+    known = {
+        "AzureMonitorLinuxAgent": ("Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent", "1.33.2"),
+        "MDE.Linux": ("Microsoft.Azure.AzureDefenderForServers", "MDE.Linux", "1.0.5.0"),
+        "CustomScript": ("Microsoft.Azure.Extensions", "CustomScript", "2.1.10"),
+    }
+    seed = {}
+    for name in names:
+        publisher, ext_type, version = known.get(name, ("Microsoft.Azure.Extensions", name, "1.0.0"))
+        ext = Mock.new_extension(machine_id, name, publisher, ext_type, version, LOCATION)
+        seed[ext["id"].lower()] = ext
+    fleet.client().seed({"extensions": seed})
+    return sorted(seed)
+
+
+def make_clone(fleet, clone, source):
+    """Give host ``clone`` the agent identity of host ``source`` (same resource ID and vmId): a server cloned from an
+    image of a connected one. Returns the clone's agent config."""
+    hostlib = _hostlib()
+    config = hostlib.agent_state(fleet.hosts[source]["host_dir"])[0]
+    return hostlib.set_connected(fleet.hosts[clone]["host_dir"], config["resourceId"], tenant_id=config.get("tenantId", ""),
+                                 location=config.get("location", LOCATION), cloud=config.get("cloud", CLOUD), vm_id=config["vmId"],
+                                 status=config.get("status") or "Connected")
+
+
 def _parse_scenarios(value):
     """--scenarios FILE (YAML/JSON mapping name: count) or inline ``clean=3,stale_resource=1`` or ``all``."""
     if value == "all":

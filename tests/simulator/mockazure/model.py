@@ -47,6 +47,10 @@ MACHINE_RE = re.compile(
     re.I)
 # /subscriptions/{sub}/providers/Microsoft.HybridCompute/machines (list by subscription)
 SUB_MACHINES_RE = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/providers/microsoft\.hybridcompute/machines/?$", re.I)
+# /subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.HybridCompute/machines/{name}/extensions[/{ext}]
+EXTENSION_RE = re.compile(
+    r"^/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/microsoft\.hybridcompute/machines/(?P<machine>[^/]+)/"
+    r"extensions(?:/(?P<ext>[^/]+))?/?$", re.I)
 # async operation status / result of a long-running delete
 OPERATION_RE = re.compile(
     r"^/subscriptions/(?P<sub>[^/]+)/providers/microsoft\.hybridcompute/locations/(?P<loc>[^/]+)/"
@@ -139,6 +143,7 @@ DEFAULT_SETTINGS = {
     "token_lifetime": 3599,
     "api_versions": None,       # list of accepted HybridCompute api-versions, None = any well-formed
     "max_requests": 20000,      # request log length
+    "extension_delete_mode": "async",   # "async" (202 + Azure-AsyncOperation, as the reference's extension traffic) or "sync"
 }
 
 
@@ -270,6 +275,7 @@ class Mock:
                 principal.setdefault("object_id", str(uuid.uuid4()))
             data["resource_groups"] = {k.lower(): v for k, v in (data.get("resource_groups") or {}).items()}
             data["machines"] = {k.lower(): v for k, v in (data.get("machines") or {}).items()}
+            data["extensions"] = {k.lower(): v for k, v in (data.get("extensions") or {}).items()}
             for key in ("role_assignments", "locks", "faults"):
                 for item in data.get(key) or []:
                     if key == "faults":
@@ -783,7 +789,7 @@ class Mock:
             if method != "GET":
                 raise arm_error(405, "MethodNotAllowed", "The requested resource does not support http method '%s'." % method)
             return 200, self._list_subscriptions(ctx), None
-        match = (SUB_RE.match(path) or PROVIDER_RE.match(path) or RG_RE.match(path) or MACHINE_RE.match(path)
+        match = (SUB_RE.match(path) or PROVIDER_RE.match(path) or RG_RE.match(path) or MACHINE_RE.match(path) or EXTENSION_RE.match(path)
                  or SUB_MACHINES_RE.match(path) or OPERATION_RE.match(path))
         if not match:
             raise arm_error(404, "InvalidResourceType", "The resource type could not be found in the namespace for api version '%s'."
@@ -802,6 +808,8 @@ class Mock:
         if match.re is OPERATION_RE:
             self._api_version(ctx)
             return self._operation(ctx, sub_key, match)
+        if match.re is EXTENSION_RE:
+            return self._extension(ctx, sub_key, sub, match)
         if match.re is SUB_MACHINES_RE:
             self._api_version(ctx, True)
             if method != "GET":
@@ -925,7 +933,7 @@ class Mock:
                                 "The Resource 'Microsoft.HybridCompute/machines/%s' under resource group '%s' was not found. For more details "
                                 "please go to https://aka.ms/ARMResourceNotFoundFix" % (name, rg_name))
             body = self.clean(existing)
-            body["resources"] = []
+            body["resources"] = self._extensions_of(key)
             return 200, body, None
         self._check_lock(machine_id, "write", ("ReadOnly",))
         data = self._json_body(ctx)
@@ -1018,6 +1026,7 @@ class Mock:
         mode = machine.get("_mock_delete") or self.state["settings"].get("delete_mode")
         if mode != "async":
             del self.state["machines"][key]
+            self._drop_extensions(key)
             return 200, None, {"Content-Length": "0"}
         opid = str(uuid.uuid4())
         loc = machine.get("location", "westeurope")
@@ -1041,7 +1050,11 @@ class Mock:
             else:
                 operation["status"] = "Succeeded"
                 operation["endTime"] = iso7()
-                self.state["machines"].pop(operation["machine"], None)
+                if operation.get("extension"):
+                    self.state.setdefault("extensions", {}).pop(operation["extension"], None)
+                else:
+                    self.state["machines"].pop(operation["machine"], None)
+                    self._drop_extensions(operation["machine"])
         if match.group("kind").lower() == "operationresults":
             if operation["status"] == "InProgress":
                 return 202, None, {"Retry-After": "1", "Location": "https://%s%s" % (ctx["headers"].get("host") or ctx["host"], ctx["target"])}
@@ -1080,3 +1093,106 @@ class Mock:
             query = {"api-version": ctx["query"]["api-version"], "$skiptoken": str(start + size)}
             body["nextLink"] = "https://%s%s?%s" % (ctx["headers"].get("host") or ctx["host"], ctx["path"], urllib.parse.urlencode(query))
         return 200, body, None
+
+    # ---------------------------------------------------------------- machine extensions (Microsoft.HybridCompute/machines/extensions)
+    # Wire format: MachineExtension {id, name, type, location, properties{publisher, type, typeHandlerVersion, provisioningState,
+    # instanceView, ...}}; list {"value": [...], "nextLink"}; DELETE 202 + Azure-AsyncOperation/Location/Retry-After (the
+    # reference's HybridCompute async pattern comes from extension operations), 200 when sync, 204 when absent.
+    # GUESS: the exact instanceView.status texts; a missing machine answers 404 ResourceNotFound for the list as for the GET.
+
+    def _extensions_of(self, machine_key):
+        """The extensions of a machine (by lower-case machine id), sorted by name, as ARM returns them."""
+        prefix = machine_key.lower() + "/extensions/"
+        return [self.clean(ext) for key, ext in sorted((self.state.get("extensions") or {}).items()) if key.startswith(prefix)]
+
+    def _drop_extensions(self, machine_key):
+        """Deleting a machine deletes its extension resources with it."""
+        extensions = self.state.setdefault("extensions", {})
+        prefix = machine_key.lower() + "/extensions/"
+        for key in [k for k in extensions if k.startswith(prefix)]:
+            del extensions[key]
+
+    @staticmethod
+    def new_extension(machine_id, name, publisher="Microsoft.Azure.Monitor", ext_type="AzureMonitorLinuxAgent", version="1.33.2",
+                      location="westeurope", state="Succeeded"):
+        """A MachineExtension object as the RP stores it."""
+        return {
+            "id": "%s/extensions/%s" % (machine_id, name), "name": name, "type": "Microsoft.HybridCompute/machines/extensions",
+            "location": location,
+            "properties": {
+                "publisher": publisher, "type": ext_type, "typeHandlerVersion": version, "enableAutomaticUpgrade": True,
+                "autoUpgradeMinorVersion": False, "settings": {}, "provisioningState": state,
+                "instanceView": {"name": name, "type": ext_type, "typeHandlerVersion": version,
+                                 "status": {"code": "success", "level": "Information", "displayStatus": "Provisioning succeeded",
+                                            "message": "Extension Message: Enable succeeded", "time": iso7()}},
+            },
+        }
+
+    def _extension(self, ctx, sub_key, sub, match):
+        method = ctx["method"]
+        rg_name, machine_name, ext_name = match.group("rg"), match.group("machine"), match.group("ext")
+        rg = self._rg(sub_key, rg_name)
+        self._api_version(ctx, True, (rg or {}).get("location", "westeurope"))
+        action = {"GET": "read", "DELETE": "delete", "PUT": "write", "PATCH": "write"}.get(method)
+        if action is None or (ext_name is None and method != "GET"):
+            raise arm_error(405, "MethodNotAllowed", "The requested resource does not support http method '%s'." % method)
+        machine_scope = "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.HybridCompute/machines/%s" % (sub_key, rg_name, machine_name)
+        rg = self._require_rg(ctx, sub_key, rg_name, "Microsoft.HybridCompute/machines/extensions/%s" % action, machine_scope)
+        self._require_registered(sub)
+        machine_id = self._machine_id(sub_key, rg, machine_name)
+        machine_key = machine_id.lower()
+        machine = self.state["machines"].get(machine_key)
+        if machine is None:
+            raise arm_error(404, "ResourceNotFound",
+                            "The Resource 'Microsoft.HybridCompute/machines/%s' under resource group '%s' was not found. For more details "
+                            "please go to https://aka.ms/ARMResourceNotFoundFix" % (machine_name, rg_name))
+        extensions = self.state.setdefault("extensions", {})
+        if ext_name is None:
+            items = self._extensions_of(machine_key)
+            try:
+                start = int(ctx["query"].get("$skiptoken") or 0)
+            except ValueError:
+                raise arm_error(400, "InvalidSkipToken", "The skip token is invalid.", gateway=False)
+            size = int(self.state["settings"].get("page_size") or 50)
+            body = {"value": items[start:start + size]}
+            if start + size < len(items):
+                query = {"api-version": ctx["query"]["api-version"], "$skiptoken": str(start + size)}
+                body["nextLink"] = "https://%s%s?%s" % (ctx["headers"].get("host") or ctx["host"], ctx["path"], urllib.parse.urlencode(query))
+            return 200, body, None
+        key = ("%s/extensions/%s" % (machine_id, ext_name)).lower()
+        existing = extensions.get(key)
+        if method == "GET":
+            if existing is None:
+                raise arm_error(404, "ResourceNotFound",
+                                "The Resource 'Microsoft.HybridCompute/machines/%s/extensions/%s' under resource group '%s' was not found. "
+                                "For more details please go to https://aka.ms/ARMResourceNotFoundFix" % (machine_name, ext_name, rg_name))
+            return 200, self.clean(existing), None
+        if method == "DELETE":
+            self._check_lock("%s/extensions/%s" % (machine_id, ext_name), "delete", ("CanNotDelete", "ReadOnly"))
+            if existing is None:
+                return 204, None, None
+            if self.state["settings"].get("extension_delete_mode", "async") != "async":
+                del extensions[key]
+                return 200, None, {"Content-Length": "0"}
+            opid = str(uuid.uuid4())
+            loc = machine.get("location", "westeurope")
+            version = ctx["query"].get("api-version")
+            base = "https://%s/subscriptions/%s/providers/Microsoft.HybridCompute/locations/%s" % (
+                ctx["headers"].get("host") or ctx["host"], sub_key, loc)
+            self.state["operations"][opid] = {"machine": None, "extension": key, "status": "InProgress", "startTime": iso7(),
+                                              "polls_left": int(self.state["settings"].get("async_polls") or 0)}
+            existing["properties"]["provisioningState"] = "Deleting"
+            return 202, None, {"Azure-AsyncOperation": "%s/operationstatus/%s?api-version=%s" % (base, opid, version),
+                               "Location": "%s/operationresults/%s?api-version=%s" % (base, opid, version), "Retry-After": "1"}
+        # PUT / PATCH: create or update (the tests seed extensions; the collection never writes them)
+        self._check_lock(machine_id, "write", ("ReadOnly",))
+        data = self._json_body(ctx)
+        props = data.get("properties") or {}
+        ext = existing or self.new_extension(machine_id, ext_name, props.get("publisher", "Microsoft.Azure.Monitor"),
+                                             props.get("type", "AzureMonitorLinuxAgent"), props.get("typeHandlerVersion", "1.33.2"),
+                                             data.get("location") or machine.get("location", "westeurope"))
+        for prop, value in props.items():
+            if prop not in ("provisioningState", "instanceView"):
+                ext["properties"][prop] = value
+        extensions[key] = ext
+        return (200 if existing else 201), self.clean(ext), None
