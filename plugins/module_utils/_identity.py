@@ -132,15 +132,30 @@ def stage_enabled(stage: str, credential: Credential, lang: str = "en") -> bool:
     return True
 
 
+def _target_fields(entry: t.Any) -> t.Optional[t.Tuple[t.Any, t.Any, t.Any]]:
+    """(subscription, group, tenant) of a dict or a ``[subscription, group(, tenant)]`` list; None for anything else."""
+    if isinstance(entry, t.Mapping):
+        return entry.get("subscription_id"), entry.get("resource_group"), entry.get("tenant_id")
+    if isinstance(entry, (list, tuple)) and len(entry) in (2, 3):
+        return entry[0], entry[1], entry[2] if len(entry) == 3 else None
+    return None
+
+
+def target_tenant(targets: t.Iterable[t.Any]) -> str | None:
+    """The one tenant the targets name (their hosts' ``azcmagent_tenant_id``), None when they name none or several."""
+    tenants = {str(fields[2]).strip().lower(): str(fields[2]).strip() for fields in map(_target_fields, targets or ())
+               if fields and fields[2] and str(fields[2]).strip()}
+    return next(iter(tenants.values())) if len(tenants) == 1 else None
+
+
 def distinct_targets(targets: t.Iterable[t.Any], default_subscription: str | None = None, lang: str = "en") -> t.List[Target]:
     """The distinct (subscription, resource group) pairs of ``targets`` (dicts with ``subscription_id`` and
-    ``resource_group``, or ``[subscription, group]`` pairs), case-insensitively, in first-seen order."""
+    ``resource_group``, or ``[subscription, group(, tenant)]`` lists), case-insensitively, in first-seen order."""
     seen: t.Dict[t.Tuple[str, str], Target] = {}
     for entry in targets or ():
-        if isinstance(entry, t.Mapping):
-            sub, group = entry.get("subscription_id"), entry.get("resource_group")
-        elif isinstance(entry, (list, tuple)) and len(entry) == 2:
-            sub, group = entry[0], entry[1]
+        fields = _target_fields(entry)
+        if fields is not None:
+            sub, group = fields[0], fields[1]
         else:
             raise IdentityError("target", text("identity.bad_target", lang, target=repr(entry)), text("identity.no_target_remediation", lang))
         sub = str(sub or default_subscription or "").strip()

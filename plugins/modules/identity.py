@@ -70,8 +70,10 @@ options:
     default: http://169.254.169.254/metadata/identity/oauth2/token
   targets:
     description:
-      - The subscriptions and resource groups the hosts will be onboarded to, each a dict with C(subscription_id) and
-        C(resource_group) (or a two-item list). Duplicates are checked once. An empty C(subscription_id) takes O(subscription_id).
+      - The subscriptions and resource groups the hosts will be onboarded to, each a dict with C(subscription_id),
+        C(resource_group) and optionally C(tenant_id) (or a list of those two or three). Duplicates are checked once. An empty
+        C(subscription_id) takes O(subscription_id).
+      - When O(tenant_id) is not set (nor E(AZURE_TENANT)), the one tenant the targets name is used.
       - Required when O(verify=true) and the stage runs.
     type: list
     elements: raw
@@ -236,7 +238,8 @@ def run(client: AzureModuleClient) -> Result:
     try:
         credential = _identity.resolve_credential(
             client_id=params.get("service_principal_id"), secret=params.get("service_principal_secret"),
-            cert=params.get("service_principal_cert"), tenant_id=params.get("tenant_id"), access_token=params.get("access_token"),
+            cert=params.get("service_principal_cert"),
+            tenant_id=params.get("tenant_id") or _identity.target_tenant(params["targets"]), access_token=params.get("access_token"),
             managed_identity=params["managed_identity"], managed_identity_client_id=params.get("managed_identity_client_id"), lang=lang)
         if not _identity.stage_enabled(params["stage"], credential, lang):
             return {"changed": False, "enabled": False, "source": credential.kind}
