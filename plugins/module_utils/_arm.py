@@ -568,7 +568,6 @@ class ArmClient:
     def register_provider(self, subscription_id: str, namespace: str, api_version: str = PROVIDERS_API_VERSION) -> t.Any:
         return self.request("POST", self.provider_path(subscription_id, namespace) + "/register", api_version).body
 
-
     # -- resource groups and effective permissions (the identity stage) ---------------------
 
     @staticmethod
@@ -589,6 +588,7 @@ class ArmClient:
         scope = (self.resource_group_path(subscription_id, resource_group) if resource_group
                  else "/subscriptions/%s" % quote(str(subscription_id), safe=""))
         return self.list(scope + "/providers/Microsoft.Authorization/permissions", api_version)
+
 
 # IMDS answers worth another attempt (its guidance: 404 and 410 while the identity is being set up, 429, 5xx).
 IMDS_RETRY_STATUSES = (404, 410, 429, 500, 502, 503, 504)

@@ -143,8 +143,10 @@ def _target_fields(entry: t.Any) -> t.Optional[t.Tuple[t.Any, t.Any, t.Any]]:
 
 def target_tenant(targets: t.Iterable[t.Any]) -> str | None:
     """The one tenant the targets name (their hosts' ``azcmagent_tenant_id``), None when they name none or several."""
-    tenants = {str(fields[2]).strip().lower(): str(fields[2]).strip() for fields in map(_target_fields, targets or ())
-               if fields and fields[2] and str(fields[2]).strip()}
+    tenants: t.Dict[str, str] = {}
+    for fields in map(_target_fields, targets or ()):
+        if fields and fields[2] and str(fields[2]).strip():
+            tenants.setdefault(str(fields[2]).strip().lower(), str(fields[2]).strip())
     return next(iter(tenants.values())) if len(tenants) == 1 else None
 
 

@@ -10,7 +10,7 @@ module: identity
 short_description: Get an Azure access token on the controller and prove the onboarding prerequisites before any host is touched
 version_added: 0.2.0
 description:
-  - The identity stage of P(arcops.azcmagent.onboard#playbook), run once per run on the controller.
+  - The identity stage of the C(arcops.azcmagent.onboard) playbook, run once per run on the controller.
   - Gets a Resource Manager access token for the controller's credential - a service principal secret or certificate
     (options, or the E(AZURE_CLIENT_ID), E(AZURE_SECRET), E(AZURE_TENANT), E(AZURE_SUBSCRIPTION_ID) and E(AZURE_CLOUD_ENVIRONMENT)
     variables that the AWX / Automation Platform C(Microsoft Azure Resource Manager) credential injects), or a managed identity
@@ -64,8 +64,8 @@ options:
     type: str
   identity_endpoint:
     description:
-      - The managed identity token endpoint (Azure Instance Metadata Service form, C(GET ?api-version=2018-02-01&resource=...)
-        with the header C(Metadata: true)). Never reached through a proxy.
+      - The managed identity token endpoint, in the form of the Azure Instance Metadata Service (C(GET ?api-version=2018-02-01&resource=...)
+        with the C(Metadata) header set to V(true)). Never reached through a proxy.
     type: str
     default: http://169.254.169.254/metadata/identity/oauth2/token
   targets:
@@ -171,6 +171,10 @@ checks:
   returned: when the stage ran with O(verify=true)
   type: list
   elements: dict
+retries:
+  description: How many HTTP requests were retried after a V(429) or V(5xx) answer.
+  returned: always
+  type: int
 problems:
   description: On failure, each problem as C(check), C(target), C(cause), C(remediation) and C(category).
   returned: failure
@@ -242,11 +246,12 @@ def run(client: AzureModuleClient) -> Result:
             tenant_id=params.get("tenant_id") or _identity.target_tenant(params["targets"]), access_token=params.get("access_token"),
             managed_identity=params["managed_identity"], managed_identity_client_id=params.get("managed_identity_client_id"), lang=lang)
         if not _identity.stage_enabled(params["stage"], credential, lang):
-            return {"changed": False, "enabled": False, "source": credential.kind}
+            return {"changed": False, "enabled": False, "source": credential.kind, "retries": 0}
         targets = (_identity.distinct_targets(params["targets"], params.get("subscription_id"), lang) if params["verify"] else [])
     except _identity.IdentityError as problem:
         _stop(client, [problem])
-    result: Result = {"changed": False, "enabled": True, "source": credential.kind, "principal": credential.principal, "renewed": False}
+    result: Result = {"changed": False, "enabled": True, "source": credential.kind, "principal": credential.principal, "renewed": False,
+                      "retries": 0}
     current = params.get("current_expires_on")
     if current is not None and not params["verify"] and not _identity.needs_renewal(current, time.time(), params["renew_before"]):
         result["expires_on"] = current
@@ -257,7 +262,7 @@ def run(client: AzureModuleClient) -> Result:
         if error.kind == "config":
             raise
         _stop(client, [_identity.token_problem(error, credential, lang)])
-    result.update({"access_token": got["access_token"], "expires_on": got["expires_on"], "renewed": True})
+    result.update({"access_token": got["access_token"], "expires_on": got["expires_on"], "renewed": True, "retries": arm.retries})
     if not params["verify"]:
         return result
     checks: t.List[Result] = []
@@ -270,7 +275,7 @@ def run(client: AzureModuleClient) -> Result:
             client.warn(warning)
     if problems:
         _stop(client, problems, checks=checks, targets=[target.label for target in targets])
-    result.update({"checks": checks, "targets": [target.label for target in targets]})
+    result.update({"checks": checks, "targets": [target.label for target in targets], "retries": arm.retries})
     return result
 
 
