@@ -102,3 +102,28 @@ def test_onboard_writes_a_valid_junit_report(fleet_factory, run_playbook, tmp_pa
     result = run.results(fleet)[bad]
     assert failure.get("type") == result["code"] == "AZCM0041"
     assert failure.get("message") == result["message"] and result["remediation"] in failure.get("message")
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", "azure-pipelines.yml"])
+def test_the_example_pipelines_publish_the_report_the_playbooks_write(name):
+    import yaml  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(ROOT, "docs", "pipelines", name), encoding="utf-8") as handle:
+        text = handle.read()
+    pipeline = yaml.safe_load(text)
+    steps = pipeline["jobs"]["arc"]["steps"] if name.startswith("github") else pipeline["steps"]
+    scripts = [s.get("run") or s.get("script") or "" for s in steps]
+    [run] = [s for s in scripts if "ansible-playbook" in s]
+    assert "-e azcmagent_report_dir=" in run and "arcops.azcmagent." in run
+    # the credential reaches the controller as the Azure Resource Manager credential's variables, never as a host variable
+    [step] = [s for s in steps if "ansible-playbook" in (s.get("run") or s.get("script") or "")]
+    assert {"AZURE_CLIENT_ID", "AZURE_SECRET", "AZURE_TENANT", "AZURE_SUBSCRIPTION_ID"} <= set(step["env"])
+    assert "azcmagent_service_principal_secret" not in text
+    # the JUnit step reads junit.xml from the report directory and runs after a failed playbook too
+    if name.startswith("github"):
+        [junit] = [s for s in steps if "junit" in s.get("uses", "")]
+        assert junit["with"]["report_paths"] == "azcmagent-report/junit.xml" and "cancelled()" in junit["if"]
+        assert pipeline["jobs"]["arc"]["env"]["REPORT_DIR"].endswith("/azcmagent-report")
+    else:
+        [junit] = [s for s in steps if s.get("task") == "PublishTestResults@2"]
+        assert junit["inputs"]["testResultsFormat"] == "JUnit" and junit["inputs"]["testResultsFiles"] == "$(REPORT_DIR)/junit.xml"
+        assert junit["condition"] == "succeededOrFailed()"
