@@ -160,8 +160,9 @@ def test_a_managed_identity_gets_the_token_from_the_identity_endpoint(fleet, tmp
     before_local = fleet_checks.local_state(fleet)
     with open(os.path.join(fleet.dir, "mock", "mock.json"), encoding="utf-8") as handle:
         imds = json.load(handle)["imds_url"]
+    # one host is enough here: the identity play runs on the controller whatever the fleet's size
     run = _run(fleet, tmp_path, dict(BECOME_ENV), check=True, azcmagent_identity_stage="required", azcmagent_identity_managed=True,
-               azcmagent_identity_endpoint=imds)
+               azcmagent_identity_endpoint=imds, azcmagent_hosts=sorted(fleet.hosts)[0])
     assert run.plays[0] == IDENTITY_PLAY and len(run.plays) == 4, (run.plays, run.stdout[-3000:])
     requests = fleet.requests()
     assert [r["principal"] for r in requests if r["path"].startswith("/metadata/identity/oauth2/token")] == [managed]
