@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import os
 import uuid
+import xml.etree.ElementTree as ET
 
 import pytest
+import xmlschema
 
 import fleet_checks
 import fleetlib
@@ -30,6 +32,7 @@ IDENTITY_PLAY = "Prove the controller's Azure identity and the onboarding prereq
 BASE_VARS = {"azcmagent_install": False, "azcmagent_connect_timeout": 6, "azcmagent_service_settle_seconds": 0,
              "azcmagent_policy": {"backoff_base": 0.2, "backoff_max": 2}}
 BECOME_ENV = {"ANSIBLE_BECOME_ALLOW_SAME_USER": "true"}
+JUNIT_SCHEMA = xmlschema.XMLSchema(os.path.join(ROOT, "tests", "schemas", "junit-10.xsd"))
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +115,15 @@ def test_a_failing_prerequisite_stops_the_run_before_any_host_is_touched(fleet, 
     assert len(_token_requests(fleet)) == 1, requests
     # one failure (the first host carries the stage's task), not one per host; the run fails for CI and AWX
     assert run.failed_hosts == [sorted(fleet.hosts)[0]]
+    # CI still gets a JUnit report: one failed test case, the identity stage, with the same message
+    with open(tmp_path / "report" / "junit.xml", encoding="utf-8") as handle:
+        document = handle.read()
+    JUNIT_SCHEMA.validate(document)
+    [testcase] = ET.fromstring(document.encode()).iter("testcase")
+    failure = testcase.find("failure")
+    assert testcase.get("name") == "identity-stage" and failure.get("type") == "IdentityStage"
+    assert failure.get("message") == json.loads(line.split("=> ", 1)[1])["msg"]
+    assert "category: %s\n" % case["category"] in failure.text
 
 
 @pytest.mark.slow
