@@ -181,3 +181,16 @@ def test_a_managed_identity_gets_the_token_from_the_identity_endpoint(fleet, tmp
     assert [r for r in requests if "/oauth2/v2.0/token" in r["path"]] == []
     assert any("/providers/Microsoft.Authorization/permissions" in r["path"] and r["principal"] == managed for r in requests)
     assert fleet_checks.local_state(fleet) == before_local
+
+
+@pytest.mark.slow
+def test_a_secret_forced_on_the_hosts_by_extra_variables_is_refused(fleet, tmp_path):
+    # extra variables win over the token the stage hands the hosts: the run stops instead of sending the secret to them
+    before_local = fleet_checks.local_state(fleet)
+    secret = fleet.identity["client_secret"]
+    run = _run(fleet, tmp_path, _env(fleet), azcmagent_service_principal_secret=secret)
+    assert run.rc != 0 and run.plays == [IDENTITY_PLAY], run.stdout[-3000:]
+    fatal = [text for text in run.stdout.splitlines() if text.startswith("fatal: [")]
+    assert len(fatal) == 1 and "azcmagent_service_principal_secret was given as an extra variable" in fatal[0]
+    assert secret not in run.output
+    assert fleet_checks.local_state(fleet) == before_local
