@@ -33,7 +33,7 @@ import uuid
 
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode, urlsplit
-from urllib.request import HTTPSHandler, Request, build_opener
+from urllib.request import HTTPSHandler, ProxyHandler, Request, build_opener
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import arm_endpoints
@@ -44,6 +44,11 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEX
 
 MACHINES_API_VERSION = "2025-01-13"
 PROVIDERS_API_VERSION = "2021-04-01"
+RESOURCE_GROUPS_API_VERSION = "2021-04-01"
+PERMISSIONS_API_VERSION = "2022-04-01"
+# Azure Instance Metadata Service (IMDS) managed identity token endpoint and its api-version.
+IMDS_TOKEN_ENDPOINT = "http://169.254.169.254/metadata/identity/oauth2/token"
+IMDS_API_VERSION = "2018-02-01"
 MACHINE_TYPE = "Microsoft.HybridCompute/machines"
 DEFAULT_NAMESPACES = ("Microsoft.HybridCompute", "Microsoft.GuestConfiguration", "Microsoft.HybridConnectivity")
 USER_AGENT = "arcops.azcmagent-arm/1"
@@ -367,6 +372,8 @@ class ArmClient:
         self.client_cert = client_cert
         self._token = access_token
         self._token_expires: float | None = None
+        # Epoch second at which the current token expires as Entra ID said (None: not known, e.g. a given token).
+        self.token_expires_on: float | None = None
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
@@ -516,6 +523,7 @@ class ArmClient:
         self._secrets.append(self._token)
         expires_in = response.body.get("expires_in")
         self._token_expires = time.time() + max(60, int(str(expires_in)) - 120) if str(expires_in).isdigit() else None
+        self.token_expires_on = time.time() + int(str(expires_in)) if str(expires_in).isdigit() else None
         return self._token
 
     # -- Resource Manager ------------------------------------------------------------------
@@ -709,6 +717,86 @@ class ArmClient:
 
     def register_provider(self, subscription_id: str, namespace: str, api_version: str = PROVIDERS_API_VERSION) -> t.Any:
         return self.request("POST", self.provider_path(subscription_id, namespace) + "/register", api_version).body
+
+    # -- resource groups and effective permissions (the identity stage) ---------------------
+
+    @staticmethod
+    def resource_group_path(subscription_id: str, resource_group: str) -> str:
+        if not _RG_RE.match(str(resource_group)):
+            raise ArmError("invalid resource group name %r" % (resource_group,), kind="config")
+        return "/subscriptions/%s/resourceGroups/%s" % (quote(str(subscription_id), safe=""), quote(str(resource_group), safe="()"))
+
+    def get_resource_group(self, subscription_id: str, resource_group: str, api_version: str = RESOURCE_GROUPS_API_VERSION) -> t.Any:
+        """The resource group, or None when it does not exist (ARM answers AuthorizationFailed instead when the caller may
+        not read it)."""
+        return self.get(self.resource_group_path(subscription_id, resource_group), api_version, missing_ok=True)
+
+    def list_permissions(self, subscription_id: str, resource_group: str | None = None,
+                         api_version: str = PERMISSIONS_API_VERSION) -> t.List[t.Any]:
+        """The caller's effective permissions at a resource group (or the subscription): a list of
+        ``{actions, notActions, dataActions, notDataActions}``, one per role that applies there."""
+        scope = (self.resource_group_path(subscription_id, resource_group) if resource_group
+                 else "/subscriptions/%s" % quote(str(subscription_id), safe=""))
+        return self.list(scope + "/providers/Microsoft.Authorization/permissions", api_version)
+
+
+# IMDS answers worth another attempt (its guidance: 404 and 410 while the identity is being set up, 429, 5xx).
+IMDS_RETRY_STATUSES = (404, 410, 429, 500, 502, 503, 504)
+
+
+def managed_identity_token(resource: str, endpoint: str = IMDS_TOKEN_ENDPOINT, client_id: str | None = None, timeout: float = 30,
+                           max_retries: int = 3, opener: t.Any = None,
+                           sleep: t.Optional[t.Callable[[float], None]] = None) -> t.Dict[str, t.Any]:
+    """A token for ``resource`` (e.g. ``https://management.azure.com/``) of the managed identity of the machine running this,
+    from the Azure Instance Metadata Service or an endpoint of the same shape (``GET ?api-version&resource[&client_id]`` with
+    ``Metadata: true``). Never through a proxy. Returns ``{access_token, expires_on}`` (epoch seconds, None when not said);
+    failures raise ArmError(kind=entra, or network)."""
+    query = {"api-version": IMDS_API_VERSION, "resource": resource}
+    if client_id:
+        query["client_id"] = client_id
+    url = endpoint + ("&" if "?" in endpoint else "?") + urlencode(query)
+    opener = opener or build_opener(ProxyHandler({}))
+    sleep = sleep or time.sleep
+    attempt = 0
+    while True:
+        request = Request(url, method="GET", headers={"Metadata": "true", "Accept": "application/json", "User-Agent": USER_AGENT})
+        try:
+            response = opener.open(request, timeout=timeout)
+            with response:
+                status, headers, body_text = response.status, response.headers, response.read().decode("utf-8", "replace")
+        except HTTPError as exc:
+            status, headers = exc.code, exc.headers
+            try:
+                body_text = exc.read().decode("utf-8", "replace")
+            except OSError:
+                body_text = ""
+            finally:
+                exc.close()
+        except (URLError, OSError, ValueError) as exc:
+            raise ArmError(str(getattr(exc, "reason", exc)), kind="network", method="GET", url=endpoint) from None
+        if status in IMDS_RETRY_STATUSES and attempt < max_retries:
+            delay = retry_after_seconds(headers.get("Retry-After") if headers else None)
+            sleep(min(delay if delay is not None else 2 ** attempt, 30))
+            attempt += 1
+            continue
+        answer = ArmResponse(status, {}, body_text)
+        body = answer.body if isinstance(answer.body, dict) else {}
+        if status == 200 and body.get("access_token"):
+            break
+        if status == 200:
+            raise ArmError("the identity endpoint answered without an access_token", status=200, arm_code="InvalidTokenResponse",
+                           kind="entra", method="GET", url=endpoint, retries=attempt)
+        code, message, details, codes = parse_error_body(status, body_text)
+        raise ArmError(message, status=status, arm_code=code, kind="entra", method="GET", url=endpoint, details=details, retries=attempt,
+                       error_codes=codes)
+    expires_on = str(body.get("expires_on") or "")
+    expires_in = str(body.get("expires_in") or "")
+    when: float | None = None
+    if expires_on.isdigit():
+        when = float(expires_on)
+    elif expires_in.isdigit():
+        when = time.time() + int(expires_in)
+    return {"access_token": str(body["access_token"]), "expires_on": when}
 
 
 def trim_machine(machine: t.Any) -> t.Any:

@@ -1510,8 +1510,113 @@ _RECONCILE: Texts = {
     },
 }
 
+# -- the controller-side identity stage (_identity, module identity) ---------------------------
+_IDENTITY: Texts = {
+    "identity.stopped": {
+        "en": "The identity stage stopped the run before any host was changed. {problems}",
+        "nl": "De identiteitsfase heeft de run gestopt voordat er iets op een host is gewijzigd. {problems}",
+    },
+    "identity.more_problems": {"en": "And {count} more problems.", "nl": "En nog {count} problemen."},
+    "identity.no_credential_cause": {
+        "en": "azcmagent_identity_stage is required, but the controller was given no Azure credential",
+        "nl": "azcmagent_identity_stage is required, maar de controller heeft geen Azure-referentie gekregen",
+    },
+    "identity.no_credential_remediation": {
+        "en": "Attach a Microsoft Azure Resource Manager credential to the job (AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT), set "
+              "azcmagent_identity_client_id with azcmagent_identity_client_secret or azcmagent_identity_client_cert, or set "
+              "azcmagent_identity_managed to true on a controller with a managed identity",
+        "nl": "Koppel een Microsoft Azure Resource Manager-referentie aan de job (AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT), zet "
+              "azcmagent_identity_client_id met azcmagent_identity_client_secret of azcmagent_identity_client_cert, of zet "
+              "azcmagent_identity_managed op true op een controller met een beheerde identiteit",
+    },
+    "identity.bad_stage": {
+        "en": "azcmagent_identity_stage is {stage}; it must be one of {stages}",
+        "nl": "azcmagent_identity_stage is {stage}; toegestaan zijn {stages}",
+    },
+    "identity.incomplete_cause": {
+        "en": "The controller's Azure credential is incomplete: {missing} is missing",
+        "nl": "De Azure-referentie van de controller is onvolledig: {missing} ontbreekt",
+    },
+    "identity.incomplete_remediation": {
+        "en": "Give the application (client) ID, the tenant ID and a secret or certificate, as options or in the AZURE_* environment "
+              "variables of the Azure Resource Manager credential",
+        "nl": "Geef de applicatie-ID (client-ID), de tenant-ID en een geheim of certificaat op, als opties of in de "
+              "AZURE_*-omgevingsvariabelen van de Azure Resource Manager-referentie",
+    },
+    "identity.no_target_cause": {
+        "en": "The hosts of this run name no subscription and resource group",
+        "nl": "De hosts van deze run noemen geen abonnement en resourcegroep",
+    },
+    "identity.bad_target": {
+        "en": "The target {target} is not a subscription and resource group",
+        "nl": "Het doel {target} is geen abonnement met resourcegroep",
+    },
+    "identity.incomplete_target": {
+        "en": "A host names subscription {subscription_id} and resource group {resource_group}: one of them is missing",
+        "nl": "Een host noemt abonnement {subscription_id} en resourcegroep {resource_group}: een van beide ontbreekt",
+    },
+    "identity.no_target_remediation": {
+        "en": "Set azcmagent_subscription_id and azcmagent_resource_group for every host (the subscription may also come from "
+              "AZURE_SUBSCRIPTION_ID)",
+        "nl": "Zet azcmagent_subscription_id en azcmagent_resource_group voor elke host (het abonnement mag ook uit "
+              "AZURE_SUBSCRIPTION_ID komen)",
+    },
+    "identity.token_cause": {
+        "en": "{principal} could not get an access token: {error}",
+        "nl": "{principal} kon geen toegangstoken krijgen: {error}",
+    },
+    "identity.subscription_cause": {
+        "en": "Subscription {subscription_id} was not found, or the identity has no role in it",
+        "nl": "Abonnement {subscription_id} is niet gevonden, of de identiteit heeft er geen rol in",
+    },
+    "identity.subscription_remediation": {
+        "en": "Check azcmagent_subscription_id and that the subscription belongs to the identity's tenant",
+        "nl": "Controleer azcmagent_subscription_id en of het abonnement bij de tenant van de identiteit hoort",
+    },
+    "identity.group_missing_cause": {
+        "en": "Resource group {resource_group} does not exist in subscription {subscription_id}",
+        "nl": "Resourcegroep {resource_group} bestaat niet in abonnement {subscription_id}",
+    },
+    "identity.group_missing_remediation": {
+        "en": "Create it (az group create --name {resource_group} --location <region>) or correct azcmagent_resource_group",
+        "nl": "Maak haar aan (az group create --name {resource_group} --location <regio>) of corrigeer azcmagent_resource_group",
+    },
+    "identity.permission_cause": {
+        "en": "{principal} may not create Microsoft.HybridCompute/machines in resource group {resource_group} of subscription "
+              "{subscription_id} (not granted: {actions})",
+        "nl": "{principal} mag geen Microsoft.HybridCompute/machines aanmaken in resourcegroep {resource_group} van abonnement "
+              "{subscription_id} (niet toegestaan: {actions})",
+    },
+    "identity.permission_remediation": {
+        "en": "Assign the identity the Azure Connected Machine Onboarding role on resource group {resource_group} (or on the "
+              "subscription), wait a few minutes for the assignment to apply, then run again",
+        "nl": "Ken de identiteit de rol Azure Connected Machine Onboarding toe op resourcegroep {resource_group} (of op het "
+              "abonnement), wacht enkele minuten tot de toewijzing actief is en voer dan opnieuw uit",
+    },
+    "identity.provider_cause": {
+        "en": "Resource provider {namespace} is {state} in subscription {subscription_id}",
+        "nl": "Resourceprovider {namespace} is {state} in abonnement {subscription_id}",
+    },
+    "identity.provider_remediation": {
+        "en": "Register it once with an identity that may (az provider register --namespace {namespace}, or the module "
+              "arcops.azcmagent.resource_provider), then run again",
+        "nl": "Registreer hem eenmalig met een identiteit die dat mag (az provider register --namespace {namespace}, of de module "
+              "arcops.azcmagent.resource_provider) en voer dan opnieuw uit",
+    },
+    "identity.provider_unverified": {
+        "en": "{principal} may not read resource provider {namespace} in subscription {subscription_id}: its registration was not "
+              "checked",
+        "nl": "{principal} mag resourceprovider {namespace} in abonnement {subscription_id} niet lezen: de registratie is niet "
+              "gecontroleerd",
+    },
+    "identity.check_failed_cause": {
+        "en": "Checking the {what} of {target} failed: {error}",
+        "nl": "Het controleren van {what} van {target} is mislukt: {error}",
+    },
+}
+
 TEXTS: dict[str, t.Mapping[str, str]] = {}
-for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _RESULTS, _INPUT, _RECONCILE):
+for _area in (_OUTCOME, _CHECK, _ARM, _VALIDATION, _PROBES, _DIAGNOSIS, _PLAN, _RESULTS, _INPUT, _RECONCILE, _IDENTITY):
     _clash = set(TEXTS) & set(_area)
     if _clash:
         raise RuntimeError(f"text keys defined twice: {sorted(_clash)}")

@@ -69,6 +69,11 @@ DISCOVERY_CODES = {
     "his.arc.azure.us": {"usgovvirginia": "usgv", "usgovarizona": "usgv", "usgovtexas": "usgv"},
     "his.arc.azure.cn": {},
 }
+# /subscriptions/{sub}[/resourcegroups/{rg}]/providers/Microsoft.Authorization/permissions (the caller's effective permissions)
+PERMISSIONS_RE = re.compile(
+    r"^/subscriptions/(?P<sub>[^/]+)(?:/resourcegroups/(?P<rg>[^/]+))?/providers/microsoft\.authorization/permissions/?$", re.I)
+# /metadata/identity/oauth2/token: the Instance Metadata Service's managed identity token endpoint (served over plain HTTP)
+IMDS_RE = re.compile(r"^/metadata/identity/oauth2/token/?$", re.I)
 # Machine name rule of the RP: ^[a-zA-Z0-9-_\.]{1,54}$
 MACHINE_NAME_RE = re.compile(r"^[a-zA-Z0-9\-_.]{1,54}$")
 # An api-version: 2025-01-13 or 2024-11-10-preview
@@ -87,6 +92,10 @@ ROLE_ACTIONS = {
     "azure connected machine resource administrator": (
         "Microsoft.HybridCompute/machines/*", "Microsoft.HybridCompute/privateLinkScopes/*", "Microsoft.HybridCompute/*/read",
         "Microsoft.Resources/subscriptions/resourceGroups/read"),
+}
+# notActions of the built-in roles as the permissions API reports them (Contributor may not manage access).
+ROLE_NOT_ACTIONS = {
+    "contributor": ("Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"),
 }
 ROLES = ("Azure Connected Machine Onboarding", "Azure Connected Machine Resource Administrator", "Contributor", "Owner", "Reader")
 ALLOWED_AUDIENCES = (
@@ -340,6 +349,8 @@ class Mock:
                     status, out_headers, out_body = self._aad(ctx)
                 elif DISCOVERY_RE.match(path):
                     status, out_headers, out_body = self._discovery(ctx)
+                elif IMDS_RE.match(path):
+                    status, out_headers, out_body = self._imds(ctx)
                 else:
                     status, out_headers, out_body = self._arm(ctx)
             except ResetConnection:
@@ -789,6 +800,11 @@ class Mock:
             if method != "GET":
                 raise arm_error(405, "MethodNotAllowed", "The requested resource does not support http method '%s'." % method)
             return 200, self._list_subscriptions(ctx), None
+        match = PERMISSIONS_RE.match(path)
+        if match:
+            sub_key, _sub = self._subscription(ctx, match.group("sub"))
+            self._throttle(ctx, sub_key)
+            return self._permissions(ctx, sub_key, match.group("rg"))
         match = (SUB_RE.match(path) or PROVIDER_RE.match(path) or RG_RE.match(path) or MACHINE_RE.match(path) or EXTENSION_RE.match(path)
                  or SUB_MACHINES_RE.match(path) or OPERATION_RE.match(path))
         if not match:
@@ -1196,3 +1212,65 @@ class Mock:
                 ext["properties"][prop] = value
         extensions[key] = ext
         return (200 if existing else 201), self.clean(ext), None
+
+    # ---------------------------------------------------------------- permissions API and managed identity (identity stage)
+    def _permissions(self, ctx, sub_key, rg_name):
+        """GET .../providers/Microsoft.Authorization/permissions: one {actions, notActions, dataActions, notDataActions} per role
+        assignment of the caller whose scope covers the requested one (api 2022-04-01 shape)."""
+        self._api_version(ctx)
+        if ctx["method"] != "GET":
+            raise arm_error(405, "MethodNotAllowed", "The requested resource does not support http method '%s'." % ctx["method"])
+        scope = "/subscriptions/%s" % sub_key
+        if rg_name is not None:
+            scope += "/resourceGroups/%s" % rg_name
+            if self._rg(sub_key, rg_name) is None:
+                # GUESS: ARM answers a resource group scoped call on a missing group with ResourceGroupNotFound (sourced for GET).
+                raise arm_error(404, "ResourceGroupNotFound", "Resource group '%s' could not be found." % rg_name)
+        value = []
+        for assignment in self.state["role_assignments"]:
+            if assignment.get("object_id") == ctx["oid"] and scope_covers(assignment.get("scope", ""), scope):
+                role = str(assignment.get("role")).lower()
+                entry = {"actions": list(ROLE_ACTIONS.get(role, ())), "notActions": list(ROLE_NOT_ACTIONS.get(role, ())),
+                         "dataActions": [], "notDataActions": []}
+                if entry not in value:
+                    value.append(entry)
+        return 200, {"value": value}, None
+
+    def _imds(self, ctx):
+        """The managed identity token endpoint of the Instance Metadata Service (GET, header Metadata: true, api-version and
+        resource in the query, client_id for a user-assigned identity). Principals seeded with "managed_identity": true are the
+        machine's identities; one with "system_assigned": true (else the only one) answers without client_id."""
+        hdrs = {"Content-Type": "application/json; charset=utf-8", "Server": "IMDS/150.870.65.1544"}
+
+        def answer(status, body):
+            return status, hdrs, json.dumps(body, separators=(",", ":")).encode()
+
+        fault = self._fault(ctx, "imds")
+        if fault:
+            return answer(int(fault["status"]), {"error": fault.get("code") or "temporarily_unavailable",
+                                                 "error_description": fault.get("message") or "IMDS is busy"})
+        # GUESS (wording): the answers for a missing Metadata header, a missing parameter and an unknown identity.
+        if ctx["headers"].get("metadata", "").lower() != "true":
+            return answer(400, {"error": "invalid_request", "error_description": "Required metadata header not specified"})
+        if ctx["method"] != "GET":
+            return answer(405, {"error": "invalid_request", "error_description": "Only GET is allowed"})
+        resource = ctx["query"].get("resource")
+        if not ctx["query"].get("api-version") or not resource:
+            return answer(400, {"error": "invalid_request", "error_description": "Required query variable '%s' is missing"
+                                % ("api-version" if not ctx["query"].get("api-version") else "resource")})
+        wanted = ctx["query"].get("client_id")
+        identities = [(pid, p) for pid, p in sorted(self.state["principals"].items()) if p.get("managed_identity")]
+        if wanted:
+            identities = [(pid, p) for pid, p in identities if pid.lower() == wanted.lower()]
+        elif len(identities) > 1:
+            identities = [(pid, p) for pid, p in identities if p.get("system_assigned")]
+        if len(identities) != 1:
+            return answer(400, {"error": "invalid_request", "error_description": "Identity not found"})
+        principal_id, principal = identities[0]
+        ctx["principal"] = principal_id
+        audience = resource
+        lifetime = int(self.state["settings"].get("token_lifetime") or 3599)
+        now = int(time.time())
+        token = self.issue_token(principal_id, principal, principal.get("tenant", ""), audience)
+        return answer(200, {"access_token": token, "client_id": principal_id, "expires_in": str(lifetime), "expires_on": str(now + lifetime),
+                            "ext_expires_in": str(lifetime), "not_before": str(now), "resource": resource, "token_type": "Bearer"})

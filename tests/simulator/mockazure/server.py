@@ -4,7 +4,7 @@
 
 """The mock Azure HTTPS server (daemon by default).
 
-    python tests/simulator/mockazure/server.py --dir DIR/mock [--port 0] [--intercept-port 0] [--foreground]
+    python tests/simulator/mockazure/server.py --dir DIR/mock [--port 0] [--intercept-port 0] [--imds-port 0] [--foreground]
     python -m mockazure --dir DIR/mock ...        (from tests/simulator)
 
 Listens on 127.0.0.1 only. Writes DIR/mock/mock.json (url, ports, pid, file paths) once both
@@ -49,7 +49,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         try:
-            status, headers, data = self.server.mock.handle(self.command, self.path, dict(self.headers.items()), body)
+            if getattr(self.server, "imds_only", False) and not self.path.lower().startswith("/metadata/"):
+                status, headers, data = 404, {"Content-Type": "text/plain"}, b"Not Found"
+            else:
+                status, headers, data = self.server.mock.handle(self.command, self.path, dict(self.headers.items()), body)
         except ResetConnection:
             self._reset()
             return
@@ -114,22 +117,38 @@ class TLSServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
                 pass
 
 
-def serve(mock_dir, port=0, intercept_port=0, verbose=False):
+class PlainServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    """Plain HTTP on 127.0.0.1, as the Instance Metadata Service answers (its managed identity token endpoint)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    imds_only = True
+
+    def __init__(self, port, mock, verbose=False):
+        super().__init__(("127.0.0.1", port), Handler)
+        self.mock = mock
+        self.verbose = verbose
+
+
+def serve(mock_dir, port=0, intercept_port=0, verbose=False, imds_port=0):
     mock_dir = os.path.abspath(mock_dir)
     paths = certs.ensure_certificates(mock_dir)
     mock = Mock(os.path.join(mock_dir, "state.json"))
     main = TLSServer(port, mock, paths["server_cert"], paths["server_key"], verbose)
     intercept = TLSServer(intercept_port, mock, paths["intercept_cert"], paths["intercept_key"], verbose)
+    imds = PlainServer(imds_port, mock, verbose)
     # A bound socket that never listens: connecting to it is refused (port_closed), and no one else can take the port.
     closed = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     closed.bind(("127.0.0.1", 0))
     mock.save()
-    for srv in (main, intercept):
+    for srv in (main, intercept, imds):
         threading.Thread(target=srv.serve_forever, daemon=True).start()
     info = {
         "url": "https://127.0.0.1:%d" % main.server_address[1], "port": main.server_address[1],
         "intercept_url": "https://127.0.0.1:%d" % intercept.server_address[1], "intercept_port": intercept.server_address[1],
         "closed_port": closed.getsockname()[1],
+        "imds_port": imds.server_address[1],
+        "imds_url": "http://127.0.0.1:%d/metadata/identity/oauth2/token" % imds.server_address[1],
         "pid": os.getpid(), "ca_file": paths["ca_file"], "intercept_ca_file": paths["intercept_ca_file"],
         "state_file": os.path.join(mock_dir, "state.json"), "requests_file": os.path.join(mock_dir, "requests.jsonl"),
         "dir": mock_dir, "started": time.time(),
@@ -149,6 +168,7 @@ def serve(mock_dir, port=0, intercept_port=0, verbose=False):
     finally:
         main.shutdown()
         intercept.shutdown()
+        imds.shutdown()
         closed.close()
         mock.save()
         for name in ("mock.pid",):
@@ -161,7 +181,7 @@ def serve(mock_dir, port=0, intercept_port=0, verbose=False):
             json.dump(info, handle, indent=1, sort_keys=True)
 
 
-def start_daemon(mock_dir, port=0, intercept_port=0, python=None, timeout=30.0):
+def start_daemon(mock_dir, port=0, intercept_port=0, python=None, timeout=30.0, imds_port=0):
     """Start the server in the background, wait until it is ready, return the mock.json data."""
     mock_dir = os.path.abspath(mock_dir)
     os.makedirs(mock_dir, exist_ok=True)
@@ -171,7 +191,7 @@ def start_daemon(mock_dir, port=0, intercept_port=0, python=None, timeout=30.0):
     log = open(os.path.join(mock_dir, "mock.log"), "ab")  # pylint: disable=consider-using-with
     proc = subprocess.Popen(  # pylint: disable=consider-using-with
         [python or sys.executable, os.path.abspath(__file__), "--dir", mock_dir, "--port", str(port),
-         "--intercept-port", str(intercept_port), "--foreground"],
+         "--intercept-port", str(intercept_port), "--imds-port", str(imds_port), "--foreground"],
         stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True)
     log.close()
     deadline = time.time() + timeout
@@ -238,6 +258,7 @@ def main(argv=None):
     parser.add_argument("--dir", required=True, help="state directory (certificates, state.json, mock.json)")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--intercept-port", type=int, default=0)
+    parser.add_argument("--imds-port", type=int, default=0, help="plain HTTP port of the managed identity endpoint (IMDS)")
     parser.add_argument("--foreground", action="store_true")
     parser.add_argument("--stop", action="store_true", help="stop the server of --dir")
     parser.add_argument("--verbose", action="store_true")
@@ -246,9 +267,9 @@ def main(argv=None):
         stop_daemon(args.dir)
         return 0
     if args.foreground:
-        serve(args.dir, args.port, args.intercept_port, args.verbose)
+        serve(args.dir, args.port, args.intercept_port, args.verbose, imds_port=args.imds_port)
         return 0
-    info = start_daemon(args.dir, args.port, args.intercept_port)
+    info = start_daemon(args.dir, args.port, args.intercept_port, imds_port=args.imds_port)
     print(json.dumps(info, indent=1, sort_keys=True))
     return 0
 
