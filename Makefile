@@ -19,13 +19,13 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 
-.PHONY: test demo venv debs build install sanity lint typecheck unit matrix targets integration load importer bench clean
+.PHONY: test demo venv debs build install sanity lint typecheck unit matrix targets integration deploy lifecycle reliability load importer bench clean
 
 # The stages after install only read the installed collection and the work tree, so they run side
 # by side (tools/stages.py: one log per stage under build/logs, each stage's time, the log's tail
 # when it fails); --done keeps each stage from building and installing again. sanity and targets
 # both run ansible-test in the installed collection (tests/output), so they are in different groups.
-STAGE_GROUPS ?= sanity,lint,typecheck,unit,importer,matrix integration,targets
+STAGE_GROUPS ?= sanity,lint,typecheck,unit,importer,matrix integration,deploy,targets lifecycle,reliability,load
 test: venv debs install
 	$(BIN)/python tools/stages.py --done venv,debs,build,install $(BUILD)/logs $(STAGE_GROUPS)
 
@@ -98,8 +98,30 @@ targets: venv debs install
 	  printf 'arcsim_source: %s\narcsim_fleets_dir: %s\n' '$(CURDIR)' '$(TARGET_FLEETS)' > $(INSTALLED)/tests/integration/integration_config.yml; \
 	  cd $(INSTALLED) && $(BIN)/ansible-test integration --local --python 3.11 --allow-destructive --color no $(TARGETS)
 
+# The pytest-driven integration tests, in stages that share nothing and run side by side (each brings up its own fleets):
+#   integration   the simulator, the mock Azure, the modules, filters, playbooks and end-to-end scenarios
+#   deploy        what a real deployment does: install and upgrade from a signed package repository, the SSH fleet,
+#                 every playbook with the inventory `fleet up` writes
+#   lifecycle     reconcile, extensions, the identity stage, ansible-runner, the execution environment, JUnit reports
+#   reliability   the fault matrix, interrupted runs, invariants, secrets at every verbosity, Azure faults, bad input
+DEPLOY_TESTS := tests/integration/test_install_role.py tests/integration/test_upgrade.py tests/integration/test_ssh_fleet.py \
+  tests/integration/test_inventory_playbooks.py
+LIFECYCLE_TESTS := tests/integration/test_reconcile.py tests/integration/test_extensions.py tests/integration/test_identity_stage.py \
+  tests/integration/test_ansible_runner.py tests/integration/test_execution_environment.py tests/integration/test_junit_report.py
+RELIABILITY_TESTS := tests/integration/test_matrix.py tests/integration/test_interrupted.py tests/integration/test_invariants.py \
+  tests/integration/test_secrets_everywhere.py tests/integration/test_azure_faults.py tests/integration/test_bad_role_input.py
+STAGED_TESTS := $(DEPLOY_TESTS) $(LIFECYCLE_TESTS) $(RELIABILITY_TESTS) tests/integration/test_load.py
 integration: venv debs install
-	$(BIN)/python -m pytest -q tests/simulator tests/integration
+	$(BIN)/python -m pytest -q tests/simulator tests/integration $(foreach test,$(STAGED_TESTS),--ignore=$(test))
+
+deploy: venv debs install
+	$(BIN)/python -m pytest -q $(DEPLOY_TESTS)
+
+lifecycle: venv debs install
+	$(BIN)/python -m pytest -q $(LIFECYCLE_TESTS)
+
+reliability: venv debs install
+	$(BIN)/python -m pytest -q $(wildcard $(RELIABILITY_TESTS))
 
 # 200 simulated hosts onboarded in one run with forks 50 (tests/integration/test_load.py): a stage of its own, since it
 # takes minutes; `make integration` leaves it out (the test runs only with ARCOPS_LOAD=1).
