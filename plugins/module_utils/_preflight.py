@@ -138,7 +138,8 @@ def regional_his(client: AgentModuleClient, params: t.Mapping[str, t.Any], regio
 
 
 # connect_to: host name -> address[:port]; a key is a host name, a *.domain wildcard or *
-CONNECT_TO_KEY_RE = re.compile(r"\A(?:\*|(?:\*\.)?[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?)\Z")
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+CONNECT_TO_KEY_RE = re.compile(r"\A(?:\*|(?:\*\.)?" + _LABEL + r"(?:\." + _LABEL + r")*\.?)\Z")
 CONNECT_TO_MAX = 50
 CONNECT_TO_NAME_MAX = 253
 

@@ -127,8 +127,9 @@ options:
         connected (a machine already connected to the target costs no probe); its findings are returned in
         RV(preflight) and do not stop the connect.
       - A dict of the options of M(arcops.azcmagent.check) except O(arcops.azcmagent.check#module:executable) and
-        O(arcops.azcmagent.check#module:fail_on_error), for example O(arcops.azcmagent.check#module:private_link) and O(arcops.azcmagent.check#module:endpoints); O(cloud) and
-        O(location) are taken from this module unless the dict names them. An empty dict runs it with the defaults.
+        O(arcops.azcmagent.check#module:fail_on_error), for example O(arcops.azcmagent.check#module:private_link) and
+        O(arcops.azcmagent.check#module:endpoints); O(cloud) and O(location) are taken from this module unless the dict
+        names them. An empty dict runs it with the defaults.
       - Omit it to run no preflight.
     type: dict
 notes:

@@ -243,7 +243,7 @@ def test_the_count_bounds_the_attempts():
 def test_figures_keep_a_bounded_number_of_events():
     transport, sleeps = FakeTransport().add("GET", MACHINE, (503, {"Retry-After": "0"}, ""), (200, {}, machine())), []
     arm_client = client(transport, sleeps, max_retries=2)
-    for _ in range(arm.MAX_RETRY_EVENTS):
+    for _round in range(arm.MAX_RETRY_EVENTS):
         transport.routes[0] = ("GET", MACHINE, [(503, {"Retry-After": "0"}, ""), (200, {}, machine())])
         arm_client.get_machine(SUB, "rg-arc", "web01")
     assert arm_client.figures()["retries"] == arm.MAX_RETRY_EVENTS
