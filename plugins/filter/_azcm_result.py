@@ -26,13 +26,15 @@ options:
         C(log_file), C(package_removal), C(state_removal).
       - V(remediate) (a connected host of the remediate playbook) takes C(host), C(health), C(remediation), C(check_mode).
       - V(diagnose) takes C(host), C(info), C(check), C(logs).
+      - V(forecast) (check mode of the onboard role; not a per-host result but what C(azcmagent connect) will do, as a
+        module result for P(arcops.azcmagent.azcm_diagnose#filter)) takes C(connect), C(info), C(arm), C(preflight), C(stopped).
     type: dict
     required: true
   kind:
     description: Which role or playbook the result is for.
     type: str
     required: true
-    choices: [onboard, offboard, remediate, diagnose]
+    choices: [onboard, offboard, remediate, diagnose, forecast]
   lang:
     description: Language of the texts.
     type: str
@@ -66,6 +68,7 @@ _BUILDERS: dict[str, t.Callable[..., dict[str, t.Any]]] = {
     "offboard": _results.offboard_result,
     "remediate": _results.remediate_result,
     "diagnose": _results.diagnose_result,
+    "forecast": _results.forecast_connect,
 }
 
 
