@@ -221,8 +221,8 @@ def onboard_result(*, host: str, failed: bool, connect: Facts | None, diagnosis:
     forecast: Record = {}
     if check_mode:
         # check mode ran nothing: say what the real run will end with, and judge the host by that
-        last = max([i for i, a in enumerate(actions) if a.get("action") == "connect"] or [-1])
-        forecast = _forecast(ok, _map(connect), _maps(plan), actions[last + 1:])
+        last_connect = max([i for i, a in enumerate(actions) if a.get("action") == "connect"] or [-1])
+        forecast = _forecast(ok, _map(connect), _maps(plan), actions[last_connect + 1:])
         ok = ok or forecast["ok"]
     code = None if ok else diagnosis.get("azcm_code")
     category = _str(diagnosis.get("category")) or "unknown"
@@ -337,7 +337,7 @@ def remediate_result(*, host: str, health: Facts, remediation: Facts | None, che
         summary = text("results.would_restart", lang, services=names)
     else:
         summary = text("results.not_repaired", lang, services=names)
-    return {
+    result: Record = {
         "host": host,
         "ok": ok,
         "state": fix.get("state") if verified else health.get("status"),
@@ -354,6 +354,11 @@ def remediate_result(*, host: str, health: Facts, remediation: Facts | None, che
         "check_mode": bool(check_mode),
         "actions": [dict(s) for s in steps],
     }
+    if check_mode:
+        # what the real run will end with: a connected agent stays so; its stopped services restarted when the plan may
+        result["forecast"] = {"ok": ok, "state": _str(health.get("status")), "changed": would, "repaired": would,
+                              "actions": ["restart_services"] if would else []}
+    return result
 
 
 def diagnose_result(*, host: str, info: Facts, check: Facts | None, logs: str = "", lang: str = "en") -> Record:
