@@ -102,3 +102,14 @@ def test_a_plain_connect_is_forecast_as_connected():
                                      actions=[{"action": "connect", "ok": True, "changed": True}], escalated=False, check_mode=True)
     assert result["forecast"] == {"ok": True, "state": "Connected", "changed": True, "repaired": False, "actions": []}
     assert result["state"] == "Disconnected", "the agent's state now: check mode changed nothing"
+
+
+def test_a_connected_host_of_the_remediate_playbook_forecasts_its_repair():
+    health = {"status": "Connected", "connected": True, "services": [{"name": "himdsd", "status": "stopped"}]}
+    steps = [{"action": "restart_services", "allowed": True, "done": False, "ok": True}]
+    result = _results.remediate_result(host="h", health=health, remediation={"steps": steps}, check_mode=True)
+    assert result["forecast"] == {"ok": True, "state": "Connected", "changed": True, "repaired": True, "actions": ["restart_services"]}
+    healthy = _results.remediate_result(host="h", health={"status": "Connected", "connected": True, "services": []}, remediation={},
+                                        check_mode=True)
+    assert healthy["forecast"] == {"ok": True, "state": "Connected", "changed": False, "repaired": False, "actions": []}
+    assert "forecast" not in _results.remediate_result(host="h", health=health, remediation={}, check_mode=False)
