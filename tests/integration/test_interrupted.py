@@ -7,7 +7,8 @@ One fleet, one host per case; the interrupting runs go side by side, then the ne
 
 * the agent killed during connect (right after it created the Azure resource: simulator fault point
   ``connect_after_create``): the next run with the default policy reports AZCM0062 and the resource to delete (id
-  and vmId), and deletes nothing; with re-onboarding repairs allowed it converges to Connected;
+  and vmId), and deletes nothing; so does the permissive one, since the resource is this machine's own and its
+  provisioning succeeded (the conflict decision deletes only an unfinished one): what is left is said precisely;
 * the controller killed between deleting the stale Azure resource and connecting again: the next run converges;
 * the controller killed while a remediation step runs (the re-onboarding's disconnect, held by the fault point
   ``disconnect_before_delete``): the agent, in its own session like on a real host, finishes; the next run waits
@@ -251,7 +252,18 @@ def test_interrupted_runs_converge(tmp_path, callback_dir, scenario_table):
         final = play(ONBOARD, ",".join(CASES.values()), permissive)
         finals = final.results(list(CASES.values()))
         problems = []
+        # the agent killed after Resource Manager created its resource (provisioning Succeeded, this machine's vmId):
+        # the conflict decision (_conflict.decide) does not delete a machine's own resource whose provisioning
+        # succeeded, so the run stops and says precisely what is left: that resource, its vmId, nothing deleted
+        result, agent = finals[killed_agent], _agent(fleet, killed_agent)
+        if not (result and result["ok"]):
+            assert result["code"] == "AZCM0062" and fleet.machine_id(killed_agent) in result["message"], result
+            assert agent["vmId"] in result["message"] and "Nothing is deleted" in result["message"], result["message"]
+            assert "delete this resource" in result["remediation"], result["remediation"]
+            assert fleet.machine(killed_agent)["properties"]["vmId"] == agent["vmId"], "never worse: the resource is kept"
         for case, host in CASES.items():
+            if host == killed_agent:
+                continue
             result, agent = finals[host], _agent(fleet, host)
             if not (result and result["ok"] and agent["status"] == "Connected" and agent["resourceGroup"] == fleet.identity["resource_group"]):
                 problems.append("%s (%s): %s, agent %s in %s" % (case, host, result and result["message"], agent["status"], agent["resourceGroup"]))
