@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, arcops engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Never worse than before (issue 10): a hypothesis state machine drives random sequences of scenario changes and
-playbook runs over a small fleet and checks, after every run:
+"""Never worse than before (issue 10): hypothesis draws sequences of scenario changes and playbook runs over a small
+fleet, and after every run the test checks:
 
 * a machine connected to the requested target before the run is still connected to it, whatever the policy and the
   playbook (onboard.yml or remediate.yml), in check mode or not;
@@ -14,8 +14,8 @@ playbook runs over a small fleet and checks, after every run:
 
 Scenario changes: stop the agent's himds service, lose the heartbeat (Disconnected), re-image the machine (the agent's
 state is wiped while its Azure resource stays: it becomes stale), move the machine to the other resource group.
-Few examples and short sequences (the fleet is shared across examples; each check compares a run with the state
-just before it), so the test costs a few minutes.
+One fixed sequence and two random ones of three steps each (the fleet is shared across them; each check compares a
+run with the state just before it), so the test costs a few minutes.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ import sys
 
 import pytest
 
-from hypothesis import HealthCheck, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule  # noqa: E402  pylint: disable=wrong-import-position
+from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
@@ -40,6 +39,14 @@ from tests.counts import record  # noqa: E402  pylint: disable=wrong-import-posi
 
 SCENARIOS = {"clean": 1, "connected": 1, "connected_elsewhere": 1}
 COUNTS = {"invariant checks": 0, "steps": 0, "runs": 0, "examples": 0}
+CHANGES = ("none", "stop_himds", "lose_heartbeat", "reimage")
+STEPS = 3
+# One sequence always runs (besides the random ones), all with the permissive policy: a connected machine loses its
+# heartbeat and the remediate playbook runs in check mode; onboard re-onboards it, moves the one connected elsewhere
+# (asked for) and connects the clean one; that one is re-imaged (its resource now stale) and remediate repairs it.
+EXPLICIT = [("lose_heartbeat", "connected-01", "remediate", "permissive", True),
+            ("none", "clean-01", "onboard", "permissive", False),
+            ("reimage", "clean-01", "remediate", "permissive", False)]
 
 
 def _agent(fleet, host):
@@ -74,77 +81,79 @@ def test_never_worse_than_before(tmp_path_factory, callback_dir):
                          "machines": {key: m["properties"].get("vmId", "") for key, m in state.items() if key.endswith("/machines/" + host.lower())}}
         return out
 
-    class NeverWorse(RuleBasedStateMachine):
-        """Scenario changes and runs; the invariants are checked after each run."""
+    def change(what, host):
+        """One scenario change on one host (or none)."""
+        agent = _agent(fleet, host)
+        if what == "stop_himds":
+            log.append("stop himds on %s" % host)
+            hostlib.stop_himds(fleet.hosts[host]["host_dir"])
+        elif what == "lose_heartbeat" and agent.get("resourceId") and agent.get("status") == "Connected":
+            log.append("%s loses its heartbeat (Disconnected)" % host)
+            hostlib.set_disconnected(fleet.hosts[host]["host_dir"], agent["resourceId"], tenant_id=agent["tenantId"], vm_id=agent["vmId"])
+        elif what == "reimage":
+            log.append("%s is re-imaged (its Azure resource, if any, becomes stale)" % host)
+            hostlib.set_clean(fleet.hosts[host]["host_dir"])
+        COUNTS["steps"] += 1
 
-        @initialize()
-        def start(self):
-            COUNTS["examples"] += 1
-            log.append("-- example %d" % COUNTS["examples"])
-
-        def change(self, change, host):
-            """One scenario change on one host (or none)."""
-            agent = _agent(fleet, host)
-            if change == "stop_himds":
-                log.append("stop himds on %s" % host)
-                hostlib.stop_himds(fleet.hosts[host]["host_dir"])
-            elif change == "lose_heartbeat" and agent.get("resourceId") and agent.get("status") == "Connected":
-                log.append("%s loses its heartbeat (Disconnected)" % host)
-                hostlib.set_disconnected(fleet.hosts[host]["host_dir"], agent["resourceId"], tenant_id=agent["tenantId"], vm_id=agent["vmId"])
-            elif change == "reimage":
-                log.append("%s is re-imaged (its Azure resource, if any, becomes stale)" % host)
-                hostlib.set_clean(fleet.hosts[host]["host_dir"])
-            COUNTS["steps"] += 1
-
-        @rule(change=st.sampled_from(["none", "stop_himds", "lose_heartbeat", "reimage"]), host=st.sampled_from(hosts),
-              playbook=st.sampled_from(sorted(harness.PLAYBOOKS)), policy=st.sampled_from(sorted(policies)), check=st.booleans())
-        def change_and_run(self, change, host, playbook, policy, check):
-            self.change(change, host)
-            log.append("run %s, %s policy%s" % (playbook, policy, ", check mode" if check else ""))
-            before = snapshot()
-            seen = len(fleet.requests())
-            extra = dict(harness.load_vars(), azcmagent_policy=policies[policy], azcmagent_report_dir=os.path.join(work, "reports"))
-            result = run_ansible_playbook(harness.PLAYBOOKS[playbook], os.path.join(work, "ansible"), callback_dir=callback_dir,
-                                          inventory=fleet.inventory, extra_vars=extra, check=check, env=harness.BECOME_ENV, forks=10)
-            COUNTS["runs"] += 1
-            assert result.stats, result.stdout[-3000:]
-            after = snapshot()
-            requests = fleet.requests()[seen:]
-            problems = []
-            allow = policies[policy]
-            for host in hosts:
-                was, now = before[host]["agent"], after[host]["agent"]
-                here = was.get("resourceGroup") == ident["resource_group"]
-                if was.get("resourceId") and was.get("status") == "Connected" and here:
-                    _check(now.get("status") == "Connected" and now.get("resourceGroup") == ident["resource_group"],
-                           "%s was connected to the target and is now %s in %s" % (host, now.get("status"), now.get("resourceGroup")), problems)
-                if was.get("resourceId") and not here:
-                    moved = now.get("resourceGroup") != was.get("resourceGroup")
-                    _check(not moved or (playbook == "onboard" and allow.get("reonboard") and not check),
-                           "%s was moved from %s without being asked" % (host, was.get("resourceGroup")), problems)
-                if check:
-                    _check(before[host]["files"] == after[host]["files"], "%s: check mode changed agent files" % host, problems)
-                # the deletes this run may make for this host, judged on the state before it
-                may = set()
-                for key, vm_id in before[host]["machines"].items():
-                    stale = vm_id.lower() != (was.get("vmId") or "").lower() or bool(was.get("connectPending"))
-                    old = (was.get("resourceId") or "").lower() == key and was.get("status") in ("Disconnected", "Expired", "Connected")
-                    if (stale and allow.get("delete_resource")) or (old and allow.get("reonboard")):
-                        may.add(key)
-                for req in requests:
-                    path = req["path"].split("?")[0].lower()
-                    if req["method"] == "DELETE" and path.endswith("/machines/" + host.lower()):
-                        _check(not check and path in may, "%s: %s deleted %s, which was not proven stale (may: %s)"
-                               % (host, "check mode" if check else "the run", path, sorted(may)), problems)
+    def run(playbook, policy, check):
+        """One playbook run over the fleet, and the invariants on what it did."""
+        log.append("run %s, %s policy%s" % (playbook, policy, ", check mode" if check else ""))
+        before = snapshot()
+        seen = len(fleet.requests())
+        extra = dict(harness.load_vars(), azcmagent_policy=policies[policy], azcmagent_report_dir=os.path.join(work, "reports"))
+        result = run_ansible_playbook(harness.PLAYBOOKS[playbook], os.path.join(work, "ansible"), callback_dir=callback_dir,
+                                      inventory=fleet.inventory, extra_vars=extra, check=check, env=harness.BECOME_ENV, forks=10)
+        COUNTS["runs"] += 1
+        assert result.stats, result.stdout[-3000:]
+        after = snapshot()
+        requests = fleet.requests()[seen:]
+        problems = []
+        allow = policies[policy]
+        for host in hosts:
+            was, now = before[host]["agent"], after[host]["agent"]
+            here = was.get("resourceGroup") == ident["resource_group"]
+            if was.get("resourceId") and was.get("status") == "Connected" and here:
+                _check(now.get("status") == "Connected" and now.get("resourceGroup") == ident["resource_group"],
+                       "%s was connected to the target and is now %s in %s" % (host, now.get("status"), now.get("resourceGroup")), problems)
+            if was.get("resourceId") and not here:
+                moved = now.get("resourceGroup") != was.get("resourceGroup")
+                _check(not moved or (playbook == "onboard" and allow.get("reonboard") and not check),
+                       "%s was moved from %s without being asked" % (host, was.get("resourceGroup")), problems)
             if check:
-                writes = [r for r in requests if r["method"] not in ("GET", "HEAD") and "/oauth2/" not in r["path"]]
-                _check(not writes, "check mode wrote to Azure: %s" % writes, problems)
-            assert not problems, "\n".join(log + problems)
+                _check(before[host]["files"] == after[host]["files"], "%s: check mode changed agent files" % host, problems)
+            # the deletes this run may make for this host, judged on the state before it
+            may = set()
+            for key, vm_id in before[host]["machines"].items():
+                stale = vm_id.lower() != (was.get("vmId") or "").lower() or bool(was.get("connectPending"))
+                old = (was.get("resourceId") or "").lower() == key and was.get("status") in ("Disconnected", "Expired", "Connected")
+                if (stale and allow.get("delete_resource")) or (old and allow.get("reonboard")):
+                    may.add(key)
+            for req in requests:
+                path = req["path"].split("?")[0].lower()
+                if req["method"] == "DELETE" and path.endswith("/machines/" + host.lower()):
+                    _check(not check and path in may, "%s: %s deleted %s, which was not proven stale (may: %s)"
+                           % (host, "check mode" if check else "the run", path, sorted(may)), problems)
+        if check:
+            writes = [r for r in requests if r["method"] not in ("GET", "HEAD") and "/oauth2/" not in r["path"]]
+            _check(not writes, "check mode wrote to Azure: %s" % writes, problems)
+        assert not problems, "\n".join(log + problems)
 
-    NeverWorse.TestCase.settings = settings(max_examples=2, stateful_step_count=3, deadline=None, database=None,
-                                            suppress_health_check=list(HealthCheck))
+    steps = st.lists(st.tuples(st.sampled_from(CHANGES), st.sampled_from(hosts), st.sampled_from(sorted(harness.PLAYBOOKS)),
+                               st.sampled_from(sorted(policies)), st.booleans()), min_size=STEPS, max_size=STEPS)
+
+    @settings(max_examples=2, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @example(EXPLICIT)
+    @given(steps)
+    def sequence(drawn):
+        COUNTS["examples"] += 1
+        log.append("-- example %d" % COUNTS["examples"])
+        for what, host, playbook, policy, check in drawn:
+            change(what, host)
+            run(playbook, policy, check)
+
     try:
-        NeverWorse.TestCase("runTest").runTest()
+        sequence()  # pylint: disable=no-value-for-parameter
     finally:
         fleetlib.down(os.path.join(work, "fleet"))
         record("invariants", dict(COUNTS))
