@@ -149,7 +149,10 @@ def forecast_connect(*, connect: Facts | None, info: Facts | None = None, arm: F
         machines = _maps(arm.get("machines"))
         found = machines[0] if machines else {}
         local_vm = _str(info.get("vm_id")).lower()
-        pending = bool(info.get("resource_id")) and _str(info.get("status")).lower() not in _ONBOARDED_STATUSES
+        # a connect that would run although the agent has a resource ID resumes an interrupted one (`show` prints such a
+        # state as Disconnected: the connect module read the agent's own record to tell them apart)
+        pending = bool(connect.get("resource_id")) or (bool(info.get("resource_id"))
+                                                       and _str(info.get("status")).lower() not in _ONBOARDED_STATUSES)
         if found and _str(found.get("vm_id")).lower() != local_vm:
             rc, why = 44, "azure"
             lines.append(f"A resource with the name '{_str(found.get('name'))}' already exists for another machine "

@@ -65,7 +65,9 @@ def matrix(tmp_path_factory, callback_dir, scenario_table):
         temp_before["start"] = _temp_files()
 
         def run_playbook(playbook, **kwargs):
-            return run_ansible_playbook(playbook, os.path.join(work, "ansible"), callback_dir=callback_dir, **kwargs)
+            # one work directory per playbook: the two playbooks' runs go side by side, each numbers its own results
+            name = os.path.splitext(os.path.basename(playbook))[0]
+            return run_ansible_playbook(playbook, os.path.join(work, "ansible-" + name), callback_dir=callback_dir, **kwargs)
 
         data = harness.run_matrix(fleet, run_playbook, scenario_table, expected, work, on_run=on_run)
         data["temp_left"] = sorted(temp_before.get("left", ()))

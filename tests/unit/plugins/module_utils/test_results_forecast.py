@@ -113,3 +113,11 @@ def test_a_connected_host_of_the_remediate_playbook_forecasts_its_repair():
                                         check_mode=True)
     assert healthy["forecast"] == {"ok": True, "state": "Connected", "changed": False, "repaired": False, "actions": []}
     assert "forecast" not in _results.remediate_result(host="h", health=health, remediation={}, check_mode=False)
+
+
+def test_an_interrupted_connect_is_told_from_a_stale_resource_by_the_connect_result():
+    # `show` prints an interrupted connect as Disconnected; the connect module's check-mode result keeps its resource ID
+    found = {"changed": False, "machines": [{"name": "h1", "id": "/x", "vm_id": "mine"}]}
+    info = {"status": "Disconnected", "resource_id": "/x", "vm_id": "mine"}
+    assert _forecast(connect=dict(WOULD_CONNECT, resource_id="/x"), info=info, arm=found)["rc"] == 62
+    assert _forecast(connect=dict(WOULD_CONNECT, resource_id="/x"), info=dict(info, vm_id="new"), arm=found)["rc"] == 44
