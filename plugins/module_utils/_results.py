@@ -148,7 +148,8 @@ def forecast_connect(*, connect: Facts | None, info: Facts | None = None, arm: F
     else:
         machines = _maps(arm.get("machines"))
         found = machines[0] if machines else {}
-        local_vm = _str(info.get("vm_id")).lower()
+        # the info module returns `show` as the agent printed it: its vmId is this machine's
+        local_vm = (_str(info.get("vm_id")) or _str(_map(info.get("show")).get("vmId"))).lower()
         # a connect that would run although the agent has a resource ID resumes an interrupted one (`show` prints such a
         # state as Disconnected: the connect module read the agent's own record to tell them apart)
         pending = bool(connect.get("resource_id")) or (bool(info.get("resource_id"))

@@ -121,3 +121,9 @@ def test_an_interrupted_connect_is_told_from_a_stale_resource_by_the_connect_res
     info = {"status": "Disconnected", "resource_id": "/x", "vm_id": "mine"}
     assert _forecast(connect=dict(WOULD_CONNECT, resource_id="/x"), info=info, arm=found)["rc"] == 62
     assert _forecast(connect=dict(WOULD_CONNECT, resource_id="/x"), info=dict(info, vm_id="new"), arm=found)["rc"] == 44
+
+
+def test_the_local_vm_id_comes_from_the_info_modules_show():
+    found = {"changed": False, "machines": [{"name": "h1", "id": "/x", "vm_id": "MINE"}]}
+    info = {"status": "Disconnected", "resource_id": "/x", "show": {"vmId": "mine"}}
+    assert _forecast(connect=dict(WOULD_CONNECT, resource_id="/x"), info=info, arm=found)["rc"] == 62
