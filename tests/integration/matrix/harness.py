@@ -174,7 +174,7 @@ def _writes(requests, host, subscription=None):
         if subscription and lower.startswith("/subscriptions/%s/providers/" % subscription.lower()) and lower.endswith("/register"):
             mine = True
         if mine:
-            out.append("%s %s" % (req["method"], path))
+            out.append("%s %s %s" % (req["method"], path, req.get("status", "")))
     return out
 
 
