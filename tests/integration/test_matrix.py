@@ -45,7 +45,10 @@ MAY_DELETE = {"stale_resource", "partial_connect", "connected_elsewhere", "disco
 
 
 def _temp_files():
-    return set(glob.glob(os.path.join(tempfile.gettempdir(), "arcops-azcmagent-*")))
+    """The runner's private directories (its --config files with the secrets) in the temporary directory."""
+    # (not the installed collections of `make install`, $TMPDIR/arcops-azcmagent-<checkout>/collections, of any checkout)
+    return {p for p in glob.glob(os.path.join(tempfile.gettempdir(), "arcops-azcmagent-*"))
+            if os.path.isdir(p) and not os.path.isdir(os.path.join(p, "collections"))}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +62,6 @@ def matrix(tmp_path_factory, callback_dir, scenario_table):
 
     def on_run(playbook, phase, run):
         assert run.stats, "%s %s gave no per-host stats:\n%s\n%s" % (playbook, phase, run.stdout[-3000:], run.stderr[-3000:])
-        temp_before.setdefault("left", set()).update(_temp_files() - temp_before["start"])
 
     try:
         temp_before["start"] = _temp_files()
@@ -70,7 +72,8 @@ def matrix(tmp_path_factory, callback_dir, scenario_table):
             return run_ansible_playbook(playbook, os.path.join(work, "ansible-" + name), callback_dir=callback_dir, **kwargs)
 
         data = harness.run_matrix(fleet, run_playbook, scenario_table, expected, work, on_run=on_run)
-        data["temp_left"] = sorted(temp_before.get("left", ()))
+        # after every run has ended (the two playbooks run side by side: one's live files are no leftovers of the other)
+        data["temp_left"] = sorted(_temp_files() - temp_before["start"])
         data["expected"] = expected
         yield data
     finally:
