@@ -28,13 +28,15 @@ options:
       - V(diagnose) takes C(host), C(info), C(check), C(logs).
       - V(upgrade) takes C(host), C(install) (the install role's C(azcmagent_install_result)), C(before) and C(after) (the info
         module's results), C(today) (the day of the support window check, V(YYYY-MM-DD); default today), C(check_mode).
+      - V(forecast) (check mode of the onboard role; not a per-host result but what C(azcmagent connect) will do, as a
+        module result for P(arcops.azcmagent.azcm_diagnose#filter)) takes C(connect), C(info), C(arm), C(preflight), C(stopped).
     type: dict
     required: true
   kind:
     description: Which role or playbook the result is for.
     type: str
     required: true
-    choices: [onboard, offboard, remediate, diagnose, upgrade]
+    choices: [onboard, offboard, remediate, diagnose, upgrade, forecast]
   lang:
     description: Language of the texts.
     type: str
@@ -69,6 +71,7 @@ _BUILDERS: dict[str, t.Callable[..., dict[str, t.Any]]] = {
     "remediate": _results.remediate_result,
     "diagnose": _results.diagnose_result,
     "upgrade": _results.upgrade_result,
+    "forecast": _results.forecast_connect,
 }
 
 

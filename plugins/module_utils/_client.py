@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import re
+import time
 import traceback
 import typing as t
 
@@ -329,7 +330,14 @@ class AgentModuleClient(ModuleClient):
         """Find the agent's state directory, hold the per-machine agent lock, and yield the state read under it."""
         runner = self.runner
         runner.find_state_dir()  # where the lock lives
-        with runner.lock():
+        # Check mode changes no file: it takes an existing lock (to read a state no other run is changing) but never
+        # makes one, and writes no holder record into it.
+        with runner.lock(create=not self.check_mode):
+            recovered = runner.lock_recovered
+            if recovered:
+                since = recovered.get("since")
+                since_text = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since)) if isinstance(since, (int, float)) else "?"
+                self.warn(text("outcome.lock_recovered", self.lang, path=runner.lock_path, pid=recovered.get("pid"), since=since_text))
             yield self.state(required)
 
     def status(self, fallback: str | None = None) -> str | None:

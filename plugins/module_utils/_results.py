@@ -106,6 +106,96 @@ def stopped_services(info: object) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------
+# check mode: what the real run will do
+# --------------------------------------------------------------------------------------
+
+#: Steps that change what made a connect fail, so that the next connect can succeed. In check mode a connect never
+#: fails for a passing reason (nothing runs), so a plan of retries, network checks and reports repairs nothing.
+FIXING_ACTIONS = ("restart_services", "escalate", "register_providers", "set_proxy", "force_local_disconnect", "delete_resource",
+                  "reonboard")
+
+#: Agent statuses of a finished onboarding (anything else with a resource ID is an interrupted connect).
+_ONBOARDED_STATUSES = ("connected", "disconnected", "expired")
+
+#: The code a connect prints for what a read-only probe of Resource Manager (with the connect's own identity) found.
+_ARM_FORECAST_CODES = {"credentials": 41, "permissions": 42, "providers": 42}
+
+
+def forecast_connect(*, connect: Facts | None, info: Facts | None = None, arm: Facts | None = None, preflight: Facts | None = None,
+                     stopped: t.Sequence[str] = (), lang: str = "en") -> Record:
+    """Check mode: what ``azcmagent connect`` will do, from read-only probes, as a module result for ``azcm_diagnose``.
+
+    ``connect`` is the connect module's check-mode result (it ran nothing); ``info`` the info module's facts (status,
+    resource ID, vmId); ``arm`` what machine_resource_info answered for the requested name WITH THE CONNECT'S OWN
+    IDENTITY (its failure says whether the credentials, the role or the resource provider will fail the connect; the
+    machine it finds says whether AZCM0044 or AZCM0062 will); ``preflight`` the check module's result; ``stopped``
+    the agent services that are not running. A connect that will fail gives ``failed`` with the code the agent prints
+    (``rc``) and the Azure answer's own text (``stdout``), so the diagnosis and the plan are those of the real run;
+    otherwise the check-mode result comes back as it is. ``forecast`` in the result says which probe decided."""
+    connect = _map(connect)
+    if connect.get("failed") or not _bool(connect.get("changed")):
+        return dict(connect, forecast="connect")
+    info = _map(info)
+    arm = _map(arm)
+    preflight = _map(preflight)
+    lines: list[str] = []
+    rc = 0
+    why = ""
+    if stopped:
+        rc, why = 64, "services"
+        lines.append(_lookup("AZCM0064", lang)["cause"] + ": " + ", ".join(_str(s) for s in stopped))
+    elif preflight and not _bool(preflight.get("ok", True)):
+        rc, why = 26, "network"
+        lines += [_str(f.get("evidence")) or _str(f.get("cause")) for f in _maps(preflight.get("findings"))] or [_str(preflight.get("summary"))]
+    elif arm.get("failed") or (arm and "machines" not in arm and arm.get("msg")):
+        # (the role registers the probe with failed_when false: a refusal then has no machines, only the Azure answer)
+        code = _ARM_FORECAST_CODES.get(_str(arm.get("category")))
+        if arm.get("arm_code") == "MissingSubscriptionRegistration":
+            code = 42
+        if code:
+            rc, why = code, "azure"
+            lines.append(_str(arm.get("error_message")) or _str(arm.get("msg")))
+    else:
+        machines = _maps(arm.get("machines"))
+        found = machines[0] if machines else {}
+        # the info module returns `show` as the agent printed it: its vmId is this machine's
+        local_vm = (_str(info.get("vm_id")) or _str(_map(info.get("show")).get("vmId"))).lower()
+        # a connect that would run although the agent has a resource ID resumes an interrupted one (`show` prints such a
+        # state as Disconnected: the connect module read the agent's own record to tell them apart)
+        pending = bool(connect.get("resource_id")) or (bool(info.get("resource_id"))
+                                                       and _str(info.get("status")).lower() not in _ONBOARDED_STATUSES)
+        if found and _str(found.get("vm_id")).lower() != local_vm:
+            rc, why = 44, "azure"
+            lines.append(f"A resource with the name '{_str(found.get('name'))}' already exists for another machine "
+                         f"(Resource ID={_str(found.get('id'))}, VM Id={_str(found.get('vm_id'))})")
+        elif found and pending:
+            rc, why = 62, "azure"
+            lines.append(f"The resource {_str(found.get('id'))} already exists in Azure from a previous incomplete connect attempt")
+    if not rc:
+        return dict(connect, forecast="connect")
+    return {"changed": False, "failed": True, "rc": rc, "msg": " ".join(lines), "stdout": "\n".join(lines), "stderr": "",
+            "state": connect.get("state") or info.get("status") or "", "forecast": why}
+
+
+def _forecast(ok: bool, connect: Facts, plan: t.Sequence[Facts], steps: t.Sequence[Facts]) -> Record:
+    """What the real run will end with, from a check-mode run of the onboard role: its last connect (which ran nothing)
+    and the plan and the steps of the remediate role for it (which, in check mode, ran only their read-only lookups)."""
+    if ok:
+        changed = _bool(connect.get("changed"))
+        return {"ok": True, "state": "Connected" if changed else _str(connect.get("state")), "changed": changed, "repaired": False,
+                "actions": []}
+    actions = [_str(step.get("action")) for step in plan]
+    failed_step = any(s.get("done") and not s.get("ok") for s in steps)
+    blocked = [s for s in steps if not _bool(s.get("allowed", True))]
+    fixes = [a for a in actions if a in FIXING_ACTIONS]
+    repairs = (bool(fixes) and not failed_step and not blocked and all(a in FIXING_ACTIONS or a in _CONNECT_STEPS for a in actions)
+               and any(_bool(step.get("reconnect")) for step in plan))
+    if repairs:
+        return {"ok": True, "state": "Connected", "changed": True, "repaired": True, "actions": actions}
+    return {"ok": False, "state": _str(connect.get("state")), "changed": False, "repaired": False, "actions": actions}
+
+
+# --------------------------------------------------------------------------------------
 # per-host results
 # --------------------------------------------------------------------------------------
 
@@ -142,10 +232,16 @@ def onboard_result(*, host: str, failed: bool, connect: Facts | None, diagnosis:
         detail = _undot(last.get("detail") or text("results.no_detail", lang))
         remediation += " " + text("results.step_failed", lang, action=last.get("action"), detail=detail)
 
+    forecast: Record = {}
+    if check_mode:
+        # check mode ran nothing: say what the real run will end with, and judge the host by that
+        last_connect = max([i for i, a in enumerate(actions) if a.get("action") == "connect"] or [-1])
+        forecast = _forecast(ok, _map(connect), _maps(plan), actions[last_connect + 1:])
+        ok = ok or forecast["ok"]
     code = None if ok else diagnosis.get("azcm_code")
     category = _str(diagnosis.get("category")) or "unknown"
     cause = "" if ok else _str(diagnosis.get("cause"))
-    return {
+    result = {
         "host": host,
         "ok": ok,
         "state": _str(_map(connect).get("state")),
@@ -164,6 +260,13 @@ def onboard_result(*, host: str, failed: bool, connect: Facts | None, diagnosis:
         "preflight": preflight or "",
         "actions": [dict(a) for a in actions],
     }
+    if check_mode:
+        result["forecast"] = forecast
+        result["repaired"] = forecast["repaired"]
+        result["changed"] = result["changed"] or forecast["changed"]
+        if ok:
+            result.update({"remediation": "", "message": "", "cause": "", "category": "success"})
+    return result
 
 
 def offboard_result(*, host: str, failed: bool, disconnect: Facts | None, diagnosis: Facts | None, force_local_only: bool,
@@ -248,7 +351,7 @@ def remediate_result(*, host: str, health: Facts, remediation: Facts | None, che
         summary = text("results.would_restart", lang, services=names)
     else:
         summary = text("results.not_repaired", lang, services=names)
-    return {
+    result: Record = {
         "host": host,
         "ok": ok,
         "state": fix.get("state") if verified else health.get("status"),
@@ -265,6 +368,11 @@ def remediate_result(*, host: str, health: Facts, remediation: Facts | None, che
         "check_mode": bool(check_mode),
         "actions": [dict(s) for s in steps],
     }
+    if check_mode:
+        # what the real run will end with: a connected agent stays so; its stopped services restarted when the plan may
+        result["forecast"] = {"ok": ok, "state": _str(health.get("status")), "changed": would, "repaired": would,
+                              "actions": ["restart_services"] if would else []}
+    return result
 
 
 def diagnose_result(*, host: str, info: Facts, check: Facts | None, logs: str = "", lang: str = "en") -> Record:

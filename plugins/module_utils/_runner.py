@@ -441,7 +441,10 @@ class AgentRunner:
         self.state_dir: str | None = None
         self._lock_fd: int | None = None
         self._lock_depth = 0
+        self._lock_written = False
         self.lock_path: str | None = None
+        # The holder record (pid, since) of a killed run whose lock this runner took over, else None.
+        self.lock_recovered: t.Optional[t.Dict[str, t.Any]] = None
 
     # -- secrets -----------------------------------------------------------------------------
     def add_secret(self, value: str | None) -> None:
@@ -488,13 +491,14 @@ class AgentRunner:
         candidates.append(os.path.join(tempfile.gettempdir(), f"arcops-azcmagent-{key}.lock"))
         return candidates
 
-    def _open_lock(self) -> int:
+    def _open_lock(self, create: bool = True) -> int | None:
+        """The lock file's descriptor; with ``create`` false (check mode) None when no run ever made one."""
         last: object = None
         for candidate in self._lock_candidates():
             try:
                 # No symlinks, and only a lock file of our own: in a shared temporary directory another
                 # user could otherwise plant the file and hold the lock.
-                fd = os.open(candidate, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+                fd = os.open(candidate, os.O_RDWR | os.O_NOFOLLOW | (os.O_CREAT if create else 0), 0o600)
             except OSError as exc:
                 last = exc
                 continue
@@ -504,11 +508,25 @@ class AgentRunner:
                 continue
             self.lock_path = candidate
             return fd
+        if not create:
+            return None
         raise AgentError(f"cannot create a lock file for azcmagent: {last}")
 
     @contextlib.contextmanager
-    def lock(self, timeout: float | None = None) -> t.Iterator[str | None]:
-        """Hold the per-machine agent lock (re-entrant within this runner)."""
+    def lock(self, timeout: float | None = None, create: bool = True) -> t.Iterator[str | None]:
+        """Hold the per-machine agent lock (re-entrant within this runner).
+
+        The holder writes its pid and start time into the lock file and empties it on release, so that:
+
+        * a record found when the lock is acquired was left by a run that was killed (its holder is gone, so the
+          kernel released the ``flock``): the lock is taken over and :attr:`lock_recovered` says whose it was;
+        * a run that waits names the holder, and after ``timeout`` seconds fails with :class:`LockTimeout`
+          saying whether that holder still runs or only an agent command it started does (the agent inherits
+          the lock, so a killed module's connect still holds it until the agent ends).
+
+        With ``create`` false (check mode) nothing is written: no lock file is made where none exists (the lock
+        is then not held: a read-only run needs none), and an existing one is only locked, never written to.
+        """
         if self._lock_depth:
             self._lock_depth += 1
             try:
@@ -517,7 +535,10 @@ class AgentRunner:
                 self._lock_depth -= 1
             return
         timeout = self.lock_timeout if timeout is None else timeout
-        fd = self._open_lock()
+        fd = self._open_lock(create)
+        if fd is None:
+            yield None
+            return
         deadline = time.monotonic() + timeout
         try:
             while True:
@@ -528,15 +549,22 @@ class AgentRunner:
                     if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                         raise
                     if time.monotonic() >= deadline:
-                        raise LockTimeout(
-                            f"another azcmagent run on this machine still holds {self.lock_path} after {timeout} seconds",
-                            lock_path=self.lock_path, timeout=timeout) from None
+                        holder = _lock_record(fd)
+                        raise LockTimeout(_lock_timeout_message(self.lock_path, timeout, holder), lock_path=self.lock_path,
+                                          timeout=timeout, holder=holder) from None
                     time.sleep(0.2)
+            left = _lock_record(fd)
+            self.lock_recovered = left if left and left.get("pid") != os.getpid() else None
+            if create:
+                _write_lock_record(fd, {"pid": os.getpid(), "since": round(time.time(), 3)})
             self._lock_fd = fd
             self._lock_depth = 1
+            self._lock_written = create
             yield self.lock_path
         finally:
             if self._lock_fd is not None and self._lock_depth <= 1:
+                if self._lock_written:
+                    _write_lock_record(fd, None)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_UN)
                 except OSError:
@@ -675,6 +703,54 @@ def _kill_group(pgid: int, sig: int) -> None:
         os.killpg(pgid, sig)
     except OSError:
         pass
+
+
+def _lock_record(fd: int) -> t.Optional[t.Dict[str, t.Any]]:
+    """The holder record in a lock file (None when it is empty or not ours)."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        data = os.read(fd, 4096)
+        record = json.loads(data.decode("utf-8")) if data.strip() else None
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("pid"), int) else None
+
+
+def _write_lock_record(fd: int, record: t.Optional[t.Mapping[str, t.Any]]) -> None:
+    """Replace the lock file's content by ``record`` (empty for None); best effort."""
+    try:
+        os.ftruncate(fd, 0)
+        if record is not None:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, json.dumps(record, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def _pid_alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _lock_timeout_message(path: str | None, timeout: float, holder: t.Optional[t.Mapping[str, t.Any]]) -> str:
+    """Why the lock could not be had, naming its holder and what to do."""
+    where = f"{path} is still held after {timeout:g} seconds (option lock_timeout)"
+    if holder is None:
+        return f"another azcmagent run on this machine: {where}"
+    since = holder.get("since")
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since)) if isinstance(since, (int, float)) else "an unknown time"
+    pid = holder["pid"]
+    if _pid_alive(pid):
+        return f"another azcmagent run on this machine (pid {pid}, since {started}): {where}; let it finish or stop it"
+    return (f"the run that took the lock (pid {pid}, since {started}) has ended, but an azcmagent command it started still "
+            f"holds it: {where}; let that command finish or stop it (it inherited the lock file's descriptor)")
 
 
 def auth_args(params: t.Mapping[str, t.Any]) -> t.Tuple[t.List[str], t.Dict[str, str]]:

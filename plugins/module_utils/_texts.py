@@ -50,6 +50,10 @@ _OUTCOME: Texts = {
         "en": "Another azcmagent run on this machine kept the agent lock ({detail})",
         "nl": "Een andere azcmagent-opdracht op deze machine hield de agentvergrendeling vast ({detail})",
     },
+    "outcome.lock_recovered": {
+        "en": "The agent lock {path} was left by a run that ended without releasing it (pid {pid}, since {since}); it was taken over",
+        "nl": "De agentvergrendeling {path} was achtergelaten door een opdracht die stopte zonder haar vrij te geven (pid {pid}, sinds {since}); ze is overgenomen",
+    },
     "outcome.lock_remediation": {
         "en": "Wait for the other run to finish and try again, or raise the lock_timeout option",
         "nl": "Wacht tot de andere opdracht klaar is en probeer het opnieuw, of verhoog de optie lock_timeout",

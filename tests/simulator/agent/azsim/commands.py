@@ -18,7 +18,7 @@ import time
 import uuid
 import zipfile
 
-from . import azure
+from . import azure, faults
 from .console import utc_now
 from .errors import AzcmError
 from .netdial import Dialer, RequestError, bypass_group
@@ -487,6 +487,9 @@ def connect(ctx):
                                                           "Status Code": status})
     console.line("DEBUG", "ARM Resource Creation Successful")
     resource_id = (created or {}).get("id") or path
+    faults.point(ctx, "connect_after_create", pending={"resourceId": resource_id, "resourceName": target["name"],
+                                                       "resourceGroup": target["group"], "subscriptionId": subscription,
+                                                       "tenantId": tenant, "location": target["location"], "vmId": vm_id})
     console.progress(60)
     config = {
         "resourceId": resource_id, "resourceName": target["name"], "resourceGroup": target["group"],
@@ -707,6 +710,7 @@ def disconnect(ctx):
                       retry_delay=host.sim.get("sdk_retry_delay", 0.05))
     authenticate(ctx, api, creds, "disconnect")
     resource_id = local["resourceId"]
+    faults.point(ctx, "disconnect_before_delete")
     console.info("Deleting resource from Azure...", {"Correlation ID": correlation, "Resource ID": resource_id})
     url = "%s?api-version=%s" % (resource_id, azure.MACHINES_API)
     try:

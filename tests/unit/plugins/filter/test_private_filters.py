@@ -42,7 +42,7 @@ def test_result_filter_calls_the_builder_of_its_kind():
 
 @pytest.mark.parametrize("facts, kind, lang, message", [
     ("text", "diagnose", "en", "_azcm_result: expected a dict of facts, got str 'text'"),
-    (DIAGNOSIS_FACTS, "install", "en", "_azcm_result: option kind expects one of onboard, offboard, remediate, diagnose, upgrade, got str 'install'"),
+    (DIAGNOSIS_FACTS, "install", "en", "_azcm_result: option kind expects one of onboard, offboard, remediate, diagnose, upgrade, forecast, got str 'install'"),
     (DIAGNOSIS_FACTS, "diagnose", "fr", "_azcm_result: option lang expects 'en' or 'nl'"),
     (dict(DIAGNOSIS_FACTS, colour="red"), "diagnose", "en", "_azcm_result: .*unexpected keyword argument 'colour'"),
     ({"host": "h"}, "offboard", "en", "_azcm_result: .*missing .*required keyword-only argument"),
