@@ -28,13 +28,21 @@ REQUIREMENTS = os.path.join(ROOT, "tests", "matrix-requirements.txt")
 GET_PIP_STANDIN = os.path.join(ROOT, "tools", "get_pip_standin.py")
 
 
+def _works(python: str) -> bool:
+    """Whether ``python`` runs (a pyenv shim of a version that is installed but not selected does not)."""
+    try:
+        return subprocess.run([python, "-c", "import venv"], capture_output=True, check=False).returncode == 0
+    except OSError:
+        return False
+
+
 def find_python(version: str) -> str:
-    found = shutil.which(f"python{version}")
-    if found:
-        return found
+    # pyenv's own copies first: its shim on PATH fails unless that version is selected
     candidates = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
-    if candidates:
-        return candidates[-1]
+    candidates.append(shutil.which(f"python{version}") or "")
+    for candidate in candidates:
+        if candidate and _works(candidate):
+            return candidate
     raise SystemExit(f"matrix: no python{version} on PATH or under ~/.pyenv/versions; install Python {version} (pyenv install {version})")
 
 
