@@ -52,7 +52,8 @@ _OUTCOME: Texts = {
     },
     "outcome.lock_recovered": {
         "en": "The agent lock {path} was left by a run that ended without releasing it (pid {pid}, since {since}); it was taken over",
-        "nl": "De agentvergrendeling {path} was achtergelaten door een opdracht die stopte zonder haar vrij te geven (pid {pid}, sinds {since}); ze is overgenomen",
+        "nl": ("De agentvergrendeling {path} was achtergelaten door een opdracht die stopte zonder haar vrij te geven "
+               "(pid {pid}, sinds {since}); ze is overgenomen"),
     },
     "outcome.lock_remediation": {
         "en": "Wait for the other run to finish and try again, or raise the lock_timeout option",

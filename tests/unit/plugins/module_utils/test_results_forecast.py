@@ -25,12 +25,14 @@ def _forecast(**probes):
               "error_message": "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client "
                                "secret value, not the client secret ID"}}, 41, "credentials"),
     ({"arm": {"changed": False, "failed": False, "category": "permissions", "arm_code": "AuthorizationFailed",
-              "msg": "AuthorizationFailed", "error_message": "The client 'x' with object id 'x' does not have authorization to perform "
-                                                              "action 'Microsoft.HybridCompute/machines/read' over scope '/subscriptions/s'"}},
+              "msg": "AuthorizationFailed",
+              "error_message": ("The client 'x' with object id 'x' does not have authorization to perform "
+                                "action 'Microsoft.HybridCompute/machines/read' over scope '/subscriptions/s'")}},
      42, "permissions"),
     ({"arm": {"changed": False, "failed": False, "category": "input", "arm_code": "MissingSubscriptionRegistration",
-              "msg": "MissingSubscriptionRegistration", "error_message": "The subscription is not registered to use namespace "
-                                                                          "'Microsoft.HybridCompute'. See https://aka.ms/rps-not-found"}},
+              "msg": "MissingSubscriptionRegistration",
+              "error_message": ("The subscription is not registered to use namespace "
+                                "'Microsoft.HybridCompute'. See https://aka.ms/rps-not-found")}},
      42, "providers"),
     ({"arm": {"changed": False, "machines": [{"name": "h1", "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.HybridCompute/machines/h1",
                                               "vm_id": "other"}]}}, 44, "resource_conflict"),
