@@ -20,13 +20,14 @@ import importlib
 import importlib.util
 import json
 import pathlib
+import sys
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils import _arm, _client
 
 from tests.counts import record
+from tests.unit.compat import patch_module_args
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -204,6 +205,7 @@ def arm_calls(monkeypatch):
 
 # Words that tell the user the expected form: ours ("must", "expected") and AnsibleModule's.
 FORM_WORDS = ("must", "expected", "one of", "unable to convert", "is required")
+SYSLOG_REFUSAL = "Failed to log to syslog (embedded null character)"
 
 
 @pytest.mark.parametrize("module, option, case, value", TABLE)
@@ -213,8 +215,13 @@ def test_bad_option_is_refused_before_anything_runs(agent, run_module, arm_calls
     failed, result = run_module(_module(module), args)
     assert failed, f"{module} accepted {option}={value!r}: {result}"
     msg = result["msg"]
-    assert option in msg, msg
-    assert any(word in msg for word in FORM_WORDS), msg
+    if case == "nul" and msg.startswith(SYSLOG_REFUSAL):
+        # Python 3.12+: AnsibleModule itself refuses a NUL byte (its invocation log goes to syslog) before the module's
+        # own checks run; what matters holds all the same: the module failed and nothing ran
+        assert sys.version_info >= (3, 12), msg
+    else:
+        assert option in msg, msg
+        assert any(word in msg for word in FORM_WORDS), msg
     assert agent.calls() == [], f"the agent ran with {option}={value!r}: {agent.calls()}"
     assert arm_calls == []
     if option in ("service_principal_secret", "access_token") and isinstance(value, str):
