@@ -263,6 +263,8 @@ TEXT_MAX = 2048
 SECRET_MAX = 32768
 # Largest number an integer option may hold (seconds: about 115 days).
 INT_MAX = 10_000_000
+# float options hold times (seconds since the epoch, such as a token's expiry): up to the year 5138
+FLOAT_MAX = 10 ** 11
 
 # Characters of command syntax: no option value needs them, and in a value they are an injection attempt or a paste error.
 SHELL_CHARS_RE = re.compile(r"[;`$|<>]")
@@ -544,10 +546,13 @@ def check_value(value: object, option: str, spec: t.Mapping[str, t.Any], lang: s
             return
         check_text(value, option, lang, form=text_form, secret=secret, argv=argv)
     elif kind in ("int", "float"):
+        if value is None and given is None:
+            return
+        high = INT_MAX if kind == "int" else FLOAT_MAX
         if isinstance(given, bool) or not isinstance(value, (int, float)):
-            _fail_input(lang, option, "range", low=0, high=INT_MAX, value=_shown(given))
-        if not 0 <= value <= INT_MAX:
-            _fail_input(lang, option, "range", low=0, high=INT_MAX, value=value)
+            _fail_input(lang, option, "range", low=0, high=high, value=_shown(given))
+        if not 0 <= value <= high:
+            _fail_input(lang, option, "range", low=0, high=high, value=value)
         return
     elif kind == "bool":
         return

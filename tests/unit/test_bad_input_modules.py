@@ -30,6 +30,7 @@ from tests.counts import record
 from tests.unit.compat import patch_module_args
 
 HERE = pathlib.Path(__file__).resolve().parent
+MODULES_DIR = HERE.parent.parent / "plugins" / "modules"
 
 
 def _load(name, path):
@@ -44,8 +45,9 @@ def _load(name, path):
 _MODULES_CONFTEST = _load("_bad_input_modules_conftest", HERE / "plugins" / "modules" / "conftest.py")
 _parse_rendered = _load("_bad_input_test_validate", HERE / "plugins" / "module_utils" / "test_validate.py")._parse_rendered
 
-MODULES = ("connect", "disconnect", "info", "config", "check", "machine_resource", "machine_resource_info", "resource_provider")
-AZURE_MODULES = ("machine_resource", "machine_resource_info", "resource_provider")
+MODULES = ("connect", "disconnect", "info", "config", "check", "machine_resource", "machine_resource_info", "resource_provider",
+           "machine_extension", "identity")
+AZURE_MODULES = ("machine_resource", "machine_resource_info", "resource_provider", "machine_extension", "identity")
 GUID = "0f0f0f0f-1111-2222-3333-444444444444"
 
 
@@ -113,6 +115,8 @@ def cases_for(module, option, spec):
             out.append(("empty", ""))
     elif kind == "int":
         out += [("text", "abc"), ("negative", -1), ("overlong", 10 ** 12), ("fraction", 1.5), ("bool", True)]
+    elif kind == "float":
+        out += [("text", "abc"), ("negative", -1.5), ("overlong", 10.0 ** 12), ("bool", True)]
     elif kind == "bool":
         out += [("text", "abc"), ("dict", {"a": 1})]
     elif kind == "list":
@@ -167,6 +171,10 @@ def base_args(module, agent):
         return dict(common, resource_group="rg-arc", name="host01")
     if module == "machine_resource_info":
         return dict(common, resource_group="rg-arc")
+    if module == "machine_extension":
+        return dict(common, resource_group="rg-arc", machine_name="host01")
+    if module == "identity":
+        return dict(common, targets=[{"subscription_id": GUID, "resource_group": "rg-arc"}])
     return common
 
 
@@ -232,7 +240,7 @@ def test_table_covers_every_option_of_every_module():
     covered = {(row.values[0], row.values[1]) for row in TABLE}
     every = {(module, option) for module in MODULES for option in SPECS[module]}
     assert every - covered == set()
-    assert len(MODULES) == 8 and len(TABLE) > 400
+    assert set(MODULES) == {path.stem for path in MODULES_DIR.glob("*.py")} and len(TABLE) > 400
     record("bad_input", {"module_cases": len(TABLE), "module_options": len(every)})
 
 
