@@ -260,7 +260,8 @@ def _last_success(text: str) -> int:
 
 
 def _stage(text: str, pos: int, last_success: list[int]) -> str:
-    """``failure`` (an error/fatal line or plain text), ``recovered`` or ``context`` for the evidence at pos.
+    """``failure`` (an error/fatal line or plain text), ``recovered``, ``benign`` (a line the agent always carries on
+    after: recovered, and never the explanation of a failure) or ``context`` for the evidence at pos.
 
     ``last_success`` caches the position of the agent's last success line (computed when first needed)."""
     level, start = level_line(text, pos)
@@ -269,7 +270,7 @@ def _stage(text: str, pos: int, last_success: list[int]) -> str:
     line = _line_at(text, pos)
     # The benign text is on the line with the level; the evidence may be a later line of its block (RESPONSE 403 ...).
     if any(benign in _line_at(text, start) for benign in _BENIGN_LINES):
-        return "recovered"
+        return "benign"
     if not last_success:
         last_success.append(_last_success(text))
     if last_success[0] > pos + len(line):
@@ -335,6 +336,7 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
     failing: list[t.Any] = []
     context: list[t.Any] = []
     warnings: list[t.Any] = []
+    benign: list[t.Any] = []  # the recovered warnings that never explain a failure
     if text:
         last_success: list[int] = []
         for pos, finding in classify_positions(text, lang):
@@ -345,6 +347,8 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
                 context.append(finding)
             else:
                 warnings.append(dict(finding, stage="recovered"))
+                if stage == "benign":
+                    benign.append(warnings[-1])
     else:
         failing = [translate_finding(f, lang) for f in given_findings or ()]
     install_stage = any(str(f.get("id", "")).startswith("install_") for f in failing)
@@ -400,8 +404,9 @@ def diagnose(data: object, lang: str = "en") -> dict[str, t.Any]:
     elif context or _has_failure_line(text, primary, rc, failure_line):
         findings = context
     else:
-        findings = [{k: v for k, v in f.items() if k != "stage"} for f in warnings if f.get("stage") == "recovered"]
-        warnings = [f for f in warnings if f.get("stage") != "recovered"]
+        explaining = [f for f in warnings if f.get("stage") == "recovered" and not any(f is b for b in benign)]
+        findings = [{k: v for k, v in f.items() if k != "stage"} for f in explaining]
+        warnings = [f for f in warnings if not any(f is e for e in explaining)]
     best = strongest(findings)
 
     title: str | None
