@@ -80,7 +80,7 @@ unit: venv
 MATRIX_PYTHON ?= 3.12
 MATRIX_CORES ?= 2.17.14 2.19.14
 matrix: build
-	$(BIN)/python tools/matrix.py --tarball $(TARBALL) --python $(MATRIX_PYTHON) $(MATRIX_CORES)
+	$(BIN)/python tools/version_matrix.py --tarball $(TARBALL) --python $(MATRIX_PYTHON) $(MATRIX_CORES)
 
 # The module targets (tests/integration/targets) through ansible-test, from the installed collection.
 # The simulated fleet never ships: integration_config.yml (ansible-test's way to hand a run its
