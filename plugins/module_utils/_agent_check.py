@@ -85,7 +85,7 @@ def agent_proxy(runner: AgentRunner, timeout: float) -> t.Tuple[str | None, t.Li
         return None, []
     try:
         data = json.loads(result.stdout)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON
         return None, []
     if not isinstance(data, dict):
         return None, []
@@ -121,7 +121,7 @@ def agent_errors(output: str) -> t.Dict[str, str]:
             if error.startswith('"'):
                 try:
                     error = str(json.loads(error))
-                except ValueError:
+                except (ValueError, RecursionError):  # deeply nested JSON
                     error = error.strip('"')
             errors.setdefault(match.group("url").rstrip("/"), error)
     return errors

@@ -545,7 +545,7 @@ def parse_discovery_answer(body: str) -> str | None:
     candidates: list[object] = [text]
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON
         data = None
     if isinstance(data, str):
         candidates = [data]

@@ -644,7 +644,7 @@ class AgentRunner:
             if as_json:
                 try:
                     data = json.loads(result.stdout)
-                except ValueError:
+                except (ValueError, RecursionError):  # deeply nested JSON
                     data = None
             self.locate(data if isinstance(data, dict) else result.stdout)
         return result
@@ -658,7 +658,7 @@ class AgentRunner:
         if run.rc == 0:
             try:
                 data = json.loads(run.stdout)
-            except ValueError:
+            except (ValueError, RecursionError):  # deeply nested JSON
                 data = None
             if isinstance(data, dict):
                 facts: Facts = show_facts(data)

@@ -137,7 +137,7 @@ def show_facts(output: str | t.Mapping[str, t.Any] | None) -> ShowFacts:
         return normalize_show(output)
     try:
         data = json.loads(output)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON
         data = None
     if isinstance(data, dict):
         return normalize_show(data)
