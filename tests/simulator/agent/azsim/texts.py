@@ -359,6 +359,13 @@ AZURE_TEXTS = (
                 "The location '%s' is not supported.", "azure", "assumed",
          "gbl.his…/discovery answers: one JSON string URL (a public script strips https:// from the 1.1-preview answer; "
          "no capture of 2.1); the error texts are ours"),
+    Text("M22", "Required metadata header not specified / Only GET is allowed / Identity not found / IMDS is busy / "
+                "Required query variable '%s' is missing", "azure", "assumed",
+         "the IMDS-style managed identity endpoint's error texts (identity stage); no public capture used"),
+    Text("M23", "Provisioning succeeded / Extension Message: Enable succeeded / The Resource "
+                "'Microsoft.HybridCompute/machines/%s/extensions/%s' under resource group '%s' was not found. For more "
+                "details please go to https://aka.ms/ARMResourceNotFoundFix", "azure", "assumed",
+         "machine extensions: instanceView texts and the not-found answer (modelled on the machine's own 404)"),
 )
 
 # String literals of the simulator that never reach a user (wire protocol, internal usage): the test skips them.
@@ -373,6 +380,7 @@ NOT_PRINTED = (
     "azure connected machine onboarding", "azure connected machine resource administrator",
     "Azure Connected Machine Onboarding", "Azure Connected Machine Resource Administrator", "West Europe", "Southeast Asia",
     "no such admin endpoint %s %s", "body is not JSON", "seed must be a JSON object", "a fault needs at least status",
+    "a fault needs at least status (or reset: true, or token_expired: true)",
     "Ref A: %s Ref B: AMS231032608023 Ref C: %s",  # x-msedge-ref header
 )
 # Module-level constants whose literals are covered by one registered row (K58, G-4).
