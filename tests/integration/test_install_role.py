@@ -296,7 +296,7 @@ def _forget_source():
 
 # The outcome shape of a failed install: the agent's (code, category, cause, remediation, actions, findings).
 FAILED_INSTALL_KEYS = {"ok", "failed", "action", "changed", "version_before", "version_after", "source", "code", "category", "cause",
-                       "remediation", "actions", "findings", "message", "diagnosis"}
+                       "remediation", "actions", "findings", "message", "diagnosis", "upgrade_method"}
 
 
 @pytest.mark.parametrize("how, finding", [("wrong_key", "install_signature_invalid"), ("missing_version", "install_package_not_found")])
