@@ -25,7 +25,12 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 # by side (tools/stages.py: one log per stage under build/logs, each stage's time, the log's tail
 # when it fails); --done keeps each stage from building and installing again. sanity and targets
 # both run ansible-test in the installed collection (tests/output), so they are in different groups.
+# Each stage has a budget (tools/stages.py stops it with all it started and reports it failed), so one
+# hanging stage cannot eat CI's 90 minutes; the version matrix builds two virtual environments and
+# runs sanity twice, so it has its own.
 STAGE_GROUPS ?= sanity,lint,typecheck,unit,importer,matrix integration,deploy,lifecycle,reliability,targets
+export STAGE_TIMEOUT ?= 1500
+export STAGE_TIMEOUT_MATRIX ?= 1200
 test: venv debs install
 	$(BIN)/python tools/stages.py --done venv,debs,build,install $(BUILD)/logs $(STAGE_GROUPS)
 

@@ -11,6 +11,9 @@ duration and result are printed, and the tail of its log when it failed. The sta
 share nothing that they write (the installed collection is only read), so they may run at once;
 every group runs, also after a group with a failed stage (one run shows every failure). Exit status 0 only when
 every stage passed.
+A stage that runs longer than its budget (``$STAGE_TIMEOUT`` seconds, default 1800; ``$STAGE_TIMEOUT_<STAGE>``
+for one stage) is stopped with its whole process group and counts as failed, so one hanging stage cannot eat
+CI's time; every ``HEARTBEAT`` seconds the stages still running are named with the last line of their logs.
 At the end it prints the counts the suites recorded with ``tests/counts.py`` (in
 ``$ARCOPS_COUNTS_DIR``, default ``LOGDIR/../counts``, emptied when the run starts).
 """
@@ -19,11 +22,37 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 
 TAIL_LINES = 60
+HEARTBEAT = 300.0
+
+
+def _budget(stage: str) -> float:
+    """Seconds a stage may run: ``$STAGE_TIMEOUT_<STAGE>``, else ``$STAGE_TIMEOUT``, else 1800."""
+    return float(os.environ.get(f"STAGE_TIMEOUT_{stage.upper()}", os.environ.get("STAGE_TIMEOUT", "1800")))
+
+
+def _last_line(path: str) -> str:
+    lines = [line.strip() for line in _tail(path).splitlines() if line.strip()]
+    return lines[-1][:160] if lines else "(no output yet)"
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a stage and everything it started (its own process group): TERM, then KILL after 20 s."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def _tail(path: str) -> str:
@@ -37,22 +66,35 @@ def run_group(stages: list[str], logdir: str, done: list[str]) -> bool:
         log = os.path.join(logdir, f"{stage}.log")
         with open(log, "wb") as handle:
             argv = ["make", "--no-print-directory"] + [f"--old-file={target}" for target in done] + [stage]
-            process = subprocess.Popen(argv, stdout=handle, stderr=subprocess.STDOUT)
+            # a process group of its own, so that a stage past its budget is stopped with all it started
+            process = subprocess.Popen(argv, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
         running[stage] = (process, time.monotonic(), log)
         print(f"stage {stage}: started (log: {log})", flush=True)
     ok = True
+    next_heartbeat = time.monotonic() + HEARTBEAT
     while running:
         for stage, (process, started, log) in list(running.items()):
+            took = time.monotonic() - started
             if process.poll() is None:
+                if took <= _budget(stage):
+                    continue
+                _stop(process)
+                del running[stage]
+                ok = False
+                print(f"stage {stage}: FAILED (stopped after its budget of {_budget(stage):.0f} s); last lines of {log}:", flush=True)
+                print(_tail(log), flush=True)
                 continue
             del running[stage]
-            took = time.monotonic() - started
             if process.returncode == 0:
                 print(f"stage {stage}: passed in {took:.0f} s", flush=True)
             else:
                 ok = False
                 print(f"stage {stage}: FAILED (exit {process.returncode}) after {took:.0f} s; last lines of {log}:", flush=True)
                 print(_tail(log), flush=True)
+        if running and time.monotonic() >= next_heartbeat:
+            next_heartbeat += HEARTBEAT
+            for stage, (_, started, log) in running.items():
+                print(f"stage {stage}: running for {time.monotonic() - started:.0f} s; last line: {_last_line(log)}", flush=True)
         time.sleep(0.5)
     return ok
 

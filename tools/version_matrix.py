@@ -20,10 +20,12 @@ import glob
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUIREMENTS = os.path.join(ROOT, "tests", "matrix-requirements.txt")
@@ -48,12 +50,29 @@ def find_python(version: str) -> str:
     raise SystemExit(f"matrix: no python{version} on PATH or under ~/.pyenv/versions; install Python {version} (pyenv install {version})")
 
 
-def step(label: str, argv: list[str], forbid: str = "", **kwargs) -> bool:
-    """Run one step, its output passed through; it fails on a non-zero exit and on a line holding ``forbid``."""
+STEP_TIMEOUT = 900  # seconds; a step that takes longer hangs (seen: both steps take 2 to 4 minutes)
+
+
+def step(label: str, argv: list[str], forbid: str = "", **kwargs: Any) -> bool:
+    """Run one step, its output passed through; it fails on a non-zero exit, on a line holding ``forbid``
+    and after ``STEP_TIMEOUT`` seconds."""
     started = time.monotonic()
     print(f"matrix: {label} ...", flush=True)
-    process = subprocess.run(argv, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kwargs)
-    output = process.stdout.decode("utf-8", "replace")
+    # a process group of its own and output through a file: a timed-out step is stopped with everything it
+    # started, and a grandchild that keeps the output open cannot keep this step waiting
+    with tempfile.TemporaryFile() as captured:
+        process = subprocess.Popen(argv, stdout=captured, stderr=subprocess.STDOUT, start_new_session=True, **kwargs)
+        try:
+            process.wait(timeout=STEP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        captured.seek(0)
+        output = captured.read().decode("utf-8", "replace")
+    if process.returncode < 0:
+        print(output, end="", flush=True)
+        print(f"matrix: {label}: FAILED (stopped: no end after {STEP_TIMEOUT} s)", flush=True)
+        return False
     print(output, end="", flush=True)
     ok = process.returncode == 0 and not (forbid and forbid in output)
     verdict = "passed" if ok else f"FAILED (exit {process.returncode}{', ' + forbid if forbid and forbid in output else ''})"
