@@ -38,6 +38,7 @@ from urllib.request import HTTPSHandler, ProxyHandler, Request, build_opener
 from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import classify
 from ansible_collections.arcops.azcmagent.plugins.module_utils._clouds import arm_endpoints
 from ansible_collections.arcops.azcmagent.plugins.module_utils._findings import Finding
+from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_azure_errors import entra_message
 from ansible_collections.arcops.azcmagent.plugins.module_utils._secrets import scrub
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import TEXTS, text
 
@@ -65,9 +66,8 @@ MAX_RETRY_EVENTS = 50
 # "AADSTS7000215: Invalid client secret provided. ..." -- the AADSTS number at the start of an Entra error text.
 _AADSTS_RE = re.compile(r"^AADSTS(?P<code>\d+):\s*")
 
-# The tail Entra appends to error_description: " Trace ID: <guid> Correlation ID: <guid> Timestamp: ...",
-# joined by "\r\n" (until about 2023) or by a single space (newer).
-_ENTRA_TRACE_RE = re.compile(r"(?:\r?\n|\s)+Trace ID:.*$", re.DOTALL)
+# The tail Entra appends to error_description (" Trace ID: <guid> Correlation ID: <guid> Timestamp: ...", joined by
+# "\r\n" until about 2023, by a single space since) is cut off by _parse_azure_errors.entra_message.
 
 # Resource group and machine names that are safe to put in a path (Azure's own rules).
 _RG_RE = re.compile(r"^[-\w.()]{1,90}$")
@@ -246,7 +246,7 @@ def parse_error_body(status: int, text: str | None) -> t.Tuple[str, str, t.List[
             return (error.get("code") or "Error", error.get("message") or "", error.get("details") or [], [])
         if isinstance(error, str):
             description = body.get("error_description") or error
-            description = _ENTRA_TRACE_RE.sub("", description).strip()
+            description = entra_message(description if isinstance(description, str) else str(description))
             match = _AADSTS_RE.match(description)
             code = "AADSTS%s" % match.group("code") if match else error
             codes = list(body["error_codes"]) if isinstance(body.get("error_codes"), list) else []

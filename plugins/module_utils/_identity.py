@@ -90,11 +90,14 @@ class Target(t.NamedTuple):
 class _Arm(t.Protocol):
     """What verify_target needs of the ARM client."""
 
-    def list_permissions(self, subscription_id: str, resource_group: str | None = None) -> t.List[t.Any]: ...
+    def list_permissions(self, subscription_id: str, resource_group: str | None = None) -> t.List[t.Any]:
+        """The principal's permissions at the group (or the subscription)."""
 
-    def get_resource_group(self, subscription_id: str, resource_group: str) -> t.Any: ...
+    def get_resource_group(self, subscription_id: str, resource_group: str) -> t.Any:
+        """The resource group."""
 
-    def get_provider(self, subscription_id: str, namespace: str) -> t.Any: ...
+    def get_provider(self, subscription_id: str, namespace: str) -> t.Any:
+        """A resource provider's registration."""
 
 
 def resolve_credential(*, client_id: str | None = None, secret: str | None = None, cert: str | None = None,

@@ -33,7 +33,7 @@ import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._parse_text import as_text, raw_decode, unescape
 
-__all__ = ["AzureError", "parse_azure_errors", "azure_errors"]
+__all__ = ["AzureError", "parse_azure_errors", "azure_errors", "entra_message"]
 
 
 class AzureError(t.TypedDict):
@@ -147,8 +147,10 @@ _JSON_START_RE = re.compile(
 # The object right after "error": / "details": [ is part of an outer body already reported.
 _JSON_NESTED_RE = re.compile(r"\\*\"(?:error|details|innererror)\\*\"(?:[ \t\r\n]|\\+[nrt])*:(?:[ \t\r\n]|\\+[nrt])*\[?\Z")
 _JSON_WINDOW = 16384
-# Entra error_description: the message ends where " Trace ID:" starts (CRLF, escaped or space separated).
-_TRACE_SPLIT_RE = re.compile(r"(?:\r\n|\r|\n|\\r\\n|\\n|\s)+Trace ID:")
+# Entra error_description: the message ends where " Trace ID:" starts (CRLF, escaped or space separated); see
+# entra_message (no regular expression: one with overlapping separators took exponential time on a run of CRLFs).
+_TRACE_MARK = "Trace ID:"
+_ESCAPED_SEPARATORS = ("\\r\\n", "\\n")
 _AADSTS_CODE_RE = re.compile(r"AADSTS\d+")
 _ENTRA_CID_RE = re.compile(r"Correlation ID: ?(" + _GUID + ")")
 # "key": "value" pairs of a JSON body that does not decode (truncated).
@@ -166,9 +168,35 @@ def _str_or_none(value: object) -> str | None:
     return json.dumps(value, sort_keys=True)
 
 
-def _entra_message(description: object) -> str:
+def _strip_separators(text: str) -> str:
+    """``text`` without the whitespace and escaped line breaks (``\\n``, ``\\r\\n``) at its end."""
+    end = len(text)
+    while end:
+        if text[end - 1].isspace():
+            end -= 1
+            continue
+        for token in _ESCAPED_SEPARATORS:
+            if text.endswith(token, 0, end):
+                end -= len(token)
+                break
+        else:
+            break
+    return text[:end]
+
+
+def entra_message(description: object) -> str:
+    """The message of an Entra ID ``error_description``: the text before the first ``Trace ID:`` that whitespace
+    or an escaped line break precedes (linear in the length of the text, whatever it holds)."""
     text = description if isinstance(description, str) else ""
-    return _TRACE_SPLIT_RE.split(text, 1)[0].strip()
+    start = 0
+    while True:
+        cut = text.find(_TRACE_MARK, start)
+        if cut < 0:
+            return text.strip()
+        head = _strip_separators(text[:cut])
+        if len(head) < cut:
+            return head.strip()
+        start = cut + 1
 
 
 def _from_object(obj: object) -> _Decoded | None:
@@ -191,7 +219,7 @@ def _from_object(obj: object) -> _Decoded | None:
         if not isinstance(cid, str) or not cid:
             found = _ENTRA_CID_RE.search(description)
             cid = found.group(1) if found else None
-        return "entra", {"arm_code": err, "message": _entra_message(description), "aadsts": aadsts, "correlation_id": cid}
+        return "entra", {"arm_code": err, "message": entra_message(description), "aadsts": aadsts, "correlation_id": cid}
     if obj.get("code") and "message" in obj:
         return "json", {"arm_code": _str_or_none(obj.get("code")), "message": _str_or_none(obj.get("message")),
                         "target": _str_or_none(obj.get("target"))}
@@ -206,7 +234,7 @@ def _fallback_object(window: str) -> _Decoded | None:
     if values.get("error") and values.get("error_description") is not None:
         description = values["error_description"]
         found = _AADSTS_CODE_RE.search(description)
-        return "entra", {"arm_code": values["error"], "message": _entra_message(description),
+        return "entra", {"arm_code": values["error"], "message": entra_message(description),
                          "aadsts": found.group() if found else None}
     if values.get("code"):
         return "json", {"arm_code": values["code"], "message": values.get("message"), "target": values.get("target")}

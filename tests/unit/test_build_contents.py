@@ -52,3 +52,4 @@ def test_built_collection_holds_no_report_and_no_test_driver(tmp_path):
     assert "playbooks/upgrade.yml" in names and "roles/install/tasks/upgrade_agent.yml" in names
     assert not [n for n in names if n.startswith("azcmagent-report")], names
     assert not [n for n in names if n.startswith(("tests/integration/upgrade", "tests/simulator")) or n.endswith("PACKAGE_VERSION")]
+    assert not [n for n in names if n.startswith(("tests/integration/matrix", "tests/schemas", "tests/demo.py"))], names
