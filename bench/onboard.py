@@ -43,6 +43,7 @@ DOC = os.path.join(ROOT, "docs", "performance.md")
 PLOT = os.path.join(ROOT, "docs", "performance.png")
 BEGIN, END = "<!-- bench/onboard.py: begin -->", "<!-- bench/onboard.py: end -->"
 FIRST_RUN_GOAL = 1.3
+TOP_TASKS = 8
 
 COUNTING_WRAPPER = """#!/bin/sh
 # bench/onboard.py: count this host's agent invocations, then run the agent.
@@ -158,11 +159,14 @@ def run_playbook(playbook: str, inventory: str, forks: int, hosts: int, logs: di
     sampler.done.set()
     sampler.join()
     with open(counts_path, encoding="utf-8") as handle:
-        counts = json.load(handle)
+        recorded = json.load(handle)
     os.remove(counts_path)
+    counts = recorded["counts"]
     results = sum(sum(per_action.values()) for host, per_action in counts.items() if host != "localhost")
+    slowest = sorted(recorded["task_seconds"].items(), key=lambda item: -item[1])[:TOP_TASKS]
     return {"rc": process.returncode, "wall_s": round(wall, 2), "agent_invocations_per_host": round(count_invocations(logs) / hosts, 2),
             "task_results_per_host": round(results / hosts, 2), "peak_memory_mib": round(sampler.peak_kib / 1024, 1),
+            "slowest_tasks": [{"task": name, "seconds": seconds} for name, seconds in slowest],
             "tail": output[-3000:] if process.returncode else ""}
 
 
@@ -219,8 +223,15 @@ def write_docs(results: list[dict], meta: dict) -> None:
     for fig in results:
         for goal, met in fig["goals"].items():
             goals.append(f"* {fig['hosts']} hosts: {goal}: {'met' if met else 'NOT met'}")
+    largest = max(results, key=lambda fig: fig["hosts"])
+    where = [f"Where the time goes on the largest fleet ({largest['hosts']} hosts; wall seconds from a task's start to the next "
+             "task's, all hosts together; the baseline's second run for comparison):", "",
+             "| run | task | seconds |", "|---|---|---:|"]
+    for key, label in (("ours_second", "onboard.yml, second"), ("ours_first", "onboard.yml, first"), ("baseline_second", "baseline, second")):
+        for entry in largest[key].get("slowest_tasks", []):
+            where.append(f"| {label} | {entry['task']} | {entry['seconds']} |")
     section = "\n".join([BEGIN, "", f"Measured {meta['date']} on {meta['machine']} (`{meta['command']}`).", "", table(results), "",
-                         *goals, "", END])
+                         *goals, "", *where, "", END])
     with open(DOC, encoding="utf-8") as handle:
         doc = handle.read()
     head, _, rest = doc.partition(BEGIN)

@@ -1305,6 +1305,10 @@ _INPUT: Texts = {
         "en": "{option} must be a whole number from {low} to {high}, got {value!r}",
         "nl": "{option} moet een geheel getal van {low} tot en met {high} zijn, gekregen: {value!r}",
     },
+    "input.range_number": {
+        "en": "{option} must be a number from {low} to {high}, got {value!r}",
+        "nl": "{option} moet een getal van {low} tot en met {high} zijn, gekregen: {value!r}",
+    },
     "input.nested": {
         "en": "{option} must hold only strings, numbers and booleans, got a {kind} under {key!r}",
         "nl": "{option} mag alleen tekenreeksen, getallen en booleaanse waarden bevatten, gekregen: een {kind} onder {key!r}",

@@ -549,10 +549,11 @@ def check_value(value: object, option: str, spec: t.Mapping[str, t.Any], lang: s
         if value is None and given is None:
             return
         high = INT_MAX if kind == "int" else FLOAT_MAX
+        what = "range" if kind == "int" else "range_number"
         if isinstance(given, bool) or not isinstance(value, (int, float)):
-            _fail_input(lang, option, "range", low=0, high=high, value=_shown(given))
+            _fail_input(lang, option, what, low=0, high=high, value=_shown(given))
         if not 0 <= value <= high:
-            _fail_input(lang, option, "range", low=0, high=high, value=value)
+            _fail_input(lang, option, what, low=0, high=high, value=value)
         return
     elif kind == "bool":
         return

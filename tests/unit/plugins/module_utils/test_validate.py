@@ -189,3 +189,21 @@ def test_resource_name_rule_matches_agent_text(name):
 def test_trailing_newline_is_refused(validator, value):
     with pytest.raises(v.ValidationError):
         validator(value)
+
+
+@pytest.mark.parametrize("kind, value, says, never", [
+    ("int", -1, "must be a whole number from 0 to", "must be a number"),
+    ("int", "abc", "must be a whole number from 0 to", "must be a number"),
+    ("float", -1.5, "must be a number from 0 to", "whole number"),
+    ("float", "abc", "must be a number from 0 to", "whole number"),
+])
+def test_number_out_of_range_names_the_form_of_its_type(kind, value, says, never):
+    with pytest.raises(v.ValidationError) as err:
+        v.check_value(value, "timeout", {"type": kind}, raw=value)
+    assert err.value.option == "timeout" and says in str(err.value) and never not in str(err.value)
+
+
+def test_number_out_of_range_in_dutch():
+    with pytest.raises(v.ValidationError) as err:
+        v.check_value(-2.5, "backoff_base", {"type": "float"}, lang="nl", raw=-2.5)
+    assert "moet een getal van 0 tot en met" in str(err.value)
