@@ -37,6 +37,64 @@ export STAGE_TIMEOUT_MATRIX ?= 1200
 test: venv debs install
 	$(BIN)/python tools/stages.py --done venv,debs,build,install --slots $(STAGE_SLOTS) $(BUILD)/logs $(STAGES)
 
+demo: venv debs install
+	$(BIN)/python tests/demo.py
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade 'pip==24.2'
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+	@mkdir -p ~/.ansible/test/cache
+	@pip_version=$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("pip"))'); \
+	  for v in 24_2 $${pip_version//./_}; do cp tools/get_pip_standin.py ~/.ansible/test/cache/get_pip_$$v.py; done
+
+debs:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi
+
+build: venv
+	@mkdir -p $(BUILD)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
+
+# Unit and integration tests import the working tree through a link; sanity and the
+# importer see exactly what the tarball holds.
+install: build
+	rm -rf $(COLLECTIONS)
+	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(TARBALL) >/dev/null
+	mkdir -p $(BUILD)/dev/ansible_collections/arcops
+	ln -sfn $(CURDIR) $(BUILD)/dev/ansible_collections/arcops/azcmagent
+
+sanity: install
+	cd $(INSTALLED) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+lint: install
+	$(BIN)/ansible-lint --profile production --offline
+
+typecheck: install
+	cd $(BUILD)/dev && $(BIN)/mypy --config-file $(CURDIR)/mypy.ini \
+	  $(foreach part,module_utils plugin_utils filter modules,-p ansible_collections.arcops.azcmagent.plugins.$(part))
+
+unit: venv
+	$(BIN)/python -m pytest -q tests/unit
+
+# The version matrix: unit tests and sanity on the oldest ansible-core that meta/runtime.yml admits and on the
+# newest release, both on Python 3.12 (from PATH or pyenv); everything else runs on the newest with Python 3.11.
+MATRIX_PYTHON ?= 3.12
+MATRIX_CORES ?= 2.17.14 2.19.14
+matrix: build
+	$(BIN)/python tools/version_matrix.py --tarball $(TARBALL) --python $(MATRIX_PYTHON) $(MATRIX_CORES)
+
+# The module targets (tests/integration/targets) through ansible-test, from the installed collection.
+# The simulated fleet never ships: integration_config.yml (ansible-test's way to hand a run its
+# settings) tells setup_arcsim where this checkout is. Each target tears its fleet down in an
+# `always:` section; what a hard stop (parse error, Ctrl-C) leaves up in TARGET_FLEETS is brought
+# down here. TARGETS=connect runs one target.
 TARGET_FLEETS := $(BUILD)/target-fleets
 targets: venv debs install
 	@start=$$(date +%s); mkdir -p $(TARGET_FLEETS); \
