@@ -51,7 +51,7 @@ def test_repairs_print_no_error_and_the_preflight_follows_private_link(fleet_fac
     # one line per failed attempt that the role went on to repair, with its code (not an error block)
     assert "Plan: retry" in output and "Plan: restart_services" in output, output[-4000:]
     for host in (transient, stopped):
-        assert run.task(host, "Decide whether the connect failed")["status"] == "ok"
+        assert run.task(host, "Diagnose the connect")["status"] == "ok"
         connects = [r for r in run.hosts[host] if "Connect to Azure Arc" in r["task"] and r["status"] != "skipped"]
         # the failed attempts are ok (not failed, not rescued), the last one connected (changed)
         assert [r["status"] for r in connects] == ["ok"] * (len(connects) - 1) + ["changed"] and len(connects) >= 2
