@@ -62,14 +62,16 @@ def step(label: str, argv: list[str], forbid: str = "", **kwargs: Any) -> bool:
     # started, and a grandchild that keeps the output open cannot keep this step waiting
     with tempfile.TemporaryFile() as captured:
         process = subprocess.Popen(argv, stdout=captured, stderr=subprocess.STDOUT, start_new_session=True, **kwargs)
+        timed_out = False
         try:
             process.wait(timeout=STEP_TIMEOUT)
         except subprocess.TimeoutExpired:
+            timed_out = True
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         captured.seek(0)
         output = captured.read().decode("utf-8", "replace")
-    if process.returncode < 0:
+    if timed_out:
         print(output, end="", flush=True)
         print(f"matrix: {label}: FAILED (stopped: no end after {STEP_TIMEOUT} s)", flush=True)
         return False
