@@ -77,7 +77,9 @@ from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import nor
 _NO_RETRY_CATEGORIES = frozenset(("credentials", "permissions", "input"))
 
 # Codes that only say "something failed"; a finding's more specific category and action win over them.
-_GENERIC_CODES = frozenset((None, "AZCM0001", "AZCM0002", "AZCM0012", "AZCM0026", "AZCM0041", "AZCM0042", "AZCM0043", "AZCM0062",
+# AZCM0011 (interrupted, or stopped for its timeout) says only that the command did not finish: a failure line it
+# printed before says why.
+_GENERIC_CODES = frozenset((None, "AZCM0001", "AZCM0002", "AZCM0011", "AZCM0012", "AZCM0026", "AZCM0041", "AZCM0042", "AZCM0043", "AZCM0062",
                             "AZCM0063", "AZCM0068", "AZCM0101"))
 
 # Keys of a registered result whose text is diagnosed, in the order the text is assembled.

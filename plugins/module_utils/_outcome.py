@@ -22,6 +22,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.arcops.azcmagent.plugins.module_utils._catalog import lookup
+from ansible_collections.arcops.azcmagent.plugins.module_utils._classifier import strongest
 from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
 from ansible_collections.arcops.azcmagent.plugins.module_utils._texts import text
 
@@ -120,14 +121,31 @@ def from_run(run: RunResult, lang: str = "en", state: str | None = None) -> Outc
     if run.ok:
         outcome.update({"category": "success", "retryable": False, "action": "none"})
     if run.timed_out:
-        info = lookup("AZCM0011", lang)
-        outcome.update({
-            "azcm_code": info["code"], "azcm_codes": [c for c in codes if c != info["code"]] + [info["code"]],
-            "exit_code": info["exit_code"], "title": info.get("title"),
-            "cause": text("outcome.timeout_cause", lang, timeout=run.timeout), "remediation": text("outcome.timeout_remediation", lang),
-            "category": "transient", "retryable": True, "action": "retry",
-        })
+        outcome.update(_timed_out(run, codes, lang))
     return outcome
+
+
+def _timed_out(run: RunResult, codes: t.List[str], lang: str) -> Outcome:
+    """The outcome fields of a run stopped for its timeout: AZCM0011, and a retry, unless what the agent printed before
+    it was stopped says why it had not finished (a fatal line of a missing role: no retry can help).  Diagnosed the
+    way the azcm_diagnose filter diagnoses this outcome again, so that the module and the filter agree."""
+    info = lookup("AZCM0011", lang)
+    stopped = diagnose({"stdout": run.stdout, "stderr": run.stderr, "log_lines": list(run.log_lines), "azcm_code": info["code"],
+                        "failed": True, "agent_uid": getattr(run, "uid", None)}, lang=lang)
+    cause = text("outcome.timeout_cause", lang, timeout=run.timeout)
+    fields: Outcome = {
+        "azcm_code": info["code"], "azcm_codes": [c for c in codes if c != info["code"]] + [info["code"]],
+        "exit_code": info["exit_code"], "title": info.get("title"), "cause": cause,
+        "remediation": text("outcome.timeout_remediation", lang), "category": "transient", "retryable": True, "action": "retry",
+    }
+    explained = strongest(stopped["findings"]) if stopped["findings"] else None
+    if explained is not None:
+        fields.update({
+            "cause": f"{_strip_period(cause)}; {_strip_period(explained.get('cause'))}", "remediation": stopped["remediation"],
+            "category": stopped["category"], "retryable": stopped["retryable"], "action": stopped["action"],
+            "findings": stopped["findings"],
+        })
+    return fields
 
 
 def failure(outcome: Outcome, msg: str | None = None, run: RunResult | None = None, **extra: t.Any) -> ModuleFailure:

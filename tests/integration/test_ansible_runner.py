@@ -65,7 +65,7 @@ def _private_data_dir(fleet, base):
         "PATH": bindir + os.pathsep + os.environ.get("PATH", ""), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
     })
     _write(os.path.join(base, "env", "extravars"), {
-        "azcmagent_install": False, "azcmagent_connect_timeout": 6, "azcmagent_report_dir": os.path.join(base, "report")})
+        "azcmagent_install": False, "azcmagent_report_dir": os.path.join(base, "report")})
     return base
 
 

@@ -30,7 +30,7 @@ import hostlib  # noqa: E402  pylint: disable=wrong-import-position
 
 BECOME_ENV = {"ANSIBLE_BECOME_ALLOW_SAME_USER": "true"}
 # no install (the fleet's agents are simulated), escalation allowed, no waiting
-EXTRA = {"azcmagent_install": False, "azcmagent_connect_timeout": 6, "azcmagent_service_settle_seconds": 0,
+EXTRA = {"azcmagent_install": False, "azcmagent_service_settle_seconds": 0,
          "azcmagent_policy": {"escalate": True, "max_attempts": 3, "backoff_base": 0.2, "backoff_max": 1, "jitter": False}}
 
 

@@ -29,7 +29,7 @@ from conftest import run_ansible_playbook
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ONBOARD = os.path.join(ROOT, "playbooks", "onboard.yml")
 IDENTITY_PLAY = "Prove the controller's Azure identity and the onboarding prerequisites before any host is touched"
-BASE_VARS = {"azcmagent_install": False, "azcmagent_connect_timeout": 6, "azcmagent_service_settle_seconds": 0,
+BASE_VARS = {"azcmagent_install": False, "azcmagent_service_settle_seconds": 0,
              "azcmagent_policy": {"backoff_base": 0.2, "backoff_max": 2}}
 BECOME_ENV = {"ANSIBLE_BECOME_ALLOW_SAME_USER": "true"}
 JUNIT_SCHEMA = xmlschema.XMLSchema(os.path.join(ROOT, "tests", "schemas", "junit-10.xsd"))

@@ -87,7 +87,7 @@ def test_onboard_writes_a_valid_junit_report(fleet_factory, run_playbook, tmp_pa
     fleet = fleet_factory(scenarios={"clean": 1, "bad_secret": 1})
     report = tmp_path / "report"
     run = run_playbook(ONBOARD, inventory=fleet.inventory, env=BECOME_ENV, forks=5,
-                       extra_vars={"azcmagent_install": False, "azcmagent_report_dir": str(report), "azcmagent_connect_timeout": 6})
+                       extra_vars={"azcmagent_install": False, "azcmagent_report_dir": str(report)})
     # a host that could not be onboarded fails the run: ansible-playbook exits 2, which fails a CI job
     assert run.rc == 2, run.stdout[-3000:]
     with open(report / "junit.xml", encoding="utf-8") as handle:

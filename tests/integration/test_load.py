@@ -73,8 +73,6 @@ def test_200_hosts_with_forks_50(fleet_factory, run_playbook, scenario_table, tm
     with open(FIX_POLICY, encoding="utf-8") as handle:
         extra = yaml.safe_load(handle)
     extra["azcmagent_report_dir"] = str(tmp_path / "report")
-    # 50 connects at once on a small machine take longer than the end-to-end tests' 6 s: the role's default bound
-    extra.pop("azcmagent_connect_timeout")
 
     started = time.monotonic()
     run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=FORKS, env=BECOME_ENV, timeout=1800)

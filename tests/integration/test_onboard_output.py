@@ -20,7 +20,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ONBOARD = os.path.join(ROOT, "playbooks", "onboard.yml")
 BECOME_ENV = {"ANSIBLE_BECOME_ALLOW_SAME_USER": "true"}
-VARS = {"azcmagent_install": False, "azcmagent_connect_timeout": 30, "azcmagent_service_settle_seconds": 0,
+VARS = {"azcmagent_install": False, "azcmagent_service_settle_seconds": 0,
         "azcmagent_policy": {"backoff_base": 0.2, "backoff_max": 1, "jitter": False}}
 PLS = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/arc/providers/Microsoft.HybridCompute/privateLinkScopes/pls"
 

@@ -304,7 +304,7 @@ def test_no_secret_anywhere_at_every_verbosity(fleet_factory, callback_dir, tmp_
     os.makedirs(workdir)
     runs = Runs(workdir, callback_dir, fleet.inventory)
     report_dir = str(tmp_path / "reports")
-    base = {"azcmagent_install": False, "azcmagent_connect_timeout": 4, "azcmagent_service_settle_seconds": 0,
+    base = {"azcmagent_install": False, "azcmagent_service_settle_seconds": 0,
             "azcmagent_admin_service_principal_id": "{{ sim_admin_principal_id }}",
             "azcmagent_admin_service_principal_secret": "{{ sim_admin_principal_secret }}", "azcmagent_policy": POLICY}
     not_interrupted = "all:!%s" % INTERRUPTED

@@ -627,6 +627,7 @@ def _write_ssh_inventory(directory, record, info):
         setup = scenario_table.setup(entry["scenario"])
         hvars = {"ansible_host": entry["address"], "sim_scenario": entry["scenario"], "sim_host_dir": entry["host_dir"]}
         hvars.update(_identity_vars(setup, ident))
+        hvars.update(setup["inventory"])
         hosts[name] = hvars
         groups.setdefault("scenario_%s" % entry["scenario"], {})[name] = None
     _save_inventory(directory, hosts, groups, group_vars, "the SSH fleet %s" % record["id"])
@@ -685,6 +686,7 @@ def _write_inventory(directory, record, info):
         if setup["network"] == "proxy_blocked":
             hvars["sim_proxy_url"] = entry["proxy_url"]
         hvars.update(_identity_vars(setup, ident))
+        hvars.update(setup["inventory"])
         hosts[name] = hvars
         groups.setdefault("scenario_%s" % entry["scenario"], {})[name] = None
     _save_inventory(directory, hosts, groups, group_vars, "fleet %s" % record["id"])

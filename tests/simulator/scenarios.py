@@ -18,7 +18,7 @@ TABLE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios
 
 SETUP_DEFAULTS = {
     "sim": {}, "identity": "fleet", "subscription": "main", "network": "direct", "himds": "running", "local": "none",
-    "local_status": "Connected", "target": "fleet", "machine": "none", "lock": None, "fault": None,
+    "local_status": "Connected", "target": "fleet", "machine": "none", "lock": None, "fault": None, "inventory": {},
 }
 SETUP_VALUES = {
     "identity": ("fleet", "wrong_secret", "unknown_app", "unknown_tenant", "no_role"),
@@ -47,6 +47,8 @@ def _load(path=TABLE_FILE):
                 raise ValueError("scenario %s: unknown setup key %r" % (name, key))
             if key in SETUP_VALUES and value not in SETUP_VALUES[key]:
                 raise ValueError("scenario %s: %s must be one of %s, not %r" % (name, key, SETUP_VALUES[key], value))
+        if not isinstance(setup_["inventory"], dict) or not all(k.startswith("azcmagent_") for k in setup_["inventory"]):
+            raise ValueError("scenario %s: inventory must map role variables (azcmagent_*) to values" % name)
         for block in ("expect", "offboard"):
             if block in entry:
                 missing = [k for k in EXPECT_KEYS if k not in entry[block]]

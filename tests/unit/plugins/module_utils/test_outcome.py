@@ -90,3 +90,34 @@ def test_module_return_docs_repeat_the_outcome_fragment(module):
     assert set(shared) == set(_outcome.OUTCOME_KEYS)
     for key, doc in shared.items():
         assert documented.get(key) == doc, key
+
+
+# The agent printed why it failed (a missing role), then was stopped for its timeout before it exited.
+DENIED_THEN_STOPPED = (
+    "INFO    Connecting machine to Azure... This might take a few minutes.\n"
+    "FATAL   RESPONSE 403: 403 Forbidden\nERROR CODE: AuthorizationFailed\n"
+    "FATAL   The client '00000000-0000-0000-0000-00000000c003' with object id '00000000-0000-0000-0000-00000000c003' does not "
+    "have authorization to perform action 'Microsoft.HybridCompute/machines/read' over scope "
+    "'/subscriptions/00000000-0000-0000-0000-00000000a001/resourceGroups/rg-arc/providers/Microsoft.HybridCompute/machines/web01' "
+    "or the scope is invalid.\n"
+)
+
+
+def test_timeout_after_a_failure_line_keeps_that_failure():
+    outcome = _outcome.from_run(run_result(-15, DENIED_THEN_STOPPED, timed_out=True))
+    assert outcome["azcm_code"] == "AZCM0011" and outcome["category"] == "permissions"
+    assert outcome["retryable"] is False and outcome["action"] != "retry"
+    assert "did not finish within 7 seconds" in outcome["cause"] and "Onboarding" in outcome["remediation"]
+
+
+def test_timeout_outcome_diagnosed_again_by_the_filter_agrees():
+    """The role diagnoses the module's outcome again (azcm_diagnose): the same category, and no retry planned."""
+    from ansible_collections.arcops.azcmagent.plugins.module_utils._diagnosis import diagnose
+    from ansible_collections.arcops.azcmagent.plugins.module_utils._plan import plan
+    outcome = _outcome.from_run(run_result(-15, DENIED_THEN_STOPPED, timed_out=True))
+    again = diagnose(dict(outcome, failed=True))
+    assert again["category"] == outcome["category"] == "permissions"
+    assert [step["action"] for step in plan(again, {"attempt": 1})] == ["report"]
+    hung = _outcome.from_run(run_result(-15, "INFO    Connecting machine to Azure... This might take a few minutes.\n", timed_out=True))
+    assert diagnose(dict(hung, failed=True))["category"] == hung["category"] == "transient"
+    assert [step["action"] for step in plan(diagnose(dict(hung, failed=True)), {"attempt": 1})] == ["retry"]
