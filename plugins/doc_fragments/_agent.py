@@ -23,7 +23,9 @@ options:
   timeout:
     description:
       - Seconds an C(azcmagent) command may run before its whole process group is stopped.
-      - A command that runs out of time fails with C(AZCM0011), category V(transient), RV(retryable=true).
+      - A command that runs out of time fails with C(AZCM0011), category V(transient), RV(retryable=true);
+        when the agent had printed why it failed before it was stopped (a fatal line of a missing role, say), that
+        failure gives the category, the remediation and whether a retry can help, and the cause names both.
       - The agent itself gives up connecting after ten minutes.
     type: int
     default: 600
