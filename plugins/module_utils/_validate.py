@@ -520,6 +520,19 @@ def _check_nested(value: object, option: str, lang: str, secret: bool, argv: boo
             _check_nested(item, f"{option}[{index}]", lang, secret, argv, depth + 1)
 
 
+_INT_TEXT_RE = re.compile(r"\s*[+-]?[0-9]+\s*")
+_FLOAT_TEXT_RE = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+
+
+def _number_text(value: str, kind: str) -> object:
+    """The number a text stands for (an ``int`` for kind int, a ``float`` for float), else the text unchanged."""
+    if _INT_TEXT_RE.fullmatch(value):
+        return int(value)
+    if kind == "float" and _FLOAT_TEXT_RE.fullmatch(value):
+        return float(value)
+    return value
+
+
 def check_value(value: object, option: str, spec: t.Mapping[str, t.Any], lang: str = "en", *, raw: object = None,
                 argv: bool = True, form: str | None = None, required: bool | None = None) -> None:
     """Check one value against its argument spec entry (type, elements, no_log, required, default) and its form.
@@ -550,6 +563,10 @@ def check_value(value: object, option: str, spec: t.Mapping[str, t.Any], lang: s
             return
         high = INT_MAX if kind == "int" else FLOAT_MAX
         what = "range" if kind == "int" else "range_number"
+        if isinstance(value, str):
+            # A number given as text (``-e name=5`` makes every extra variable a string), converted as Ansible's own
+            # argument spec validation converts it.
+            value = _number_text(value, kind)
         if isinstance(given, bool) or not isinstance(value, (int, float)):
             _fail_input(lang, option, what, low=0, high=high, value=_shown(given))
         if not 0 <= value <= high:

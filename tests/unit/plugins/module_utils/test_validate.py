@@ -196,11 +196,22 @@ def test_trailing_newline_is_refused(validator, value):
     ("int", "abc", "must be a whole number from 0 to", "must be a number"),
     ("float", -1.5, "must be a number from 0 to", "whole number"),
     ("float", "abc", "must be a number from 0 to", "whole number"),
+    ("int", "1.5", "must be a whole number from 0 to", "must be a number"),
+    ("int", "-3", "must be a whole number from 0 to", "must be a number"),
+    ("int", "0x10", "must be a whole number from 0 to", "must be a number"),
+    ("float", "nan", "must be a number from 0 to", "whole number"),
+    ("float", "1e400", "must be a number from 0 to", "whole number"),
 ])
 def test_number_out_of_range_names_the_form_of_its_type(kind, value, says, never):
     with pytest.raises(v.ValidationError) as err:
         v.check_value(value, "timeout", {"type": kind}, raw=value)
     assert err.value.option == "timeout" and says in str(err.value) and never not in str(err.value)
+
+
+@pytest.mark.parametrize("kind, text", [("int", "0"), ("int", " 42 "), ("int", "+7"), ("float", "0.5"), ("float", "2"), ("float", ".25e1")])
+def test_a_number_given_as_text_counts_as_that_number(kind, text):
+    """``-e azcmagent_service_settle_seconds=0`` gives the role the text '0'; Ansible's argument specs take it, so do we."""
+    v.check_value(text, "timeout", {"type": kind})
 
 
 def test_number_out_of_range_in_dutch():
