@@ -94,11 +94,16 @@ def from_code(code: str, lang: str = "en", state: str | None = None, cmd: str = 
 
 
 def from_run(run: RunResult, lang: str = "en", state: str | None = None) -> Outcome:
-    """Build the outcome of one agent run from its stdout, stderr, appended log lines and exit status."""
+    """Build the outcome of one agent run from its stdout, stderr, appended log lines and exit status.
+
+    A run stopped for its timeout is AZCM0011, to be retried, unless a failure line the agent printed before it was
+    stopped says why it had not finished (a fatal line of a missing role: no retry can help). The diagnosis is the one
+    the azcm_diagnose filter makes of this outcome again, so that the module and the filter agree."""
     # A process killed by a signal (timeout) has a negative status that stands for no AZCM code.
     status = run.rc if isinstance(run.rc, int) and 0 <= run.rc <= 255 and not run.timed_out else None
+    timeout_code = "AZCM0011" if run.timed_out else None
     diagnosis = diagnose({"stdout": run.stdout, "stderr": run.stderr, "log_lines": list(run.log_lines), "rc": status,
-                          "failed": not run.ok, "agent_uid": getattr(run, "uid", None)}, lang=lang)
+                          "failed": not run.ok, "agent_uid": getattr(run, "uid", None), "azcm_code": timeout_code}, lang=lang)
     codes = list(diagnosis.get("azcm_codes") or [])
     outcome: Outcome = {
         "rc": run.rc,
@@ -120,32 +125,15 @@ def from_run(run: RunResult, lang: str = "en", state: str | None = None) -> Outc
     }
     if run.ok:
         outcome.update({"category": "success", "retryable": False, "action": "none"})
-    if run.timed_out:
-        outcome.update(_timed_out(run, codes, lang))
+    if timeout_code:
+        # The catalog's AZCM0011 speaks of Ctrl+C: say that the timeout stopped it, and what explains it if anything does.
+        cause = text("outcome.timeout_cause", lang, timeout=run.timeout)
+        explained = strongest(outcome["findings"])
+        outcome["azcm_codes"] = [c for c in codes if c != timeout_code] + [timeout_code]
+        outcome["cause"] = f"{_strip_period(cause)}; {_strip_period(explained.get('cause'))}" if explained else cause
+        if not explained:
+            outcome["remediation"] = text("outcome.timeout_remediation", lang)
     return outcome
-
-
-def _timed_out(run: RunResult, codes: t.List[str], lang: str) -> Outcome:
-    """The outcome fields of a run stopped for its timeout: AZCM0011, and a retry, unless what the agent printed before
-    it was stopped says why it had not finished (a fatal line of a missing role: no retry can help).  Diagnosed the
-    way the azcm_diagnose filter diagnoses this outcome again, so that the module and the filter agree."""
-    info = lookup("AZCM0011", lang)
-    stopped = diagnose({"stdout": run.stdout, "stderr": run.stderr, "log_lines": list(run.log_lines), "azcm_code": info["code"],
-                        "failed": True, "agent_uid": getattr(run, "uid", None)}, lang=lang)
-    cause = text("outcome.timeout_cause", lang, timeout=run.timeout)
-    fields: Outcome = {
-        "azcm_code": info["code"], "azcm_codes": [c for c in codes if c != info["code"]] + [info["code"]],
-        "exit_code": info["exit_code"], "title": info.get("title"), "cause": cause,
-        "remediation": text("outcome.timeout_remediation", lang), "category": "transient", "retryable": True, "action": "retry",
-    }
-    explained = strongest(stopped["findings"]) if stopped["findings"] else None
-    if explained is not None:
-        fields.update({
-            "cause": f"{_strip_period(cause)}; {_strip_period(explained.get('cause'))}", "remediation": stopped["remediation"],
-            "category": stopped["category"], "retryable": stopped["retryable"], "action": stopped["action"],
-            "findings": stopped["findings"],
-        })
-    return fields
 
 
 def failure(outcome: Outcome, msg: str | None = None, run: RunResult | None = None, **extra: t.Any) -> ModuleFailure:
