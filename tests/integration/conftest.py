@@ -5,7 +5,7 @@
 """The one playbook runner of the pytest integration tests, and the simulated fleet.
 
 ``run_playbook(playbook, inventory=..., extra_vars={...}, limit=..., check=False, diff=False, tags=..., env={...},
-timeout=900, verbosity=0, forks=None, args=[...])`` (a fixture; ``run_ansible_playbook(playbook, workdir, ...)`` is the
+timeout=1500, verbosity=0, forks=None, args=[...])`` (a fixture; ``run_ansible_playbook(playbook, workdir, ...)`` is the
 same without pytest) runs ansible-playbook with ansible-core alone and returns a ``PlaybookResult``: ``rc``,
 ``stdout``, ``stderr``, ``output`` (both), ``cmd``, ``hosts`` (per host: every task record), ``facts`` (per host: the
 facts set during the run), ``stats`` (per host: ok/changed/failures/... counts), and ``task(host, name)``,
@@ -175,7 +175,7 @@ def _write_extra_vars(workdir, extra_vars):
 
 
 def run_ansible_playbook(playbook, workdir, callback_dir=None, inventory=None, extra_vars=None, limit=None, check=False, diff=False,
-                         tags=None, env=None, timeout=900, verbosity=0, forks=None, args=()):
+                         tags=None, env=None, timeout=1500, verbosity=0, forks=None, args=()):
     """Run ansible-playbook (ansible-core only) and return a PlaybookResult. Never raises on a failed play.
 
     ``args`` are more ansible-playbook arguments (e.g. ``["-c", "local"]``); ``env`` overrides the environment.

@@ -43,7 +43,7 @@ def test_onboard_every_scenario_with_the_fix_policy(fleet_factory, run_playbook,
     names = sorted(scenario_table.SCENARIOS)
     fleet = fleet_factory(scenarios={name: 1 for name in names})
     extra = _vars("fix_policy.yml", str(tmp_path / "report"))
-    run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=25, env=BECOME_ENV, timeout=600)
+    run = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=25, env=BECOME_ENV, timeout=1500)
     results = fleet_checks.results(run, fleet)
     problems = []
     for host, entry in fleet.hosts.items():
@@ -98,7 +98,7 @@ def test_onboard_every_scenario_with_the_fix_policy(fleet_factory, run_playbook,
         assert "| AZCM0041 | credentials |" in handle.read()
 
     # a second run changes nothing, and retries nothing that cannot help
-    again = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=25, env=BECOME_ENV, timeout=600)
+    again = run_playbook(ONBOARD, inventory=fleet.inventory, extra_vars=extra, forks=25, env=BECOME_ENV, timeout=1500)
     changed = {h: again.changed(h) for h in fleet.hosts if again.changed(h)}
     assert not changed, changed
     assert again.failed_hosts == unfixable

@@ -176,7 +176,7 @@ class Runs:
         self.results_files = []
         self.left_running = []
 
-    def run(self, label, playbook, extra_vars, check=False, limit=None, interrupt_when=None, timeout=600):
+    def run(self, label, playbook, extra_vars, check=False, limit=None, interrupt_when=None, timeout=1500):
         index = len(self.results_files) + 1
         results_file = os.path.join(self.workdir, "results-%d.json" % index)
         vars_path = os.path.join(self.workdir, "vars-%d.json" % index)
